@@ -1,0 +1,36 @@
+"""考务管理 back office: a Flask-AppBuilder app mounted at /admin (see factory.py)."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_appbuilder import AppBuilder, IndexView
+
+from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
+from core.db import db
+
+
+class BackofficeIndexView(IndexView):
+    index_template = "backoffice/index.html"
+
+
+def create_backoffice_app(cfg, overrides: dict) -> Flask:
+    app = Flask("backoffice", template_folder="templates", instance_path=str(cfg.INSTANCE_DIR))
+    app.config.from_object(cfg)
+    app.config.update(overrides)
+    app.config.update(
+        SECRET_KEY=app.config["ADMIN_SECRET_KEY"],
+        SESSION_COOKIE_NAME=app.config["ADMIN_SESSION_COOKIE_NAME"],
+        SESSION_COOKIE_PATH="/admin",
+        FAB_ROLES=FAB_ROLES,
+        AUTH_ROLE_ADMIN=NATIONAL_ADMIN,
+        AUTH_ROLE_PUBLIC="Public",
+        BABEL_DEFAULT_LOCALE="zh",
+        FAB_SECURITY_MANAGER_CLASS="backoffice.security.StaffSecurityManager",
+    )
+    from factory import _init_shared
+    _init_shared(app)
+    with app.app_context():
+        appbuilder = AppBuilder(indexview=BackofficeIndexView, base_template="backoffice/base.html")
+        appbuilder.init_app(app, db.session)
+        from backoffice.views import register_views
+        register_views(appbuilder)
+    return app

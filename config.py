@@ -1,0 +1,118 @@
+"""Configuration, one place. Every value can be overridden by an environment variable of the same name."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+DEFAULT_SECRET = "dev-only-secret-change-me"
+
+
+def _env(name: str, default=None):
+    return os.environ.get(name, default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    ENV_NAME = "development"
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)  # portal cookie
+    ADMIN_SECRET_KEY = _env("ADMIN_SECRET_KEY", DEFAULT_SECRET + "-admin")  # back-office cookie
+    REDIS_URL = _env("REDIS_URL")  # rate limits and caches; in memory when unset
+    INSTANCE_DIR = INSTANCE_DIR
+    PHOTO_DIR = Path(_env("PHOTO_DIR", INSTANCE_DIR / "photos"))
+    EXPORT_DIR = Path(_env("EXPORT_DIR", INSTANCE_DIR / "exports"))
+
+    # cookies: portal and back office never share one (see docs/architecture.md)
+    SESSION_COOKIE_NAME = "portal_session"
+    ADMIN_SESSION_COOKIE_NAME = "admin_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    CANDIDATE_IDLE_TIMEOUT = timedelta(minutes=int(_env("CANDIDATE_IDLE_MINUTES", "30")))
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh": {"flag": "cn", "name": "中文"}, "en": {"flag": "gb", "name": "English"}}
+
+    PHOTO_MAX_BYTES = int(_env("PHOTO_MAX_BYTES", str(40 * 1024)))  # the guide: 不要大于40k
+    PHOTO_MIN_WIDTH = int(_env("PHOTO_MIN_WIDTH", "102"))
+    PHOTO_MIN_HEIGHT = int(_env("PHOTO_MIN_HEIGHT", "126"))
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", False)
+
+    # Flask-AppBuilder
+    APP_NAME = "国家医学考试网上报名 · 考务管理"
+    AUTH_TYPE = 1  # AUTH_DB
+    # Permissions and roles are synced by `flask --app wsgi db upgrade` (and `roles sync`), never by
+    # each worker at start-up; tables come only from Alembic.
+    FAB_UPDATE_PERMS = False
+    FAB_CREATE_DB = False
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = False
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "10 per 5 minute"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+
+    PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")
+    SANDBOX_BANK_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", True)
+    SANDBOX_BANK_ENABLED = False
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
+    WTF_CSRF_ENABLED = _env_bool("TEST_CSRF", True)
+    RATELIMIT_ENABLED = False
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}
+
+
+class ConfigurationError(RuntimeError):
+    """A configuration that must not start (one clear sentence for the operator)."""
+
+
+def load_config(name: str | None = None) -> type[Config]:
+    name = name or _env("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigurationError(f"APP_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}.")
+    cfg = CONFIGS[name]
+    _check_database_url(cfg.SQLALCHEMY_DATABASE_URI)
+    if cfg.ENV_NAME == "production" and (cfg.SECRET_KEY == DEFAULT_SECRET
+                                         or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
+        raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
+                                 "set both to long random values.")
+    return cfg
+
+
+def _check_database_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise ConfigurationError(
+            "DATABASE_URL is not a database URL this platform can use: expected e.g. "
+            "sqlite:///instance/platform.db or postgresql+psycopg://user@host/dbname.") from None

@@ -1,0 +1,20 @@
+"""All models, importable from one place (Alembic and the front ends import this package)."""
+import flask_appbuilder.security.sqla.models  # noqa: F401  (ab_user, referenced by staff tables)
+from core.models.audit import AuditEntry
+from core.models.candidate import (Candidate, CandidateSession, Certificate, Education,
+                                   Training)
+from core.models.catalogue import (EligibilityRuleSetting, ExamFamily, ExamSubject, ExamYear, Fee,
+                                   Region, Site)
+from core.models.dictionaries import (CertificateType, EthnicGroup, PinyinException, School,
+                                      TrainingType, WorkUnit)
+from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
+from core.models.registration import Registration, RegistrationEntry
+from core.models.staff import StaffScope, StaffSecurity
+
+__all__ = [
+    "AuditEntry", "Candidate", "CandidateSession", "Certificate", "Education", "Training",
+    "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee", "Region", "Site",
+    "CertificateType", "EthnicGroup", "PinyinException", "School", "TrainingType", "WorkUnit",
+    "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
+    "RegistrationEntry", "StaffScope", "StaffSecurity",
+]

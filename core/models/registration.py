@@ -1,0 +1,99 @@
+"""报名: one candidate x one exam year x one subject, at one test site."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
+                        Text, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model
+from core.models.base import JSONType, Timestamps, one_of
+
+STATUSES = ("draft", "submitted", "approved", "rejected", "abandoned", "expired")
+LIVE_STATUSES = ("draft", "submitted", "approved")  # at most one per candidate and exam year
+STATUS_LABELS = {"draft": "填报中", "submitted": "已提交", "approved": "审核通过",
+                 "rejected": "审核未通过", "abandoned": "已放弃", "expired": "逾期未缴费"}
+PAYMENT_STATUSES = ("unpaid", "paid", "refund_pending", "refunded")
+PAYMENT_LABELS = {"unpaid": "未缴费", "paid": "已缴费", "refund_pending": "退费处理中",
+                  "refunded": "已退费"}
+
+_live = "status IN ('draft', 'submitted', 'approved')"
+
+
+class Registration(Timestamps, Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        one_of("status", STATUSES, "ck_registration_status"),
+        one_of("payment_status", PAYMENT_STATUSES, "ck_registration_payment_status"),
+        CheckConstraint("attempts >= 1", name="ck_registration_attempts"),
+        CheckConstraint("status = 'draft' OR (site_id IS NOT NULL AND number IS NOT NULL)",
+                        name="ck_registration_submitted_complete"),
+        Index("uq_registration_live", "candidate_id", "exam_year_id", unique=True,
+              sqlite_where=text(_live), postgresql_where=text(_live)),
+        Index("ix_registration_site_status", "site_id", "status"),
+        Index("ix_registration_region_status", "region_id", "status"),
+        Index("ix_registration_submitted_at", "submitted_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), nullable=False, index=True)
+    exam_year_id: Mapped[int] = mapped_column(ForeignKey("exam_years.id"), nullable=False)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("exam_subjects.id"), nullable=False)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    payment_status: Mapped[str] = mapped_column(String(16), nullable=False, default="unpaid")
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)  # 报名号
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 累计报考次数
+    military_unit: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # 加考军事医学
+    draft_step: Mapped[str | None] = mapped_column(String(20))
+    draft_data: Mapped[dict | None] = mapped_column(JSONType)
+    snapshot: Mapped[dict | None] = mapped_column(JSONType)  # frozen at submission
+    submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # idempotency
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    abandoned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    abandoned_by: Mapped[str | None] = mapped_column(String(60))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    candidate: Mapped["Candidate"] = relationship()  # noqa: F821
+    exam_year: Mapped["ExamYear"] = relationship()  # noqa: F821
+    subject: Mapped["ExamSubject"] = relationship()  # noqa: F821
+    region: Mapped["Region | None"] = relationship()  # noqa: F821
+    site: Mapped["Site | None"] = relationship()  # noqa: F821
+    entries: Mapped[list["RegistrationEntry"]] = relationship(back_populates="registration",
+                                                             cascade="all, delete-orphan")
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def payment_label(self) -> str:
+        return PAYMENT_LABELS[self.payment_status]
+
+
+class RegistrationEntry(Model):
+    """An education, training or certificate entry used by a registration (exactly one of the three)."""
+
+    __tablename__ = "registration_entries"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN education_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN training_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN certificate_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="ck_registration_entry_exactly_one"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), nullable=False,
+                                                 index=True)
+    education_id: Mapped[int | None] = mapped_column(ForeignKey("educations.id"), index=True)
+    training_id: Mapped[int | None] = mapped_column(ForeignKey("trainings.id"), index=True)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="entries")

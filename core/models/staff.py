@@ -1,0 +1,39 @@
+"""Back-office staff scope: which region or sites a staff account may see."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model
+
+
+class StaffScope(Model):
+    """One row binds a staff user (FAB ``ab_user``) to a region or to one site.
+
+    A 考区管理员 has one region row; a 考点审核员 one row per site. 国家管理员 needs none.
+    """
+
+    __tablename__ = "staff_scopes"
+    __table_args__ = (
+        CheckConstraint("(region_id IS NULL) <> (site_id IS NULL)", name="ck_scope_region_xor_site"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+
+    region: Mapped["Region | None"] = relationship()  # noqa: F821
+    site: Mapped["Site | None"] = relationship()  # noqa: F821
+
+
+class StaffSecurity(Model):
+    """Per-staff security state that FAB's user table lacks: TOTP secret, forced password change."""
+
+    __tablename__ = "staff_security"
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), primary_key=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,67 @@
+"""Application factory.
+
+Two Flask apps in one WSGI process: the candidate portal at ``/`` and the Flask-AppBuilder back office
+mounted at ``/admin`` with ``DispatcherMiddleware``. Each has its own cookie name, secret and login
+machinery, so neither session can ever open the other (docs/architecture.md).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from config import load_config
+from core.db import db
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    cfg = load_config(config_name)
+    portal = Flask("candidate_portal", instance_path=str(cfg.INSTANCE_DIR),
+                   template_folder="candidate_portal/templates",
+                   static_folder="candidate_portal/static")
+    portal.config.from_object(cfg)
+    portal.config.update(overrides)
+    _init_shared(portal)
+
+    from candidate_portal import init_portal
+    init_portal(portal)
+
+    from core.cli import register_cli
+    register_cli(portal)
+
+    portal.add_url_rule("/healthz", "healthz", healthz)
+
+    from backoffice import create_backoffice_app
+    admin = create_backoffice_app(cfg, overrides)
+    portal.extensions["backoffice"] = admin
+    from backoffice.roles import sync_roles
+    portal.extensions["post_upgrade"] = [lambda: sync_roles(admin)]
+    portal.wsgi_app = DispatcherMiddleware(portal.wsgi_app, {"/admin": admin})
+    return portal
+
+
+def _init_shared(app: Flask) -> None:
+    """What both apps need: the database, CSRF, the instance folders, the pinyin exceptions."""
+    import core.models  # noqa: F401  (register every table on the metadata)
+    from core.pinyin import load_exceptions
+
+    for folder in (app.config["INSTANCE_DIR"], app.config["PHOTO_DIR"], app.config["EXPORT_DIR"]):
+        folder.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    CSRFProtect(app)
+    load_exceptions()
+
+
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        log.error("health check: database unreachable: %s", type(exc).__name__)
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
