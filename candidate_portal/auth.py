@@ -1,0 +1,47 @@
+"""Who is logged in to the portal: `current_candidate()`, `login_required`, `log_in`, `log_out`.
+
+The portal cookie holds only our session token (key ``sid``); the back office has its own cookie.
+"""
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, redirect, request, session, url_for
+
+from core.db import db
+from core.models import Candidate
+from core.services import sessions
+
+SESSION_KEY = "sid"
+
+
+def current_candidate() -> Candidate | None:
+    if "candidate" not in g:
+        g.candidate = sessions.resolve_session(session.get(SESSION_KEY),
+                                               current_app.config["CANDIDATE_IDLE_TIMEOUT"])
+    return g.candidate
+
+
+def log_in(candidate: Candidate) -> None:
+    """A fresh session id at login (no fixation): the old cookie content is discarded."""
+    session.clear()
+    session[SESSION_KEY] = sessions.open_session(candidate, request.remote_addr)
+    session.permanent = False
+    db.session.commit()
+    g.candidate = candidate
+
+
+def log_out() -> None:
+    sessions.close_session(session.pop(SESSION_KEY, None))
+    session.clear()
+    g.candidate = None
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_candidate() is None:
+            return redirect(url_for("portal.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""Domain services: the rules, called by both front ends and by background jobs."""

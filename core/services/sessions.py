@@ -1,0 +1,62 @@
+"""Server-side candidate sessions: a random token in the portal cookie, its SHA-256 in the database.
+
+A new token (session id) at every login; logout and the idle timeout end it for every app server.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from core.db import db, utcnow
+from core.models import Candidate, CandidateSession
+
+TOUCH_EVERY = timedelta(seconds=60)  # write last_seen at most once a minute
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(candidate: Candidate, ip: str | None) -> str:
+    """Create a session row and return the token to put in the cookie (caller commits)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(CandidateSession(token_hash=_hash(token), candidate_id=candidate.id,
+                                    created_at=now, last_seen_at=now, ip=ip))
+    return token
+
+
+def resolve_session(token: str | None, idle_timeout: timedelta) -> Candidate | None:
+    """The candidate behind a cookie token, or None when unknown, ended or idle too long."""
+    if not token:
+        return None
+    row = db.session.scalar(db.select(CandidateSession).filter_by(token_hash=_hash(token)))
+    if row is None or row.ended_at is not None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > idle_timeout:
+        row.ended_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    return db.session.get(Candidate, row.candidate_id)
+
+
+def close_session(token: str | None) -> None:
+    if token:
+        db.session.execute(db.update(CandidateSession)
+                           .where(CandidateSession.token_hash == _hash(token),
+                                  CandidateSession.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+        db.session.commit()
+
+
+def close_all_sessions(candidate_id: int) -> None:
+    """After a password change or reset: every other login of this candidate ends."""
+    db.session.execute(db.update(CandidateSession)
+                       .where(CandidateSession.candidate_id == candidate_id,
+                              CandidateSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()))
