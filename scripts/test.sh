@@ -7,7 +7,7 @@ bash scripts/setup.sh
 
 run_pytest() {  # pytest's exit 5 (no tests collected) is a failure here too
   local rc=0
-  .venv/bin/python -m pytest "$@" || rc=$?
+  .venv/bin/python -m pytest -q "$@" || rc=$?
   if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: failing" >&2; return 1; fi
   return "$rc"
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the platform on SQLite with demo data (catalogue, regions and sites,
+# dictionaries, staff accounts, sample candidates). Safe to run again: setup and demo load are idempotent,
+# and a server left running by an earlier run is stopped first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+export APP_ENV=${APP_ENV:-development}
+PORT=${PORT:-5000}
+HOST=${HOST:-0.0.0.0}
+FLASK=".venv/bin/flask --app wsgi"
+
+for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid; do
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "==> stopping the earlier server ($pidfile)"
+    kill "$(cat "$pidfile")" && sleep 1
+  fi
+  rm -f "$pidfile"
+done
+
+echo "==> database"
+$FLASK db upgrade
+echo "==> demo data"
+$FLASK demo load
+
+if [ -f scripts/sandbox-bank.sh ]; then
+  echo "==> sandbox bank (development only)"
+  bash scripts/sandbox-bank.sh --background
+fi
+
+cat <<EOT
+
+==> 国家医学考试网上报名 is starting
+    考生门户 (candidate portal):  http://127.0.0.1:${PORT}/
+    考务管理 (back office):       http://127.0.0.1:${PORT}/admin/
+    Demo logins are printed above by 'demo load'. Stop with Ctrl+C.
+
+EOT
+exec .venv/bin/gunicorn --bind "${HOST}:${PORT}" --workers 2 --threads 4 --timeout 60 \
+  --pid instance/gunicorn.pid --access-logfile - "wsgi:app"
