@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +56,26 @@ def _init_shared(app: Flask) -> None:
     db.init_app(app)
     CSRFProtect(app)
     load_exceptions()
+    app.after_request(_security_headers)
+
+
+# Back-office pages (Flask-AppBuilder) need inline scripts; the portal's CSP is stricter where it can be.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+
+
+def _security_headers(response):
+    """Headers for every response of both apps. Pages are personal: never cached by browsers or proxies."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", CSP)
+    if not request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 def healthz():

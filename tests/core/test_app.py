@@ -63,3 +63,11 @@ def test_unreachable_database_gives_one_sentence():
     assert result.returncode == 1
     assert "无法连接数据库" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pages_are_not_cached_and_carry_security_headers(client):
+    for path in ("/", "/admin/login/"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
