@@ -21,8 +21,9 @@ def read_exceptions_file(path: Path = EXCEPTIONS_FILE) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        phrase, letters = line.split()
-        if len(phrase) != len(letters) or not letters.isalpha():
+        parts = line.split()
+        phrase, letters = parts if len(parts) == 2 else (line, "")
+        if len(phrase) != len(letters) or not (letters.isascii() and letters.isalpha()):
             raise ValueError(f"{path.name}:{number}: {phrase} needs one letter per character")
         pairs[phrase] = letters.lower()
     return pairs

@@ -1,0 +1,1 @@
+"""Reference data shipped with the platform: province codes, the demo catalogue, pinyin exceptions."""
