@@ -69,6 +69,18 @@ class Config:
 
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_BANK_ENABLED = True
+    # 网上缴费 (core/payments): a real merchant account is these values, never code. Development keys are
+    # generated on first use into INSTANCE_DIR; the gateway's public key is the sandbox bank's there.
+    PAYMENT_APP_ID = _env("PAYMENT_APP_ID", "2021000000000001")
+    PAYMENT_APP_PRIVATE_KEY_PATH = Path(_env("PAYMENT_APP_PRIVATE_KEY_PATH",
+                                             INSTANCE_DIR / "payment" / "app_private.pem"))
+    PAYMENT_GATEWAY_PUBLIC_KEY_PATH = Path(_env("PAYMENT_GATEWAY_PUBLIC_KEY_PATH",
+                                                INSTANCE_DIR / "sandbox_bank" / "bank_public.pem"))
+    PAYMENT_GATEWAY_URL = _env("PAYMENT_GATEWAY_URL", "http://127.0.0.1:5001/gateway.do")
+    PAYMENT_PUBLIC_BASE_URL = _env("PAYMENT_PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # notify/return
+    PAYMENT_ORDER_TTL = timedelta(minutes=int(_env("PAYMENT_ORDER_TTL_MINUTES", "30")))  # time_expire
+    PAYMENT_PENDING_TIMEOUT = timedelta(minutes=int(_env("PAYMENT_PENDING_MINUTES", "10")))  # reconcile
+    PAYMENT_GATEWAY_TIMEOUT = float(_env("PAYMENT_GATEWAY_TIMEOUT", "10"))  # seconds per gateway call
 
 
 class ProductionConfig(Config):
@@ -76,6 +88,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", True)
     SANDBOX_BANK_ENABLED = False
+    PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "alipay")
+    PAYMENT_GATEWAY_URL = _env("PAYMENT_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
 
 
 class TestConfig(Config):
@@ -103,7 +117,16 @@ def load_config(name: str | None = None) -> type[Config]:
                                          or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
         raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
                                  "set both to long random values.")
+    if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED
+                                         or _is_loopback(cfg.PAYMENT_GATEWAY_URL)):
+        raise ConfigurationError("Production refuses the sandbox bank: set PAYMENT_PROVIDER=alipay and the "
+                                 "merchant's PAYMENT_* settings.")
     return cfg
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+    return (urlsplit(url).hostname or "") in ("localhost", "::1") or url.split("//")[-1].startswith("127.")
 
 
 def _check_database_url(url: str) -> None:

@@ -113,3 +113,4 @@ def register_cli(app: Flask) -> None:
     from core.schools_import import schools_cli
     app.cli.add_command(demo_cli)
     app.cli.add_command(schools_cli)
+    app.cli.add_command(__import__("core.payments.cli", fromlist=["payments_cli"]).payments_cli)  # 网上缴费

@@ -33,6 +33,9 @@ class PaymentOrder(Timestamps, Model):
     trade_no: Mapped[str | None] = mapped_column(String(64))  # the gateway's
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # after this the gateway refuses to take the money (time_expire); only then may we close the order
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    receipt_no: Mapped[str | None] = mapped_column(String(32), unique=True)  # 缴费凭证号, set once when paid
 
     registration: Mapped["Registration"] = relationship()  # noqa: F821
     attempts: Mapped[list["PaymentAttempt"]] = relationship(back_populates="order")

@@ -1,0 +1,107 @@
+"""The payment-provider interface: what the platform needs from any bank gateway.
+
+A provider is one module implementing ``PaymentProvider``; which one runs, and against which merchant
+account, is configuration (``PAYMENT_*`` in config.py). Amounts cross this interface in integer fen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Protocol
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or answered something we cannot trust; nothing is decided."""
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What the candidate's browser is sent to: the gateway URL with the signed parameters."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A verified asynchronous notification, reduced to what the platform checks."""
+
+    notify_id: str
+    out_trade_no: str
+    trade_no: str | None
+    app_id: str
+    amount_fen: int | None
+    trade_status: str
+    notify_time: datetime | None
+    paid: bool
+    closed: bool
+    raw: dict = field(repr=False, default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TradeState:
+    """The gateway's answer to a query: ``exists`` False when it has never seen the trade."""
+
+    exists: bool
+    paid: bool = False
+    closed: bool = False
+    trade_no: str | None = None
+    amount_fen: int | None = None
+    trade_status: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    ok: bool
+    message: str = ""
+
+
+class PaymentProvider(Protocol):
+    name: str
+    app_id: str
+
+    def create_payment(self, *, out_trade_no: str, amount_fen: int, subject: str, notify_url: str,
+                       return_url: str, expires_at: datetime) -> PaymentRequest: ...
+
+    def verify_notification(self, raw_body: str) -> Notification | None:
+        """The notification if its signature is the gateway's, else None (nothing else is read)."""
+
+    def verify_return(self, params: dict) -> bool:
+        """Whether the browser's return parameters carry the gateway's signature (never proof of payment)."""
+
+    def query(self, out_trade_no: str) -> TradeState: ...
+
+    def close(self, out_trade_no: str) -> TradeState: ...
+
+    def refund(self, *, out_trade_no: str, amount_fen: int, out_request_no: str,
+               reason: str) -> RefundResult: ...
+
+    def acknowledgement(self, accepted: bool) -> tuple[str, int]:
+        """The body and HTTP status the gateway's protocol expects in answer to a notification."""
+
+
+def fen_to_yuan(fen: int) -> str:
+    """12345 -> '123.45' (the gateway's amount format)."""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def yuan_to_fen(text: str | None) -> int | None:
+    """'123.45' -> 12345; None when it is not an exact amount in yuan with at most two decimals."""
+    try:
+        value = Decimal(str(text)) * 100
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if value != value.to_integral_value() or value < 0:
+        return None
+    return int(value)
+
+
+def get_provider(config, name: str | None = None) -> PaymentProvider:
+    """The provider named by PAYMENT_PROVIDER (or ``name``: an order keeps the provider it was made with)."""
+    name = name or config["PAYMENT_PROVIDER"]
+    if name == "sandbox" and not config.get("SANDBOX_BANK_ENABLED"):
+        raise GatewayError("the sandbox bank is disabled in this configuration")
+    if name in ("alipay", "sandbox"):
+        from core.payments.alipay import AlipayProvider
+        return AlipayProvider.from_config(config, name=name)
+    raise GatewayError(f"unknown payment provider {name!r}")
