@@ -1,0 +1,22 @@
+"""gunicorn settings for production (`gunicorn -c gunicorn.conf.py wsgi:app`). See docs/deployment.md.
+
+Requests are short and mostly wait on PostgreSQL, so each worker process runs a few threads:
+2 x cores + 1 processes x 4 threads keeps both cores busy while some threads wait on the database.
+PDFs and large exports never run in a request (background jobs), so a 30 s timeout is ample.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000  # recycle workers now and then: bounded memory over a two-week window
+max_requests_jitter = 500
+accesslog = "-"
+# The access log has method, path and status, never query strings with personal data: our URLs carry none.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
