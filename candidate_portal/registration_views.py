@@ -1,0 +1,236 @@
+"""考试报名 pages: the list, 选择报考类别, the wizard steps, 提交 and 放弃报考. Thin: parse, call, render."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from candidate_portal import bp
+from candidate_portal.auth import current_candidate, login_required
+from core import eligibility
+from core.db import db, to_shanghai
+from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
+from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY, STUDY_MODES)
+from core.models.catalogue import LEVELS, ROUTES
+from core.services import registration as svc
+from core.services.errors import DomainError, NotAllowed
+from core.validators import FieldErrors
+
+_STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
+ENTRY_ACTIONS = {"add_education": "education", "add_training": "training", "add_certificate": "certificate"}
+
+
+def _errors(exc: DomainError) -> dict[str, str]:
+    return exc.errors if isinstance(exc, FieldErrors) else {exc.field or "_form": exc.message}
+
+
+def _own(registration_id: int, draft: bool = False) -> Registration:
+    """Object-level check in one place: another candidate's id is a plain 404."""
+    try:
+        if draft:
+            return svc.own_draft(current_candidate(), registration_id)
+        return svc.own_registration(current_candidate(), registration_id)
+    except NotAllowed:
+        abort(404)
+
+
+def _endpoint_url(endpoint: str, **values) -> str | None:
+    """A link to a page another area builds (缴费, 打印申请表) only once that page exists."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+@bp.get("/registration")
+@login_required
+def registrations():
+    regs = svc.registrations_of(current_candidate())
+    rows = []
+    for reg in regs:
+        window_open = svc.window_state(reg.exam_year) == "open"
+        submitted = reg.status in ("submitted", "approved")
+        rows.append({
+            "reg": reg, "window_open": window_open,
+            "can_abandon": window_open and reg.is_live,
+            "pay_url": (_endpoint_url("portal.pay", registration_id=reg.id)
+                        if submitted and reg.payment_status == "unpaid" and reg.region
+                        and reg.region.online_payment_open else None),
+            "print_url": _endpoint_url("portal.print_form", registration_id=reg.id) if submitted else None,
+            "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
+        })
+    return render_template("portal/registration/list.html", rows=rows)
+
+
+@bp.get("/registration/subjects")
+@login_required
+def registration_subjects():
+    args = request.args
+    filters = svc.SubjectFilter(
+        family_id=args.get("family_id", type=int), level=args.get("level") or None,
+        category=args.get("category") or None, route=args.get("route") or None,
+        q=args.get("q") or None)
+    subjects = svc.list_subjects(filters)
+    all_subjects = svc.list_subjects() if any(vars(filters).values()) else subjects
+    rows = [{"subject": s, "state": svc.window_state(s.exam_year), "window": svc.window_text(s.exam_year),
+             "message": svc.window_message(s.exam_year)} for s in subjects]
+    return render_template(
+        "portal/registration/subjects.html", rows=rows, filters=filters,
+        families=db.session.scalars(db.select(ExamFamily).order_by(ExamFamily.name)).all(),
+        levels=LEVELS, routes=ROUTES, categories=sorted({s.category for s in all_subjects}))
+
+
+@bp.post("/registration/start")
+@login_required
+def registration_start():
+    try:
+        reg = svc.start_registration(current_candidate(), request.form.get("subject_id", type=int))
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("portal.registration_subjects"))
+    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=reg.draft_step or "basic"))
+
+
+@bp.get("/registration/<int:registration_id>")
+@login_required
+def registration_resume(registration_id: int):
+    """Back after closing the browser: the draft opens where the candidate was."""
+    reg = _own(registration_id)
+    if reg.status != "draft":
+        return redirect(url_for("portal.registrations"))
+    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=reg.draft_step or "basic"))
+
+
+def _pairs(values) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+def _options(step: str) -> dict:
+    """The choices of a step's selects, as (value, text) pairs."""
+    if step == "work":
+        return {"employment": _pairs(EMPLOYMENT)}
+    if step == "entries":
+        types = db.session.scalars(db.select(TrainingType).order_by(TrainingType.id))
+        return {"levels": _pairs(EDUCATION_LEVELS), "modes": _pairs(STUDY_MODES), "kinds": _pairs(MAJOR_KINDS),
+                "training_types": [(t.id, t.name) for t in types]}
+    if step == "certificates":
+        types = db.session.scalars(db.select(CertificateType).order_by(CertificateType.id))
+        return {"certificate_types": [(t.id, t.name) for t in types]}
+    return {}
+
+
+def _render_step(reg: Registration, step: str, errors: dict | None = None, form=None, status: int = 200):
+    cand = reg.candidate
+    index = svc.STEP_NAMES.index(step)
+    context = dict(
+        reg=reg, cand=cand, step=step, steps=svc.STEPS, index=index, errors=errors or {},
+        form=form or {}, findings=svc.findings_for_step(reg, step), military=MILITARY,
+        chosen=eligibility.chosen_ids(reg),
+        done=set(svc.draft_value(reg, "done", [])), window=svc.window_text(reg.exam_year),
+        opt=_options(step))
+    if step == "certificates":
+        context["certificate_required"] = svc.certificate_required(reg)
+    if step == "site":
+        context.update(regions=svc.regions_with_sites(), missing=svc.missing_steps(reg),
+                       submit_token=svc.new_submit_token(),
+                       region_id=svc.draft_value(reg, "region_id"), site_id=svc.draft_value(reg, "site_id"),
+                       attempts=svc.draft_value(reg, "attempts", 1),
+                       blocking=eligibility.blocking(context["findings"]))
+    return render_template("portal/registration/wizard.html", **context), status
+
+
+@bp.get("/registration/<int:registration_id>/step/<step>")
+@login_required
+def registration_step(registration_id: int, step: str):
+    reg = _own(registration_id, draft=True)
+    if step not in svc.STEP_NAMES:
+        abort(404)
+    svc.go_to_step(reg, step)
+    return _render_step(reg, step)
+
+
+def _save(reg: Registration, step: str, form) -> None:
+    if step == "basic":
+        upload = request.files.get("photo")
+        svc.save_basic(reg, form, upload.read() if upload and upload.filename else None)
+    elif step == "work":
+        svc.save_work(reg, form)
+    elif step == "entries":
+        svc.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"))
+    elif step == "certificates":
+        svc.save_certificates(reg, form.getlist("certificate_ids"))
+    elif step == "site":
+        svc.save_site(reg, form)
+
+
+@bp.post("/registration/<int:registration_id>/step/<step>")
+@login_required
+def registration_step_save(registration_id: int, step: str):
+    reg = _own(registration_id, draft=True)
+    if step not in svc.STEP_NAMES:
+        abort(404)
+    form, action = request.form, request.form.get("action", "next")
+    if action in ENTRY_ACTIONS:  # the “+” button: saved to the profile, then ticked here
+        kind = ENTRY_ACTIONS[action]
+        svc.remember_ticks(reg, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
+        fields = {k.removeprefix(f"new_{kind}-"): v for k, v in form.items() if k.startswith(f"new_{kind}-")}
+        try:
+            svc.add_entry(reg, kind, fields, select_it=form.get(f"new_{kind}-select") == "1")
+        except DomainError as exc:
+            db.session.rollback()
+            errors = {f"new_{kind}-{k}": m for k, m in _errors(exc).items()}
+            return _render_step(reg, step, errors, form, 422)
+        flash("已保存到个人信息，并可在此选择。", "success")
+        return redirect(url_for("portal.registration_step", registration_id=reg.id, step=step) + f"#{kind}")
+    try:
+        _save(reg, step, form)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_step(reg, step, _errors(exc), form, 422)
+    if action == "submit" and step == "site":
+        return _submit(reg, form.get("submit_token", ""))
+    index = svc.STEP_NAMES.index(step)
+    if action == "prev":
+        if index == 0:
+            return redirect(url_for("portal.registration_subjects"))
+        index -= 1
+    elif action == "next":
+        index = min(index + 1, len(svc.STEP_NAMES) - 1)
+    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=svc.STEP_NAMES[index]))
+
+
+def _submit(reg: Registration, token: str):
+    try:
+        done = svc.submit_registration(current_candidate(), reg.id, token)
+    except svc.Incomplete as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
+    except svc.SiteFull as exc:
+        return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
+    except svc.NotEligible as exc:
+        return _render_step(db.session.get(Registration, reg.id), "site",
+                            {"_form": "报名未能提交：请按以下提示修改后再提交。"}, None, 422)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("portal.registrations"))
+    flash(f"报名已提交，报名号 {done.number}。请打印报名申请表，并按考区公告参加现场资格审核。", "success")
+    return redirect(url_for("portal.registrations"), 303)
+
+
+@bp.post("/registration/<int:registration_id>/submit")
+@login_required
+def registration_submit(registration_id: int):
+    """提交 without re-saving the site (a retried request, a second tab)."""
+    reg = _own(registration_id)
+    return _submit(reg, request.form.get("submit_token", ""))
+
+
+@bp.post("/registration/<int:registration_id>/abandon")
+@login_required
+def registration_abandon(registration_id: int):
+    _own(registration_id)
+    try:
+        reg = svc.abandon_registration(current_candidate(), registration_id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        extra = "已缴费用将按考区公告办理退费。" if reg.payment_status == "refund_pending" else ""
+        flash(f"已放弃报考{reg.subject.name}。{extra}如需报考，请重新“开始新的报名”。", "success")
+    return redirect(url_for("portal.registrations"), 303)

@@ -1,0 +1,82 @@
+"""报名申请表数据: the snapshot frozen at submission (schema version 1).
+
+After submission the registration never reads the live profile again: the application form, the back
+office and the exports print this snapshot. The keys are documented in ``tests.factories.sample_snapshot``.
+The photo is copied to a frozen file (``frozen/<报名号>-<attempt>.jpg`` under PHOTO_DIR) so a later new photo in the
+profile does not change a submitted application.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+
+from core.db import to_shanghai
+from core.models import Registration
+from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+
+VERSION = 1
+FROZEN_DIR = "frozen"
+
+
+def photo_file(relative: str | None) -> Path | None:
+    """The file of a photo path stored relative to PHOTO_DIR (None when there is none)."""
+    if not relative:
+        return None
+    path = Path(current_app.config["PHOTO_DIR"]) / relative
+    return path if path.is_file() else None
+
+
+def freeze_photo(candidate, number: str, attempt: str) -> str | None:
+    """Copy the candidate's current photo to the frozen folder; its path relative to PHOTO_DIR.
+
+    ``attempt`` makes the name unique per submission attempt, so a failed attempt removes only its own file.
+    """
+    source = photo_file(candidate.photo_path)
+    if source is None:
+        return None
+    relative = f"{FROZEN_DIR}/{number}-{attempt}.jpg"
+    target = Path(current_app.config["PHOTO_DIR"]) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return relative
+
+
+def build_snapshot(reg: Registration, *, site, number: str, attempts: int, military_unit: bool,
+                   ids: dict[str, set[int]], photo: str | None, submitted_at: datetime) -> dict:
+    """The application as submitted: subject, site, the candidate's data and the entries used."""
+    cand, subject, region, year = reg.candidate, reg.subject, site.region, reg.exam_year
+    return {
+        "version": VERSION, "number": number,
+        "exam_year": {"year": year.year, "name": year.name},
+        "subject": {"code": subject.code, "name": subject.name, "category": subject.category,
+                    "level": subject.level, "route": subject.route},
+        "extra_units": [subject.extra_units or "军事医学"] if military_unit else [],
+        "region": {"code": region.code, "name": region.name},
+        "site": {"code": site.code, "name": site.name, "address": site.address},
+        "attempts": attempts,
+        "candidate": {"name": cand.name, "sex": SEXES[cand.sex], "birth_date": cand.birth_date.isoformat(),
+                      "doc_type": cand.doc_type, "doc_type_label": DOC_TYPES[cand.doc_type],
+                      "doc_number": cand.doc_number, "nationality": cand.nationality,
+                      "ethnic_group": cand.ethnic_group, "permit_number": cand.permit_number,
+                      "military_identity": MILITARY[cand.military_identity]},
+        "contact": {"mobile": cand.mobile, "email": cand.email, "address": cand.address,
+                    "postcode": cand.postcode},
+        "work": {"work_unit": cand.work_unit_name, "work_unit_manual": cand.work_unit_manual,
+                 "department": cand.department, "title": cand.title, "title_date": cand.title_date,
+                 "post": cand.post, "employment_status": cand.employment_status},
+        "educations": [{"school_name": e.school_name, "level": e.level, "study_mode": e.study_mode,
+                        "major": e.major, "start_ym": e.start_ym, "end_ym": e.end_ym,
+                        "diploma_number": e.diploma_number}
+                       for e in cand.educations if e.id in ids["education"]],
+        "trainings": [{"type": t.training_type.name, "institution": t.institution, "major": t.major,
+                       "start_ym": t.start_ym, "end_ym": t.end_ym, "certificate_number": t.certificate_number}
+                      for t in cand.trainings if t.id in ids["training"]],
+        "certificates": [{"type": c.certificate_type.name, "issue_ym": c.issue_ym,
+                          "cert_number": c.cert_number, "reg_ym": c.reg_ym, "reg_number": c.reg_number}
+                         for c in cand.certificates if c.id in ids["certificate"]],
+        "photo": photo,
+        "submitted_at": to_shanghai(submitted_at).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,292 @@
+"""Drafts, submission and 放弃报考 (core.services.registration) on the real database."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from PIL import Image
+
+from core.db import db, utcnow
+from core.models import (AuditEntry, CertificateType, Education, PaymentOrder, Refund, Registration,
+                         RegistrationEntry, Site, Training, TrainingType)
+from core.services import registration as svc
+from tests.factories import make_catalogue, make_candidate, sample_snapshot
+
+
+# --- helpers shared by the registration tests (portal, browser, concurrency) ----------------------
+
+def jpeg_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 150), (200, 180, 160)).save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def store_photo() -> str:
+    relative = "test/photo.jpg"
+    path = Path(current_app.config["PHOTO_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(jpeg_bytes())
+    return relative
+
+
+def dictionaries() -> dict:
+    """培训类型 and 证书类型 as the authority configures them."""
+    found = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
+    if not found:
+        db.session.add_all([TrainingType(code="zyy", name="住院医师规范化培训", selectable_for_physician=True),
+                            TrainingType(code="jx", name="进修")])
+        db.session.add_all([CertificateType(code="zl", name="执业助理医师", qualifies_assistant=True),
+                            CertificateType(code="zlxz", name="执业助理医师（乡镇）")])
+        db.session.flush()
+    out = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
+    out.update({c.name: c for c in db.session.scalars(db.select(CertificateType))})
+    return out
+
+
+def ready_candidate(**kw):
+    """A candidate whose profile has everything a 临床执业医师 registration needs."""
+    values = dict(photo_path=store_photo(), employment_status="在岗", work_unit_name="北京协和医院",
+                  department="内科", title="住院医师", title_date="2020-07", practice_start="2020-07",
+                  email="zhang@example.com", address="北京市东城区", postcode="100005")
+    values.update(kw)
+    cand = make_candidate(**values)
+    db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
+                             major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
+                             diploma_number="100011201505000123"))
+    db.session.flush()
+    return cand
+
+
+def ready_draft(cand, cat, site=None) -> Registration:
+    """A draft with every step done, at `site` (the catalogue's site by default)."""
+    site = site or cat["site"]
+    edu = [e.id for e in cand.educations]
+    reg = Registration(candidate_id=cand.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
+                       status="draft", draft_step="site",
+                       draft_data={"done": ["basic", "work", "entries", "certificates", "site"],
+                                   "education_ids": edu, "training_ids": [], "certificate_ids": [],
+                                   "region_id": site.region_id, "site_id": site.id, "attempts": 1})
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+# --- starting ------------------------------------------------------------------------------------
+
+def test_start_creates_a_draft_and_resumes_it(session):
+    cat, cand = make_catalogue(), make_candidate()
+    reg = svc.start_registration(cand, cat["subject"].id)
+    assert (reg.status, reg.draft_step) == ("draft", "basic")
+    svc.go_to_step(reg, "entries")
+    again = svc.start_registration(cand, cat["subject"].id)
+    assert again.id == reg.id and again.draft_step == "entries"
+
+
+def test_choosing_another_subject_of_the_same_year_changes_the_draft(session):
+    cat, cand = make_catalogue(), make_candidate()
+    reg = svc.start_registration(cand, cat["subject"].id)
+    other = svc.start_registration(cand, cat["assistant_subject"].id)
+    assert other.id == reg.id and other.subject_id == cat["assistant_subject"].id
+    assert session.scalar(db.select(db.func.count(Registration.id))) == 1
+
+
+@pytest.mark.parametrize("shift, words", [(timedelta(days=5), "尚未开始"), (timedelta(days=-30), "已于")])
+def test_start_outside_the_window_says_when(session, shift, words):
+    cat, cand = make_catalogue(), make_candidate()
+    year = cat["year"]
+    if shift.days > 0:
+        year.window_opens_at, year.window_closes_at = utcnow() + shift, utcnow() + shift * 3
+    else:
+        year.window_opens_at, year.window_closes_at = utcnow() + shift * 2, utcnow() + shift
+    session.flush()
+    with pytest.raises(svc.WindowClosed) as exc:
+        svc.start_registration(cand, cat["subject"].id)
+    assert words in exc.value.message and "北京时间" in exc.value.message
+
+
+# --- submitting ----------------------------------------------------------------------------------
+
+def test_submit_takes_a_seat_locks_entries_freezes_the_snapshot(session):
+    cat = make_catalogue(capacity=3)
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    done = svc.submit_registration(cand, reg.id, "token-1")
+    assert done.status == "submitted" and done.submit_token == "token-1"
+    assert done.number == f"2027{cat['region'].code}{reg.id:08d}"
+    assert session.get(Site, cat["site"].id).taken == 1
+    edu = cand.educations[0]
+    session.refresh(edu)
+    assert edu.state == "locked"
+    assert [e.education_id for e in session.scalars(db.select(RegistrationEntry))] == [edu.id]
+    snap = done.snapshot
+    assert set(snap) == set(sample_snapshot(cand, cat, done.number))
+    assert set(snap["candidate"]) == set(sample_snapshot(cand, cat, done.number)["candidate"])
+    assert snap["educations"][0]["diploma_number"] == "100011201505000123"
+    assert snap["site"]["code"] == cat["site"].code and snap["extra_units"] == []
+    frozen = Path(current_app.config["PHOTO_DIR"]) / snap["photo"]
+    assert frozen.is_file() and snap["photo"].startswith("frozen/")
+    audit = session.scalar(db.select(AuditEntry).filter_by(action="registration.submitted"))
+    assert audit.object_id == reg.id and audit.after["number"] == done.number
+
+
+def test_military_candidate_gets_the_extra_unit(session):
+    cat = make_catalogue()
+    cand = ready_candidate(military_identity="active")
+    done = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    assert done.military_unit is True and done.snapshot["extra_units"] == ["军事医学"]
+
+
+def test_the_same_request_twice_gives_one_registration(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    first = svc.submit_registration(cand, reg.id, "same")
+    second = svc.submit_registration(cand, reg.id, "same")
+    third = svc.submit_registration(cand, reg.id, "other-tab")
+    assert first.id == second.id == third.id and third.number == first.number
+    assert session.get(Site, cat["site"].id).taken == 1
+    assert session.scalar(db.select(db.func.count(Registration.id))) == 1
+
+
+def test_full_site_at_the_last_moment_keeps_the_draft(session):
+    cat = make_catalogue(capacity=1)
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    cat["site"].taken = 1
+    session.commit()
+    frozen = Path(current_app.config["PHOTO_DIR"]) / "frozen"
+    files_before = set(frozen.glob("*")) if frozen.exists() else set()
+    with pytest.raises(svc.SiteFull) as exc:
+        svc.submit_registration(cand, reg.id, "t")
+    assert "已报满" in exc.value.message and exc.value.field == "site_id"
+    session.refresh(reg)
+    assert (reg.status, reg.number, reg.draft_data["site_id"]) == ("draft", None, cat["site"].id)
+    assert session.get(Site, cat["site"].id).taken == 1
+    assert session.scalar(db.select(db.func.count(RegistrationEntry.id))) == 0
+    assert (set(frozen.glob("*")) if frozen.exists() else set()) == files_before  # the copy is removed
+
+
+def test_ineligible_submission_lists_every_reason_and_keeps_the_draft(session):
+    cat = make_catalogue()
+    cand = ready_candidate(practice_start=None)
+    types = dictionaries()
+    other = Training(candidate_id=cand.id, training_type_id=types["进修"].id, institution="某医院",
+                     start_ym="2016-09")
+    session.add(other)
+    session.flush()
+    reg = ready_draft(cand, cat)
+    reg.draft_data = {**reg.draft_data, "training_ids": [other.id]}
+    with pytest.raises(svc.NotEligible) as exc:
+        svc.submit_registration(cand, reg.id, "t")
+    assert [f.rule for f in exc.value.findings] == ["R1", "R10"]
+    assert "试用期" in exc.value.message and "某医院 进修" in exc.value.message
+    session.refresh(reg)
+    assert reg.status == "draft" and session.get(Site, cat["site"].id).taken == 0
+
+
+def test_incomplete_draft_names_the_step(session):
+    cat = make_catalogue()
+    cand = ready_candidate(photo_path=None)
+    with pytest.raises(svc.Incomplete) as exc:
+        svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    assert exc.value.step == "basic" and "照片" in exc.value.message
+
+
+def test_submit_after_the_window_closed_is_refused(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    cat["year"].window_closes_at = utcnow() - timedelta(minutes=1)
+    cat["year"].window_opens_at = utcnow() - timedelta(days=10)
+    session.commit()
+    with pytest.raises(svc.WindowClosed):
+        svc.submit_registration(cand, reg.id, "t")
+
+
+def test_another_candidates_draft_cannot_be_submitted(session):
+    cat = make_catalogue()
+    owner, other = ready_candidate(), ready_candidate()
+    reg = ready_draft(owner, cat)
+    with pytest.raises(svc.NotAllowed):
+        svc.submit_registration(other, reg.id, "t")
+    with pytest.raises(svc.NotAllowed):
+        svc.abandon_registration(other, reg.id)
+
+
+# --- abandoning ----------------------------------------------------------------------------------
+
+def test_abandon_releases_the_seat_once_and_unlocks_entries(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    done = svc.abandon_registration(cand, reg.id)
+    assert done.status == "abandoned" and done.abandoned_by == f"考生 {cand.username}" and done.abandoned_at
+    assert session.get(Site, cat["site"].id).taken == 0
+    assert session.get(Education, cand.educations[0].id).state == "editable"
+    with pytest.raises(svc.RegistrationError):
+        svc.abandon_registration(cand, reg.id)
+    assert session.get(Site, cat["site"].id).taken == 0
+    again = svc.start_registration(cand, cat["subject"].id)
+    assert again.id != reg.id and again.status == "draft"
+
+
+def test_abandon_keeps_entries_used_by_another_live_registration_locked(session):
+    cat, next_year = make_catalogue(), make_catalogue()
+    cand = ready_candidate()
+    first = svc.submit_registration(cand, ready_draft(cand, cat).id, "a")
+    svc.submit_registration(cand, ready_draft(cand, next_year).id, "b")
+    svc.abandon_registration(cand, first.id)
+    assert session.get(Education, cand.educations[0].id).state == "locked"
+
+
+def test_verified_entry_stays_verified_after_abandon(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    cand.educations[0].state = "verified"
+    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    svc.abandon_registration(cand, reg.id)
+    assert session.get(Education, cand.educations[0].id).state == "verified"
+
+
+def test_abandon_a_paid_registration_requests_a_refund(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    order = PaymentOrder(registration_id=reg.id, out_trade_no="T1", provider="sandbox", amount_fen=12000,
+                         items=[], status="paid", paid_at=utcnow())
+    reg.payment_status = "paid"
+    session.add(order)
+    session.commit()
+    done = svc.abandon_registration(cand, reg.id)
+    assert done.payment_status == "refund_pending" and done.payment_label == "退费处理中"
+    refund = session.scalar(db.select(Refund))
+    assert (refund.order_id, refund.amount_fen, refund.status) == (order.id, 12000, "requested")
+
+
+def test_abandon_after_the_window_closed_is_refused(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    cat["year"].window_closes_at = utcnow() - timedelta(minutes=1)
+    cat["year"].window_opens_at = utcnow() - timedelta(days=10)
+    session.commit()
+    with pytest.raises(svc.WindowClosed):
+        svc.abandon_registration(cand, reg.id)
+    assert session.get(Site, cat["site"].id).taken == 1
+
+
+def test_training_and_certificate_entries_are_locked_too(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    types = dictionaries()
+    training = Training(candidate_id=cand.id, training_type_id=types["住院医师规范化培训"].id,
+                        institution="协和医院", start_ym="2016-09", end_ym="2019-07")
+    session.add(training)
+    session.flush()
+    reg = ready_draft(cand, cat)
+    reg.draft_data = {**reg.draft_data, "training_ids": [training.id]}
+    svc.submit_registration(cand, reg.id, "t")
+    assert session.get(Training, training.id).state == "locked"
