@@ -19,3 +19,4 @@ def init_portal(app: Flask) -> None:
 @bp.get("/")
 def index():
     return render_template("portal/index.html")
+from candidate_portal import print_views  # noqa: E402,F401  (打印报名申请表)

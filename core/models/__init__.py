@@ -7,6 +7,7 @@ from core.models.catalogue import (EligibilityRuleSetting, ExamFamily, ExamSubje
                                    Region, Site)
 from core.models.dictionaries import (CertificateType, EthnicGroup, PinyinException, School,
                                       TrainingType, WorkUnit)
+from core.models.jobs import Job
 from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
 from core.models.registration import Registration, RegistrationEntry
 from core.models.staff import StaffScope, StaffSecurity
@@ -16,5 +17,5 @@ __all__ = [
     "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee", "Region", "Site",
     "CertificateType", "EthnicGroup", "PinyinException", "School", "TrainingType", "WorkUnit",
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
-    "RegistrationEntry", "StaffScope", "StaffSecurity",
+    "RegistrationEntry", "StaffScope", "StaffSecurity", "Job",
 ]

@@ -1,0 +1,29 @@
+"""打印报名申请表: the candidate prints their own application form (PDF), and only their own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, make_response
+
+from candidate_portal import bp
+from candidate_portal.auth import current_candidate, login_required
+from core.db import db
+from core.models import Registration
+from reports.application_form import application_form_pdf
+
+
+@bp.get("/registrations/<int:registration_id>/application-form.pdf")
+@login_required
+def print_form(registration_id: int):
+    registration = db.session.get(Registration, registration_id)
+    if (registration is None or registration.candidate_id != current_candidate().id
+            or not registration.snapshot):
+        abort(404)  # another candidate's form, or none yet: the same answer, nothing revealed
+    pdf = application_form_pdf(registration.snapshot, Path(current_app.config["PHOTO_DIR"]))
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f"inline; filename=\"application-{registration.number}.pdf\"; "
+        f"filename*=UTF-8''%E6%8A%A5%E5%90%8D%E7%94%B3%E8%AF%B7%E8%A1%A8-{registration.number}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response

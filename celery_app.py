@@ -1,0 +1,72 @@
+"""Celery: the production backend for background jobs (core.jobs), with Redis as broker.
+
+Start a worker beside the web servers (same environment: APP_ENV, DATABASE_URL, REDIS_URL ...):
+
+    .venv/bin/celery -A celery_app worker --loglevel=info
+
+and set ``JOB_BACKEND=celery`` (or just ``REDIS_URL``) for the web app. The task only carries the job
+id; the job's parameters, progress and result live in the ``jobs`` table, as on every backend.
+``JOB_HANDLER_MODULES`` (comma-separated) lists the modules whose handlers the worker loads.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+
+from celery import Celery
+
+BROKER_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+QUEUE = os.environ.get("JOB_QUEUE", "medexam-jobs")
+HANDLER_MODULES = os.environ.get("JOB_HANDLER_MODULES", "reports.tasks")
+
+celery = Celery("medexam", broker=BROKER_URL)
+celery.conf.update(
+    task_default_queue=QUEUE,
+    task_ignore_result=True,  # results live in the jobs table
+    task_acks_late=True,  # a worker that dies mid-job leaves it to another one
+    worker_prefetch_multiplier=1,  # jobs are long: one at a time per worker process
+    broker_connection_retry_on_startup=True,
+)
+
+_flask_app = None
+
+
+def flask_app():
+    """The Flask app a worker process runs jobs in (created once, on the first job)."""
+    global _flask_app
+    if _flask_app is None:
+        from sqlalchemy.pool import NullPool
+
+        from config import load_config
+        from factory import create_app
+
+        overrides = {}
+        if load_config().SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
+        _flask_app = create_app(**overrides)
+        for name in filter(None, (m.strip() for m in HANDLER_MODULES.split(","))):
+            importlib.import_module(name)
+    return _flask_app
+
+
+@celery.task(name="medexam.run_job")
+def run_job_task(job_id: int) -> None:
+    from core.db import db
+    from core.jobs import run_job
+
+    with flask_app().app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def send_job(job_id: int) -> None:
+    """Put a job on the broker named by the calling app's REDIS_URL (or this module's default)."""
+    from flask import current_app, has_app_context
+
+    cfg = current_app.config if has_app_context() else {}
+    url = cfg.get("REDIS_URL") or BROKER_URL
+    queue = cfg.get("JOB_QUEUE") or QUEUE
+    with celery.connection_for_write(url) as conn:
+        celery.send_task("medexam.run_job", args=[job_id], queue=queue, connection=conn)

@@ -1,0 +1,50 @@
+"""The scope of a report (数据范围) as a plain value: which regions/sites, and whether full document
+numbers may be shown. Exporters, statistics and batch printing take it explicitly, so they can be
+tested and run in a background job without a logged-in user; ``for_user`` derives it from
+core.services.scope (the one home of the staff-scope rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import false, or_, true
+
+from core.models import Registration
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    national: bool = False
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    site_ids: frozenset[int] = field(default_factory=frozenset)
+    full_documents: bool = False  # 证件号码、手机号码 in full; masked otherwise
+
+    @classmethod
+    def everything(cls, full_documents: bool = True) -> "ReportScope":
+        return cls(national=True, full_documents=full_documents)
+
+    @classmethod
+    def of(cls, region_ids=(), site_ids=(), full_documents: bool = False) -> "ReportScope":
+        return cls(False, frozenset(region_ids), frozenset(site_ids), full_documents)
+
+    @classmethod
+    def for_user(cls, user) -> "ReportScope":
+        from core.services import scope
+
+        s = scope.scope_of(user)
+        return cls(s.national, frozenset(s.region_ids), frozenset(s.site_ids),
+                   scope.can_see_full_documents(user))
+
+    def registration_clause(self, model=Registration):
+        """SQL condition: the registration lies in one of the scope's regions or sites."""
+        if self.national:
+            return true()
+        parts = []
+        if self.region_ids:
+            parts.append(model.region_id.in_(sorted(self.region_ids)))
+        if self.site_ids:
+            parts.append(model.site_id.in_(sorted(self.site_ids)))
+        return or_(*parts) if parts else false()
+
+    def covers_site(self, site) -> bool:
+        return self.national or site.id in self.site_ids or site.region_id in self.region_ids

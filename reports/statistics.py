@@ -1,0 +1,137 @@
+"""统计: registrations by region, site, subject, status and payment state, per day through the
+window, and the seat fill rate per site — always within the user's scope, counted in SQL.
+
+A "registration" here is a submitted one (every status but 填报中/draft). Each function returns a
+``Table`` (Chinese headers + rows) that the dashboard draws as bars and that downloads as Excel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from io import BytesIO
+
+import pandas as pd
+from sqlalchemy import func, literal_column, select
+
+from core.db import db, to_shanghai
+from core.models import ExamSubject, ExamYear, Region, Registration, Site
+from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from reports.exports import EXPORTED_STATUSES
+from reports.scope import ReportScope
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart_column: int = 1  # which column the bar chart draws
+    label_column: int = 0
+    unit: str = ""
+
+
+def _base(scope: ReportScope, exam_year_id: int | None):
+    clauses = [Registration.status.in_(EXPORTED_STATUSES), scope.registration_clause()]
+    if exam_year_id is not None:
+        clauses.append(Registration.exam_year_id == exam_year_id)
+    return clauses
+
+
+def by_region(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    rows = db.session.execute(
+        select(Region.name, func.count(Registration.id))
+        .join(Region, Region.id == Registration.region_id).where(*_base(scope, exam_year_id))
+        .group_by(Region.id, Region.code, Region.name).order_by(Region.code)).all()
+    return Table("按考区统计", ["考区", "报名人数"], [list(r) for r in rows])
+
+
+def by_site(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    rows = db.session.execute(
+        select(Region.name, Site.name, func.count(Registration.id))
+        .join(Site, Site.id == Registration.site_id).join(Region, Region.id == Site.region_id)
+        .where(*_base(scope, exam_year_id))
+        .group_by(Region.code, Region.name, Site.id, Site.code, Site.name)
+        .order_by(Region.code, Site.code)).all()
+    return Table("按考点统计", ["考点", "报名人数", "考区"], [[s, n, r] for r, s, n in rows])
+
+
+def by_subject(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    rows = db.session.execute(
+        select(ExamSubject.code, ExamSubject.name, func.count(Registration.id))
+        .join(ExamSubject, ExamSubject.id == Registration.subject_id).where(*_base(scope, exam_year_id))
+        .group_by(ExamSubject.id, ExamSubject.code, ExamSubject.name).order_by(ExamSubject.code)).all()
+    return Table("按报考类别统计", ["报考类别", "报名人数", "代码"], [[n, c, code] for code, n, c in rows])
+
+
+def by_status(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    counts = dict(db.session.execute(
+        select(Registration.status, func.count(Registration.id)).where(*_base(scope, exam_year_id))
+        .group_by(Registration.status)).all())
+    return Table("按报名状态统计", ["报名状态", "报名人数"],
+                 [[STATUS_LABELS[s], counts.get(s, 0)] for s in EXPORTED_STATUSES])
+
+
+def by_payment(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    counts = dict(db.session.execute(
+        select(Registration.payment_status, func.count(Registration.id))
+        .where(*_base(scope, exam_year_id)).group_by(Registration.payment_status)).all())
+    return Table("按缴费状态统计", ["缴费状态", "报名人数"],
+                 [[label, counts.get(s, 0)] for s, label in PAYMENT_LABELS.items()])
+
+
+def _beijing_day(column):
+    """The Beijing calendar day of a naive-UTC timestamp, in SQL (UTC+8, no daylight saving)."""
+    if db.engine.dialect.name == "postgresql":
+        return func.date(column + literal_column("interval '8 hours'"))
+    return func.date(column, "+8 hours")
+
+
+def per_day(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    """Submissions per Beijing day; with an exam year, every day of its window appears (zeros too)."""
+    day = _beijing_day(Registration.submitted_at).label("day")
+    counts = {str(d): n for d, n in db.session.execute(
+        select(day, func.count(Registration.id))
+        .where(*_base(scope, exam_year_id), Registration.submitted_at.is_not(None))
+        .group_by(day).order_by(day)).all()}
+    days = sorted(counts)
+    if exam_year_id is not None:
+        year = db.session.get(ExamYear, exam_year_id)
+        first, last = to_shanghai(year.window_opens_at).date(), to_shanghai(year.window_closes_at).date()
+        window = [str(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        days = sorted(set(window) | set(days))
+    return Table("每日报名人数", ["日期", "报名人数"], [[d, counts.get(d, 0)] for d in days])
+
+
+def seat_fill(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    """考点座位使用率: seats taken (the seat counter) over capacity, per site in scope."""
+    clause = (Site.id.is_not(None) if scope.national else
+              (Site.region_id.in_(sorted(scope.region_ids)) | Site.id.in_(sorted(scope.site_ids))))
+    rows = db.session.execute(
+        select(Site.name, Site.taken, Site.capacity, Region.name)
+        .join(Region, Region.id == Site.region_id).where(clause).order_by(Region.code, Site.code)).all()
+    table = Table("考点座位使用率", ["考点", "使用率（%）", "已用座位", "座位总数", "考区"], unit="%")
+    for name, taken, capacity, region in rows:
+        rate = round(100 * taken / capacity, 1) if capacity else 0.0
+        table.rows.append([name, rate, taken, capacity, region])
+    return table
+
+
+def dashboard(scope: ReportScope, exam_year_id: int | None = None) -> list[Table]:
+    return [f(scope, exam_year_id) for f in (by_region, by_site, by_subject, by_status, by_payment,
+                                             per_day, seat_fill)]
+
+
+def total_registrations(scope: ReportScope, exam_year_id: int | None = None) -> int:
+    return db.session.scalar(select(func.count(Registration.id)).where(*_base(scope, exam_year_id)))
+
+
+def tables_to_xlsx(tables: list[Table]) -> bytes:
+    """The dashboard's tables as one workbook, a sheet per table (small tables: pandas is right)."""
+    buffer = BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for table in tables:
+            pd.DataFrame(table.rows, columns=table.headers).to_excel(
+                writer, sheet_name=table.title[:31], index=False)
+    return buffer.getvalue()
+
+

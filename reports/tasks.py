@@ -1,0 +1,93 @@
+"""Background-job handlers for reports (registered with core.jobs; a Celery worker imports this).
+
+The scope is recomputed from the owner's account when the job runs, so a job never sees more than
+its owner may see at that moment (a disabled account gets nothing).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import select
+
+from core.db import db, utcnow
+from core.jobs import JobContext, JobResult, enqueue, job_handler
+from core.models import Job, Registration, Site
+from core.services.errors import DomainError
+from reports import exports
+from reports.application_form import forms_pdf
+from reports.scope import ReportScope
+
+EXPORT_JOB = "reports.export"
+PRINT_JOB = "reports.print_site_forms"
+PRINTED_STATUSES = ("submitted", "approved")
+
+
+def owner_scope(ctx: JobContext) -> ReportScope:
+    if ctx.owner_type != "staff":
+        raise DomainError("只有考务人员可以执行该任务。")
+    user = db.session.get(User, ctx.owner_id)
+    if user is None or not user.active:
+        raise DomainError("账号不存在或已停用。")
+    return ReportScope.for_user(user)
+
+
+# --- Excel exports --------------------------------------------------------------------------------
+
+def start_export(user, kind: str, filters: exports.RegistrationFilters) -> Job:
+    """导出: queue an export for this staff user (the view calls this; the work runs elsewhere)."""
+    if kind not in exports.EXPORTS:
+        raise DomainError("请选择要导出的数据。", field="kind")
+    title = exports.EXPORTS[kind].title
+    return enqueue(EXPORT_JOB, owner_type="staff", owner_id=user.id,
+                   params={"kind": kind, "filters": filters.to_params()},
+                   message=f"“{title}”导出已加入任务队列。")
+
+
+@job_handler(EXPORT_JOB)
+def run_export(ctx: JobContext, params: dict) -> JobResult:
+    scope = owner_scope(ctx)
+    kind = params["kind"]
+    filters = exports.RegistrationFilters.from_params(params.get("filters"))
+    path = ctx.output_path(".xlsx")
+    rows = exports.export(kind, path, scope, filters, progress=ctx.progress)
+    return JobResult(path=path, name=exports.file_name(kind, utcnow()),
+                     message=f"导出完成，共 {rows:,} 行。")
+
+
+# --- batch printing of a site's forms -------------------------------------------------------------
+
+def start_site_print(user, site_id: int) -> Job:
+    """批量打印: queue the printing of every submitted form of one site into one PDF."""
+    site = db.session.get(Site, site_id)
+    if site is None or not ReportScope.for_user(user).covers_site(site):
+        raise DomainError("所选考点不存在或不在您的管理范围内。", field="site_id")
+    return enqueue(PRINT_JOB, owner_type="staff", owner_id=user.id, params={"site_id": site_id},
+                   message=f"{site.name}报名申请表批量打印已加入任务队列。")
+
+
+def site_snapshots(site_id: int) -> list[dict]:
+    return list(db.session.scalars(
+        select(Registration.snapshot).where(Registration.site_id == site_id,
+                                            Registration.status.in_(PRINTED_STATUSES),
+                                            Registration.snapshot.is_not(None))
+        .order_by(Registration.number)))
+
+
+@job_handler(PRINT_JOB)
+def run_site_print(ctx: JobContext, params: dict) -> JobResult:
+    scope = owner_scope(ctx)
+    site = db.session.get(Site, params["site_id"])
+    if site is None or not scope.covers_site(site):
+        raise DomainError("所选考点不存在或不在您的管理范围内。")
+    snapshots = site_snapshots(site.id)
+    if not snapshots:
+        raise DomainError(f"{site.name}没有可打印的报名申请表。")
+    ctx.progress(1, f"共 {len(snapshots)} 份，正在排版……")
+    path = ctx.output_path(".pdf")
+    forms_pdf(snapshots, Path(current_app.config["PHOTO_DIR"]), mask_documents=not scope.full_documents,
+              target=path, progress=lambda done, total: ctx.progress(
+                  90 * done / total, f"已排版 {done} / {total} 份"))
+    return JobResult(path=path, name=f"报名申请表-{site.code}-{utcnow():%Y%m%d}.pdf",
+                     message=f"已生成 {len(snapshots)} 份报名申请表（一个 PDF 文件）。")
