@@ -1,0 +1,269 @@
+"""考试报名 pages: the list, 选择报考类别, the wizard step by step, 提交 and 放弃报考, and who may touch what."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from core.db import db, utcnow
+from core.models import Education, Registration, Site
+from tests.conftest import csrf_token_from
+from tests.core.test_registration import dictionaries, jpeg_bytes, ready_candidate, ready_draft
+from tests.factories import login_as, make_candidate, make_catalogue, make_registration
+
+
+def _post(client, url, data, page_url=None, **kw):
+    html = client.get(page_url or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token_from(html), **data}, **kw)
+
+
+def _step(reg, step):
+    return f"/registration/{reg.id}/step/{step}"
+
+
+@pytest.fixture
+def setup(session, client):
+    cat = make_catalogue(capacity=2)
+    cand = ready_candidate()
+    session.commit()
+    login_as(client, cand)
+    return cat, cand
+
+
+# --- the 考试报名 page ------------------------------------------------------------------------------
+
+def test_list_shows_every_registration_newest_first_with_its_actions(setup, client, session):
+    cat, cand = setup
+    old = make_registration(cand, cat, status="abandoned", take_seat=False)
+    old.created_at = utcnow() - timedelta(days=3)
+    new = make_registration(cand, cat)
+    session.commit()
+    html = client.get("/registration").get_data(as_text=True)
+    assert "开始新的报名" in html and "报名信息不提供修改功能" in html
+    assert html.index(f"registration-{new.id}") < html.index(f"registration-{old.id}")
+    card = html[html.index(f"registration-{new.id}"):html.index(f"registration-{old.id}")]
+    for text in (new.number, "已提交", "未缴费", cat["region"].name, cat["site"].name, "放弃报考"):
+        assert text in card
+    old_card = html[html.index(f"registration-{old.id}"):]
+    assert "已放弃" in old_card and "放弃报考</button>" not in old_card
+
+
+def test_list_needs_a_login(client, app):
+    assert client.get("/registration").status_code == 302
+
+
+# --- 选择报考类别 ----------------------------------------------------------------------------------
+
+def test_subjects_filter_on_the_server_too(setup, client):
+    html = client.get("/registration/subjects?level=执业助理医师").get_data(as_text=True)
+    assert "临床执业助理医师" in html and ">临床执业医师<" not in html
+    html = client.get("/registration/subjects?q=110").get_data(as_text=True)
+    assert ">临床执业医师<" in html and "临床执业助理医师" not in html
+    html = client.get("/registration/subjects").get_data(as_text=True)
+    assert html.count("aria-label=\"报名 ") == 2 and "网上报名时间" in html
+
+
+def test_subjects_before_the_window_say_when_it_opens(session, client):
+    cat = make_catalogue(window_open=False)
+    cand = make_candidate()
+    session.commit()
+    login_as(client, cand)
+    html = client.get("/registration/subjects").get_data(as_text=True)
+    assert "尚未开始" in html and "aria-label=\"报名 " not in html
+    response = _post(client, "/registration/start", {"subject_id": cat["subject"].id},
+                     page_url="/registration", follow_redirects=True)
+    assert "尚未开始" in response.get_data(as_text=True)
+    assert session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+# --- the wizard, step by step ---------------------------------------------------------------------
+
+def test_wizard_step_by_step(setup, client, session):
+    cat, cand = setup
+    cand.photo_path = None
+    session.commit()
+    dictionaries()
+    session.commit()
+    start = _post(client, "/registration/start", {"subject_id": cat["subject"].id},
+                  page_url="/registration/subjects")
+    reg = session.scalar(db.select(Registration))
+    assert start.headers["Location"].endswith(_step(reg, "basic"))
+
+    # 基本情况: pre-filled from the profile; photo required; 现役军人 said at once
+    html = client.get(_step(reg, "basic")).get_data(as_text=True)
+    assert 'value="13800138000"' in html and "不要大于40k" in html and "上一步" in html and "下一步" in html
+    basic = {"military_identity": "active", "mobile": "13800138000", "email": "", "address": "北京市东城区",
+             "postcode": ""}
+    refused = _post(client, _step(reg, "basic"), {**basic, "action": "next"})
+    assert refused.status_code == 422 and "请上传照片" in refused.get_data(as_text=True)
+    bad = _post(client, _step(reg, "basic"), {**basic, "mobile": "123", "action": "next"})
+    assert "手机号码" in bad.get_data(as_text=True) and 'value="123"' in bad.get_data(as_text=True)
+    from io import BytesIO
+    ok = _post(client, _step(reg, "basic"), {**basic, "action": "next", "photo": (BytesIO(jpeg_bytes()), "me.jpg")},
+               content_type="multipart/form-data")
+    assert ok.status_code == 302, re.findall(r'field-error" [^<]*<', ok.get_data(as_text=True))
+    assert ok.headers["Location"].endswith(_step(reg, "work"))
+    session.expire_all()
+    assert cand.photo_path and cand.military_identity == "active"
+
+    # 工作情况: YYYY-MM, saved back to the profile
+    html = client.get(_step(reg, "work")).get_data(as_text=True)
+    assert "当年毕业研究生" in html and "2008-03" in html and "加考军事医学" in html
+    work = {"employment_status": "在岗", "work_unit_name": "北京协和医院", "title": "主治医师",
+            "title_date": "2021/07", "practice_start": "2020-07", "action": "next"}
+    bad = _post(client, _step(reg, "work"), work)
+    assert bad.status_code == 422 and "YYYY-MM" in bad.get_data(as_text=True)
+    assert _post(client, _step(reg, "work"), {**work, "title_date": "2021-07"}).status_code == 302
+    session.expire_all()
+    assert cand.title == "主治医师" and cand.title_date == "2021-07"
+
+    # 教育经历和培训经历: nothing ticked is refused; “+” saves to the profile and ticks
+    refused = _post(client, _step(reg, "entries"), {"action": "next"})
+    assert refused.status_code == 422 and "请勾选用于报考的教育经历" in refused.get_data(as_text=True)
+    bad_add = _post(client, _step(reg, "entries"), {"action": "add_education", "new_education-school_name": "协和医学院",
+                                                    "new_education-level": "博士研究生", "new_education-major": "内科学",
+                                                    "new_education-start_ym": "2015-13"})
+    assert bad_add.status_code == 422 and "YYYY-MM" in bad_add.get_data(as_text=True)
+    added = _post(client, _step(reg, "entries"), {"action": "add_education", "new_education-school_name": "协和医学院",
+                                                  "new_education-level": "本科", "new_education-major": "临床医学",
+                                                  "new_education-study_mode": "全日制", "new_education-major_kind": "西医",
+                                                  "new_education-start_ym": "2005-09", "new_education-end_ym": "2010-07",
+                                                  "new_education-diploma_number": "X1", "new_education-select": "1"})
+    assert added.status_code == 302, re.findall(r'field-error" [^<]*<', added.get_data(as_text=True))
+    new_edu = session.scalar(db.select(Education).filter_by(school_name="协和医学院"))
+    html = client.get(_step(reg, "entries")).get_data(as_text=True)
+    assert re.search(rf'id="education-{new_edu.id}"[^>]*checked', html)  # no need to tick it again
+    assert _post(client, _step(reg, "entries"), {"education_ids": [str(new_edu.id)], "action": "next"}).status_code == 302
+
+    # 选择证书: skippable here (本科)
+    html = client.get(_step(reg, "certificates")).get_data(as_text=True)
+    assert "可以直接跳过" in html and "执业助理医师（乡镇）" in html
+    assert _post(client, _step(reg, "certificates"), {"action": "next"}).status_code == 302
+
+    # 选择考区及考点: review, attempts explained, then 提交
+    html = client.get(_step(reg, "site")).get_data(as_text=True)
+    assert "累计报考次数" in html and "默认次数为1" in html and "剩余名额 2" in html and "协和医学院" in html
+    bad = _post(client, _step(reg, "site"), {"region_id": cat["region"].id, "site_id": cat["site"].id,
+                                              "attempts": "0", "action": "submit"})
+    assert bad.status_code == 422 and "累计报考次数" in bad.get_data(as_text=True)
+    html = client.get(_step(reg, "site")).get_data(as_text=True)
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    done = client.post(_step(reg, "site"), data={"csrf_token": csrf_token_from(html), "region_id": cat["region"].id,
+                                                  "site_id": cat["site"].id, "attempts": "2", "action": "submit",
+                                                  "submit_token": token})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/registration")
+    session.expire_all()
+    reg = session.get(Registration, reg.id)
+    assert (reg.status, reg.attempts, reg.military_unit) == ("submitted", 2, True)
+    assert cat["site"].name in client.get("/registration").get_data(as_text=True)
+
+
+def test_certificate_step_required_for_zhongzhuan_to_physician(setup, client, session):
+    cat, cand = setup
+    types = dictionaries()
+    edu = cand.educations[0]
+    edu.level = "中专"
+    reg = ready_draft(cand, cat)
+    session.commit()
+    html = client.get(_step(reg, "certificates")).get_data(as_text=True)
+    assert "不具备报考执业医师的资格" in html
+    refused = _post(client, _step(reg, "certificates"), {"action": "next"})
+    assert refused.status_code == 422 and "须勾选“执业助理医师”证书" in refused.get_data(as_text=True)
+    township = _post(client, _step(reg, "certificates"), {
+        "action": "add_certificate", "new_certificate-certificate_type_id": types["执业助理医师（乡镇）"].id,
+        "new_certificate-issue_ym": "2015-05", "new_certificate-cert_number": "T1", "new_certificate-select": "1"})
+    assert township.status_code == 302
+    assert _post(client, _step(reg, "certificates"), {"action": "next",
+                                                       "certificate_ids": [str(cand.certificates[0].id)]}).status_code == 422
+
+
+def test_hk_macau_taiwan_candidate_gives_the_permit(session, client):
+    cat = make_catalogue()
+    cand = ready_candidate(doc_type="hk_macau_permit", doc_number="H87654321")
+    reg = ready_draft(cand, cat)
+    session.commit()
+    login_as(client, cand)
+    html = client.get(_step(reg, "basic")).get_data(as_text=True)
+    assert 'for="permit_number"' in html
+    data = {"military_identity": "civilian", "mobile": "13800138000", "address": "香港", "action": "next"}
+    refused = _post(client, _step(reg, "basic"), data)
+    assert refused.status_code == 422 and "往来大陆通行证" in refused.get_data(as_text=True)
+    assert _post(client, _step(reg, "basic"), {**data, "permit_number": "H12345678"}).status_code == 302
+    session.expire_all()
+    assert cand.permit_number == "H12345678"
+
+
+def test_full_site_cannot_be_chosen(setup, client, session):
+    cat, cand = setup
+    full = Site(region_id=cat["region"].id, code="SFULL", name="已满考点", capacity=1, taken=1)
+    session.add(full)
+    reg = ready_draft(cand, cat)
+    session.commit()
+    html = client.get(_step(reg, "site")).get_data(as_text=True)
+    assert re.search(rf'id="site-{full.id}"[^>]*disabled', html) and "已报满" in html
+    refused = _post(client, _step(reg, "site"), {"region_id": cat["region"].id, "site_id": full.id, "action": "next"})
+    assert refused.status_code == 422 and "已报满，请选择其他考点" in refused.get_data(as_text=True)
+
+
+def test_closed_browser_resumes_where_the_candidate_was(setup, client, session):
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    reg.draft_step = "entries"
+    session.commit()
+    login_as(client, cand)  # a new login, as after closing the browser
+    assert client.get(f"/registration/{reg.id}").headers["Location"].endswith(_step(reg, "entries"))
+
+
+def test_double_submission_gives_one_registration(setup, client, session):
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    session.commit()
+    html = client.get(_step(reg, "site")).get_data(as_text=True)
+    data = {"csrf_token": csrf_token_from(html), "submit_token": re.search(r'name="submit_token" value="([^"]+)"', html).group(1)}
+    first = client.post(f"/registration/{reg.id}/submit", data=data)
+    second = client.post(f"/registration/{reg.id}/submit", data=data)
+    assert first.status_code == second.status_code == 303
+    assert session.scalar(db.select(db.func.count(Registration.id))) == 1
+    assert session.get(Site, cat["site"].id).taken == 1
+
+
+def test_abandon_then_register_again(setup, client, session):
+    cat, cand = setup
+    reg = make_registration(cand, cat)
+    session.commit()
+    response = _post(client, f"/registration/{reg.id}/abandon", {}, page_url="/registration", follow_redirects=True)
+    assert "已放弃报考" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Registration, reg.id).status == "abandoned" and session.get(Site, cat["site"].id).taken == 0
+    again = _post(client, "/registration/start", {"subject_id": cat["subject"].id}, page_url="/registration/subjects")
+    assert again.status_code == 302 and "/step/basic" in again.headers["Location"]
+
+
+# --- nobody touches another candidate's drafts or registrations -----------------------------------
+
+def test_other_candidates_get_404_on_every_route(setup, client, session):
+    cat, owner = setup
+    draft = ready_draft(owner, cat)
+    other_cat = make_catalogue()
+    submitted = make_registration(owner, other_cat)
+    intruder = make_candidate()
+    session.commit()
+    login_as(client, intruder)
+    token = csrf_token_from(client.get("/registration/subjects").get_data(as_text=True))
+    for reg in (draft, submitted):
+        assert client.get(f"/registration/{reg.id}").status_code == 404
+        assert client.get(_step(reg, "basic")).status_code == 404
+        assert client.post(_step(reg, "site"), data={"csrf_token": token, "action": "next"}).status_code == 404
+        assert client.post(f"/registration/{reg.id}/submit", data={"csrf_token": token, "submit_token": "x"}).status_code == 404
+        assert client.post(f"/registration/{reg.id}/abandon", data={"csrf_token": token}).status_code == 404
+    session.expire_all()
+    assert session.get(Registration, submitted.id).status == "submitted"
+    assert session.get(Registration, draft.id).status == "draft"
+
+
+def test_submitted_registration_cannot_be_edited(setup, client, session):
+    cat, cand = setup
+    reg = make_registration(cand, cat)
+    session.commit()
+    assert client.get(_step(reg, "basic")).status_code == 404
