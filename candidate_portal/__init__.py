@@ -20,3 +20,4 @@ def init_portal(app: Flask) -> None:
 def index():
     return render_template("portal/index.html")
 from candidate_portal import print_views  # noqa: E402,F401  (打印报名申请表)
+from candidate_portal import payment_views  # noqa: E402,F401  (网上缴费)
