@@ -381,6 +381,11 @@ def registration_number(year: int, region: Region, registration_id: int) -> str:
     return f"{year}{region.code}{registration_id:08d}"
 
 
+def _site_full(site: Site) -> SiteFull:
+    return SiteFull(f"考点“{site.name}”刚刚已报满，请在“选择考区及考点”中选择其他考点；您填写的报名信息已保存。",
+                    "site_id")
+
+
 def submit_registration(candidate: Candidate, registration_id: int, token: str) -> Registration:
     """提交: validate again, take the seat, lock entries, freeze the snapshot, number, audit — one transaction.
 
@@ -403,6 +408,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     if findings:
         raise NotEligible(findings)
     site = db.session.get(Site, draft_value(reg, "site_id"))
+    if site.seats_left <= 0:  # a cheap early answer; the conditional UPDATE below is the real guard
+        raise _site_full(site)
     region = site.region
     ids = eligibility.chosen_ids(reg)
     now = utcnow()
@@ -432,8 +439,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
                      after={"number": number, "subject": frozen["subject"]["code"], "site": site.code})
         # the hot row last: the site's lock is held only for the commit
         if not seats.take_seat(site.id):
-            raise SiteFull(f"考点“{site.name}”刚刚已报满，请返回“选择考区及考点”选择其他考点；"
-                           f"您填写的报名信息已保存。", "site_id")
+            raise _site_full(site)
         db.session.commit()
     except Exception:
         db.session.rollback()
