@@ -1,3 +1,256 @@
+"""`flask --app wsgi demo load`: the demonstration data, loaded idempotently in one transaction.
+
+Every row is found by its natural key (a code, a username ...) and added or updated in place, so a
+second run adds nothing. The data lives in core/data/demo_*.py; this module only writes it.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, time, timedelta
+
 import click
 from flask.cli import AppGroup
+from flask_appbuilder.security.sqla.models import Role, User
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.cli import clear_errors
+from core.data import demo_catalogue as cat
+from core.data.demo_people import (BACKOFFICE_URL, CANDIDATE_PASSWORD, CANDIDATES, PORTAL_URL,
+                                   STAFF)
+from core.data.demo_regions import FEE_COLLECTION_NOTES, REGIONS
+from core.data.demo_schools import SCHOOLS
+from core.data.ethnic_groups import ETHNIC_GROUPS
+from core.data.provinces import province_of_school_code
+from core.db import SHANGHAI, db, shanghai_to_utc
+from core.models import (Candidate, Certificate, CertificateType, Education, EligibilityRuleSetting,
+                         EthnicGroup, ExamFamily, ExamSubject, ExamYear, Fee, Region, School, Site,
+                         StaffScope, StaffSecurity, Training, TrainingType, WorkUnit)
+from core.pinyin import initials
+from core.services import audit
+from core.services.errors import DomainError
+
 demo_cli = AppGroup("demo", help="演示数据")
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(area: str, birth: date, seq: str) -> str:
+    """居民身份证 number: area + birth date + sequence (odd last digit: male) + GB 11643 check character."""
+    body = f"{area}{birth:%Y%m%d}{seq}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS)) % 11]
+
+
+class Upserter:
+    """The rows of one table by natural key: ``put`` adds a row or updates it in place, and counts."""
+
+    def __init__(self, model, *keys: str, where=None):
+        self.model, self.keys = model, keys
+        stmt = select(model) if where is None else select(model).where(where)
+        self.rows = {self._key(o): o for o in db.session.scalars(stmt)}
+        self.added: set = set()
+        self.changed: set = set()
+
+    def _key(self, obj) -> tuple:
+        return tuple(getattr(obj, k) for k in self.keys)
+
+    def put(self, **values):
+        key = tuple(values[k] for k in self.keys)
+        obj = self.rows.get(key)
+        if obj is None:
+            obj = self.rows[key] = self.model(**values)
+            db.session.add(obj)
+            self.added.add(key)
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            self.changed.add(key)
+        return obj
+
+    def touch(self, obj) -> None:
+        """Count a change made outside ``put`` (a password reset, a role)."""
+        if self._key(obj) not in self.added:
+            self.changed.add(self._key(obj))
+
+
+def load() -> dict[str, Upserter]:
+    """Write every demo row (no commit): returns the upserters, by label, for the counts."""
+    today = datetime.now(SHANGHAI).date()
+    at = lambda days, hour: shanghai_to_utc(datetime.combine(today + timedelta(days=days), time(hour)))  # noqa: E731
+    done: dict[str, Upserter] = {}
+
+    done["考试"] = Upserter(ExamFamily, "code")
+    family = done["考试"].put(**cat.FAMILY)
+    db.session.flush()
+    done["考试年度"] = Upserter(ExamYear, "family_id", "year")
+    year = done["考试年度"].put(
+        family_id=family.id, year=cat.YEAR, name=cat.YEAR_NAME, cutoff_date=cat.CUTOFF,
+        window_opens_at=at(-cat.WINDOW_DAYS_BEFORE, 8), window_closes_at=at(cat.WINDOW_DAYS_AFTER, 17))
+    db.session.flush()
+    subjects_up = done["报考类别"] = Upserter(ExamSubject, "exam_year_id", "code")
+    subjects = [subjects_up.put(exam_year_id=year.id, code=code, name=name, category=category,
+                                subcategory=sub, level=level, route=route,
+                                written_units=cat.WRITTEN_UNITS[level], extra_units=cat.EXTRA_UNIT)
+                for code, name, category, sub, level, route in cat.SUBJECTS]
+    rules = done["资格规则"] = Upserter(EligibilityRuleSetting, "exam_year_id", "rule")
+    for rule, params in cat.RULES.items():
+        rules.put(exam_year_id=year.id, rule=rule, enabled=True, params=params)
+
+    regions_up = done["考区"] = Upserter(Region, "code")
+    regions, closed = {}, 0
+    for code, name, _tier, paying, _sites, _units in REGIONS:
+        note = None if paying else FEE_COLLECTION_NOTES[closed % len(FEE_COLLECTION_NOTES)]
+        closed += not paying
+        regions[code] = regions_up.put(code=code, name=name, online_payment_open=paying,
+                                       payment_deadline=at(cat.PAYMENT_DAYS_AFTER, 17) if paying else None,
+                                       fee_collection_note=note)
+    db.session.flush()
+    sites_up = done["考点"] = Upserter(Site, "code")
+    units_up = done["工作单位"] = Upserter(WorkUnit, "name", "region_id")
+    fees = done["收费标准"] = Upserter(Fee, "region_id", "subject_id", "item")
+    for code, name, tier, _paying, sites, units in REGIONS:
+        region = regions[code]
+        for number, (city, capacity) in enumerate(sites, 1):
+            site_code = f"{code[:2]}{number:02d}"
+            taken = sites_up.rows[(site_code,)].taken if (site_code,) in sites_up.rows else 0
+            sites_up.put(code=site_code, region_id=region.id, name=f"{city}考点",
+                         address=f"{name}{city}卫生健康委员会" if city != name else f"{name}卫生健康委员会",
+                         capacity=max(capacity, taken))
+        for unit in units:
+            units_up.put(name=unit, region_id=region.id, initials=initials(unit))
+        prices = cat.FEE_TIERS[tier]
+        for subject in subjects:
+            for item, amount in (("registration", prices["registration"]),
+                                 ("skills", prices["skills"][subject.category]),
+                                 ("written_unit", prices["written_unit"])):
+                fees.put(region_id=region.id, subject_id=subject.id, item=item, amount_fen=amount)
+
+    schools = done["院校"] = Upserter(School, "code")
+    for code, name, city, department, level in SCHOOLS:
+        schools.put(code=code, name=name, province=province_of_school_code(code), city=city,
+                    department=department, level=level, remark=None, initials=initials(name))
+    trainings = done["培训类型"] = Upserter(TrainingType, "code")
+    for code, name, selectable in cat.TRAINING_TYPES:
+        trainings.put(code=code, name=name, selectable_for_physician=selectable)
+    certificates = done["证书类型"] = Upserter(CertificateType, "code")
+    for code, name, qualifies in cat.CERTIFICATE_TYPES:
+        certificates.put(code=code, name=name, qualifies_assistant=qualifies)
+    ethnic = done["民族"] = Upserter(EthnicGroup, "code")
+    for code, name in ETHNIC_GROUPS:
+        ethnic.put(code=code, name=name)
+    db.session.flush()
+
+    done["后台账号"] = _load_staff(regions, sites_up)
+    done["考生"] = _load_candidates(regions, units_up, schools, trainings, certificates)
+    return done
+
+
+def _load_staff(regions: dict[str, Region], sites_up: Upserter) -> Upserter:
+    users = Upserter(User, "username", where=User.username.in_([s[0] for s in STAFF]))
+    for username, password, role_name, scope, first, last in STAFF:
+        role = db.session.scalar(select(Role).where(Role.name == role_name))
+        if role is None:
+            raise DomainError(f"后台角色“{role_name}”不存在：请先运行 flask --app wsgi db upgrade。")
+        user = users.put(username=username, first_name=first, last_name=last,
+                         email=f"{username}@example.com", active=True)
+        if not user.password or not check_password_hash(user.password, password):
+            user.password = generate_password_hash(password)
+            users.touch(user)
+        if list(user.roles) != [role]:
+            user.roles = [role]
+            users.touch(user)
+        db.session.flush()
+        security = db.session.get(StaffSecurity, user.id) or StaffSecurity(user_id=user.id)
+        if security.must_change_password or security.failed_logins or security.locked_until:
+            users.touch(user)
+        security.must_change_password, security.failed_logins, security.locked_until = False, 0, None
+        db.session.add(security)
+        wanted = (None, None) if scope is None else (
+            (regions[scope[1]].id, None) if scope[0] == "region" else (None, sites_up.rows[(scope[1],)].id))
+        current = db.session.scalars(select(StaffScope).where(StaffScope.user_id == user.id)).all()
+        if [(s.region_id, s.site_id) for s in current] != ([] if scope is None else [wanted]):
+            for row in current:
+                db.session.delete(row)
+            if scope is not None:
+                db.session.add(StaffScope(user_id=user.id, region_id=wanted[0], site_id=wanted[1]))
+            users.touch(user)
+    return users
+
+
+def _load_candidates(regions, units_up, schools, trainings, certificates) -> Upserter:
+    people = Upserter(Candidate, "username", where=Candidate.username.in_([c["username"] for c in CANDIDATES]))
+    school_ids = {s.name: s.id for s in schools.rows.values()}
+    training_ids = {t.name: t.id for t in trainings.rows.values()}
+    cert_ids = {c.name: c.id for c in certificates.rows.values()}
+    good_hash = None
+    for spec in CANDIDATES:
+        spec = dict(spec)
+        entries = {k: spec.pop(k, []) for k in ("educations", "trainings", "certificates")}
+        if spec["doc_type"] == "id_card":
+            spec["doc_number"] = id_number(spec["id_area"], spec["birth_date"], spec["id_seq"])
+        spec.pop("id_area", None), spec.pop("id_seq", None)
+        unit_key = spec.pop("work_unit")
+        unit = units_up.rows[(unit_key[1], regions[unit_key[0]].id)] if unit_key else None
+        cand = people.put(**spec, nationality="中国", work_unit_id=unit.id if unit else None,
+                          work_unit_name=unit.name if unit else None, work_unit_manual=False)
+        if cand.password_hash is None or cand.password_hash != good_hash:
+            if not cand.password_hash or not check_password_hash(cand.password_hash, CANDIDATE_PASSWORD):
+                cand.password_hash = good_hash = good_hash or generate_password_hash(CANDIDATE_PASSWORD)
+                people.touch(cand)
+            else:
+                good_hash = cand.password_hash  # one slow hash check serves every demo candidate
+        db.session.flush()
+        educations = Upserter(Education, "start_ym", "level", where=Education.candidate_id == cand.id)
+        for e in entries["educations"]:
+            educations.put(candidate_id=cand.id, school_id=school_ids.get(e["school"]), school_name=e["school"],
+                           school_manual=e["school"] not in school_ids, level=e["level"], study_mode="全日制",
+                           major=e["major"], major_kind=e["major_kind"], start_ym=e["start_ym"],
+                           end_ym=e["end_ym"], diploma_number=e["diploma_number"])
+        training_rows = Upserter(Training, "start_ym", where=Training.candidate_id == cand.id)
+        for t in entries["trainings"]:
+            training_rows.put(candidate_id=cand.id, training_type_id=training_ids[t["type"]],
+                              institution=t["institution"], major=t["major"], start_ym=t["start_ym"],
+                              end_ym=t["end_ym"], certificate_number=t["certificate_number"])
+        cert_rows = Upserter(Certificate, "cert_number", where=Certificate.candidate_id == cand.id)
+        for c in entries["certificates"]:
+            cert_rows.put(candidate_id=cand.id, certificate_type_id=cert_ids[c["type"]], issue_ym=c["issue_ym"],
+                          cert_number=c["cert_number"], reg_ym=c["reg_ym"], reg_number=c["reg_number"])
+        if any(u.added or u.changed for u in (educations, training_rows, cert_rows)):
+            people.touch(cand)
+    return people
+
+
+@demo_cli.command("load")
+@clear_errors
+def load_command() -> None:
+    """加载演示数据（可重复运行：已有的记录原地更新，不会重复新增）。"""
+    try:
+        done = load()
+        added = sum(len(u.added) for u in done.values())
+        updated = sum(len(u.changed) for u in done.values())
+        audit.record("demo.loaded", actor_type="system", object_type="demo",
+                     after={"added": added, "updated": updated})
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    except BaseException:
+        db.session.rollback()
+        raise
+    sizes = "，".join(f"{label} {len(u.rows)}" for label, u in done.items())
+    if added:
+        click.echo(f"演示数据已加载：新增 {added} 条，更新 {updated} 条（{sizes}）。")
+    else:
+        click.echo(f"演示数据已存在：本次没有新增任何记录，原地更新 {updated} 条（{sizes}）。")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    click.echo(f"\n考生门户：{PORTAL_URL}\n考务管理后台：{BACKOFFICE_URL}\n\n后台账号（用户名 / 密码 / 角色 / 范围）：")
+    for username, password, role, scope, first, _last in STAFF:
+        where = "全国" if scope is None else first
+        click.echo(f"  {username:<14}{password:<21}{role}{'　' * (6 - len(role))}{where}")
+    click.echo(f"\n考生账号（密码均为 {CANDIDATE_PASSWORD}）：")
+    for spec in CANDIDATES:
+        click.echo(f"  {spec['username']:<14}{spec['name']}")
