@@ -5,6 +5,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder, IndexView
 
 from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
+from backoffice.security import password_complexity
 from core.db import db
 
 
@@ -25,6 +26,14 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         AUTH_ROLE_PUBLIC="Public",
         BABEL_DEFAULT_LOCALE="zh",
         FAB_SECURITY_MANAGER_CLASS="backoffice.security.StaffSecurityManager",
+        FAB_PASSWORD_COMPLEXITY_ENABLED=True,
+        FAB_PASSWORD_COMPLEXITY_VALIDATOR=password_complexity,
+        FAB_ADD_SECURITY_API=False,
+        FAB_ADD_SECURITY_PERMISSION_VIEW=False,
+        FAB_ADD_SECURITY_VIEW_MENU_VIEW=False,
+        FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW=False,
+        FAB_API_SWAGGER_UI=False,
+        LOGOUT_REDIRECT_URL="/admin/login/",
     )
     from factory import _init_shared
     _init_shared(app)

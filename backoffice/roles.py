@@ -1,40 +1,64 @@
-"""Back-office roles, defined in code (FAB_ROLES) and synced by `flask --app wsgi roles sync`.
+"""Back-office roles, defined in code (FAB_ROLES) and created by `flask --app wsgi roles sync`.
 
-Scope (which region or sites a user sees) is data in core.models.StaffScope; the role says what a
-user may do, the scope where.
+A role says *what* a staff user may do; ``core.services.scope`` says *where* (StaffScope rows).
+Each entry is [view-name regex, permission regex]; every regex here is anchored (FAB uses re.match).
+Menu items and categories are named in Chinese: those names are the ``menu_access`` view names.
 """
-NATIONAL_ADMIN = "国家管理员"
-REGION_ADMIN = "考区管理员"
-SITE_REVIEWER = "考点审核员"
-FINANCE = "财务"
+from __future__ import annotations
 
-_COMMON = [["UserInfoEditView", "can_this_form_get"], ["UserInfoEditView", "can_this_form_post"],
-           ["ResetMyPasswordView", "can_this_form_get"], ["ResetMyPasswordView", "can_this_form_post"],
-           ["UserDBModelView", "can_userinfo"], ["UserDBModelView", "resetmypassword"]]
+from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
+
+__all__ = ["FAB_ROLES", "NATIONAL_ADMIN", "REGION_ADMIN", "SITE_REVIEWER", "FINANCE", "sync_roles"]
+
+
+def _can(view: str, *perms: str) -> list[str]:
+    return [f"^{view}$", f"^can_({'|'.join(perms)})$"]
+
+
+def _menus(*names: str) -> list[str]:
+    return [f"^({'|'.join(names)})$", "^menu_access$"]
+
+
+# Every staff user may change their own password and see their own account.
+_OWN_ACCOUNT = [_can("UserInfoEditView", "this_form_get", "this_form_post"),
+                _can("ResetMyPasswordView", "this_form_get", "this_form_post"),
+                _can("UserDBModelView", "userinfo"), ["^UserDBModelView$", "^resetmypassword$"]]
 
 FAB_ROLES = {
-    # 国家管理员 is FAB's admin role (AUTH_ROLE_ADMIN): every permission.
-    REGION_ADMIN: _COMMON + [
-        [".*(Candidate|Registration|Review|Site|Region|Fee|Audit|Statistics|Export).*", "can_.*"],
-        ["(候选人|考生管理|报名管理|资格审核|考点考区|统计报表|审计日志)", "menu_access"],
-        [".*", "menu_access"],
+    NATIONAL_ADMIN: [[".*", ".*"]],
+    REGION_ADMIN: _OWN_ACCOUNT + [
+        _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "photo"),
+        _can("Review", "list", "show", "decide"),
+        _can("Registration", "list", "show"),
+        _can("Payment", "list", "show"),
+        _can("Refund", "list", "show"),
+        _can("Region", "list", "show", "edit"),
+        _can("Site", "list", "show", "edit", "add"),
+        _can("Fee", "list", "show", "edit", "add", "delete"),
+        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询", "缴费管理", "缴费订单",
+               "退费记录", "考试目录", "考区", "考点", "收费标准"),
     ],
-    SITE_REVIEWER: _COMMON + [
-        [".*(Candidate|Registration|Review).*", "can_(list|show|get|review|approve|reject|verify|edit|print).*"],
-        [".*", "menu_access"],
+    SITE_REVIEWER: _OWN_ACCOUNT + [
+        _can("Candidate", "list", "page", "correct", "reveal", "photo"),
+        _can("Review", "list", "show", "decide"),
+        _can("Registration", "list", "show"),
+        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询"),
     ],
-    FINANCE: _COMMON + [
-        [".*(Payment|Refund|Registration|Statistics|Export).*", "can_(list|show|get|refund|export).*"],
-        [".*", "menu_access"],
+    FINANCE: _OWN_ACCOUNT + [
+        _can("Registration", "list", "show"),
+        _can("Payment", "list", "show"),
+        _can("Refund", "list", "show"),
+        _menus("资格审核", "报名查询", "缴费管理", "缴费订单", "退费记录"),
     ],
 }
 
 
 def sync_roles(admin_app) -> None:
-    """Create the roles and the permission rows for every registered view (run at deploy time)."""
-    from flask_appbuilder.security.manager import BaseSecurityManager
-
+    """Create the four roles (their permissions live in FAB_ROLES) and the permission catalogue."""
     with admin_app.app_context():
         appbuilder = admin_app.appbuilder
-        BaseSecurityManager.create_db(appbuilder.sm)  # roles only: tables come from Alembic
+        sm = appbuilder.sm
+        for name in list(FAB_ROLES) + [sm.auth_role_public]:
+            if sm.find_role(name) is None:
+                sm.add_role(name)
         appbuilder.add_permissions(update_perms=True)

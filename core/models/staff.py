@@ -24,6 +24,7 @@ class StaffScope(Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
 
+    user = relationship("User")  # FAB's ab_user
     region: Mapped["Region | None"] = relationship()  # noqa: F821
     site: Mapped["Site | None"] = relationship()  # noqa: F821
 
@@ -34,6 +35,7 @@ class StaffSecurity(Model):
     __tablename__ = "staff_security"
     user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), primary_key=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted only once
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,144 @@
+"""考生管理: search, the candidate's page, 更正基本信息, 密码重置, full document number, photo.
+
+Every route looks the candidate up through ``core.services.scope`` (404 outside the user's scope).
+"""
+from __future__ import annotations
+
+from flask import abort, g, request, send_file
+from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy import or_, select
+
+from core.db import db
+from core.models import AuditEntry, Candidate, Registration
+from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.services import scope, staff_actions
+from core.services.audit import mask_document
+from core.services.errors import DomainError, NotAllowed
+from core.validators import FieldErrors, normalise_document
+
+from backoffice.base import shanghai
+
+SEARCH_LIMIT = 50
+
+
+def search_candidates(user, q: str) -> list[Candidate]:
+    """Name (prefix), document number, registration number or username — within the user's scope."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    doc = normalise_document(q)
+    by_number = select(Registration.candidate_id).where(Registration.number == q,
+                                                        scope.registration_clause(user))
+    stmt = (select(Candidate)
+            .where(or_(Candidate.name.startswith(q), Candidate.username == q, Candidate.doc_number == doc,
+                       Candidate.id.in_(by_number)))
+            .where(scope.candidate_clause(user))
+            .order_by(Candidate.name, Candidate.id).limit(SEARCH_LIMIT))
+    return list(db.session.scalars(stmt))
+
+
+class CandidateView(BaseView):
+    route_base = "/candidates"
+    class_permission_name = "Candidate"
+    default_view = "search"
+    method_permission_name = {"search": "list", "page": "page", "reveal": "reveal", "photo": "photo",
+                              "correct": "correct", "reset_password": "reset_password"}
+
+    def _candidate(self, cid: int) -> Candidate:
+        try:
+            return staff_actions.candidate_in_scope(g.user, cid)
+        except NotAllowed:
+            abort(404)
+
+    def _page(self, cand: Candidate, **extra):
+        regs = db.session.scalars(select(Registration)
+                                  .where(Registration.candidate_id == cand.id,
+                                         scope.registration_clause(g.user))
+                                  .order_by(Registration.created_at.desc())).all()
+        reg_ids = [r.id for r in regs]
+        history = db.session.scalars(
+            select(AuditEntry).where(or_(
+                (AuditEntry.object_type == "candidates") & (AuditEntry.object_id == cand.id),
+                (AuditEntry.object_type == "registrations") & AuditEntry.object_id.in_(reg_ids or [-1])))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200)).all()
+        return self.render_template(
+            "backoffice/candidate.html", title=f"考生信息：{cand.name}", c=cand, regs=regs, history=history,
+            masked=mask_document(cand.doc_number), may_reveal=scope.can_see_full_documents(g.user),
+            may_reset=self.appbuilder.sm.has_access("can_reset_password", "Candidate"),
+            may_correct=self.appbuilder.sm.has_access("can_correct", "Candidate"),
+            doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY, shanghai=shanghai,
+            corrections=staff_actions.corrections_for(cand.id), **extra)
+
+    @expose("/")
+    @has_access
+    def search(self):
+        q = request.args.get("q", "")
+        rows = search_candidates(g.user, q)
+        return self.render_template("backoffice/candidate_search.html", title="考生查询", q=q, rows=rows,
+                                    mask=mask_document, doc_types=DOC_TYPES)
+
+    @expose("/<int:cid>")
+    @has_access
+    def page(self, cid):
+        return self._page(self._candidate(cid))
+
+    @expose("/<int:cid>/reveal", methods=["POST"])
+    @has_access
+    def reveal(self, cid):
+        try:
+            number = staff_actions.reveal_document(g.user, cid)
+        except NotAllowed:
+            abort(404)
+        db.session.commit()
+        return self._page(self._candidate(cid), revealed=number)
+
+    @expose("/<int:cid>/photo")
+    @has_access
+    def photo(self, cid):
+        cand = self._candidate(cid)
+        from core.services.photos import photo_file
+        path = photo_file(cand)
+        if path is None:
+            abort(404)
+        return send_file(path, mimetype="image/jpeg", max_age=0)
+
+    @expose("/<int:cid>/correct", methods=["GET", "POST"])
+    @has_access
+    def correct(self, cid):
+        cand = self._candidate(cid)
+        errors, form = {}, {f: getattr(cand, f) for f in staff_actions.CORRECTABLE}
+        form["birth_date"] = cand.birth_date.isoformat()
+        if request.method == "POST":
+            form = {f: request.form.get(f, "") for f in list(staff_actions.CORRECTABLE) + ["reason"]}
+            try:
+                changed = staff_actions.correct_basic_info(g.user, cid, request.form.to_dict())
+                db.session.commit()
+                labels = "、".join(staff_actions.CORRECTABLE[f] for f in changed)
+                return self._page(cand, notice=f"已更正：{labels}。更正记录已写入审计日志，考生可在“基本信息”中看到。")
+            except FieldErrors as exc:
+                db.session.rollback()
+                errors = exc.errors
+            except DomainError as exc:
+                db.session.rollback()
+                errors = {exc.field or "_": exc.message}
+        return self.render_template("backoffice/candidate_correct.html", title=f"更正基本信息：{cand.name}",
+                                    c=cand, form=form, errors=errors, labels=staff_actions.CORRECTABLE,
+                                    doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
+                                    masked=mask_document(cand.doc_number))
+
+    @expose("/<int:cid>/reset-password", methods=["GET", "POST"])
+    @has_access
+    def reset_password(self, cid):
+        cand = self._candidate(cid)
+        errors, one_time, reason = {}, None, ""
+        if request.method == "POST":
+            reason = request.form.get("reason", "")
+            try:
+                one_time = staff_actions.reset_candidate_password(g.user, cid, reason)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                errors = {exc.field or "_": exc.message}
+        return self.render_template("backoffice/candidate_reset.html", title=f"密码重置：{cand.name}", c=cand,
+                                    errors=errors, one_time=one_time, reason=reason,
+                                    masked=mask_document(cand.doc_number))

@@ -1,0 +1,274 @@
+"""考试目录: exams, exam years and registration windows, subjects, rule settings, regions, sites, fees.
+
+Times are entered and shown in Asia/Shanghai and stored as naive UTC; money is entered in yuan and
+stored in integer fen. A 考区管理员 sees and edits only their own region, its sites and its fees.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from flask import g, request
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import inspect as sa_inspect
+from wtforms import DecimalField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from sqlalchemy import select
+
+from core.db import db, shanghai_to_utc, to_shanghai
+from core.models import EligibilityRuleSetting, ExamFamily, ExamSubject, ExamYear, Fee, Region, Site
+from core.models.catalogue import FEE_ITEM_LABELS, LEVELS, ROUTES
+from core.services import audit, scope
+from core.services.errors import DomainError
+from core.services.staff_actions import check_capacity
+
+from backoffice.base import ScopedModelView, scoped, shanghai, yes_no, yuan
+
+
+def audit_change(item, action: str) -> None:
+    """Audit an add/edit with the changed columns before and after (same transaction as the change)."""
+    state = sa_inspect(item)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            before[attr.key] = hist.deleted[0] if hist.deleted else None
+            after[attr.key] = hist.added[0] if hist.added else None
+    audit.record(action, actor_type="staff", actor_id=g.user.id, actor_name=g.user.username,
+                 object_type=type(item).__tablename__, object_id=getattr(item, "id", None),
+                 before=before or None, after=after or None)
+
+
+class CatalogueView(ScopedModelView):
+    """Audits every add, edit and delete; converts the Asia/Shanghai datetime columns."""
+
+    shanghai_columns: tuple[str, ...] = ()
+
+    def _to_utc(self, item):
+        for col in self.shanghai_columns:
+            if getattr(item, col, None) is not None:
+                setattr(item, col, shanghai_to_utc(getattr(item, col)))
+
+    def prefill_form(self, form, pk):
+        for col in self.shanghai_columns:
+            field = getattr(form, col, None)
+            if field is not None and field.data is not None:
+                field.data = to_shanghai(field.data).replace(tzinfo=None)
+
+    def pre_add(self, item):
+        self._to_utc(item)
+        self.before_write(item)
+
+    def pre_update(self, item):
+        self._to_utc(item)
+        self.before_write(item)
+        audit_change(item, f"catalogue.{type(item).__tablename__}.changed")
+
+    def post_add(self, item):
+        audit_change(item, f"catalogue.{type(item).__tablename__}.added")
+        self.datamodel.session.commit()
+
+    def pre_delete(self, item):
+        audit.record(f"catalogue.{type(item).__tablename__}.deleted", actor_type="staff", actor_id=g.user.id,
+                     actor_name=g.user.username, obj=item)
+
+    def before_write(self, item):
+        """Hook for guards that need the whole item."""
+
+
+_NATIONAL = ["can_list", "can_show", "can_add", "can_edit"]
+
+
+class ExamFamilyView(CatalogueView):
+    datamodel = SQLAInterface(ExamFamily)
+    route_base = "/exam-families"
+    class_permission_name = "ExamFamily"
+    base_permissions = _NATIONAL
+    list_title, show_title, add_title, edit_title = "考试", "考试", "新增考试", "修改考试"
+    list_columns = add_columns = edit_columns = show_columns = ["code", "name"]
+    label_columns = {"code": "代码", "name": "名称"}
+
+
+def _window_order(form, field):
+    opens = form.window_opens_at.data
+    if opens and field.data and field.data <= opens:
+        raise ValidationError("报名截止时间必须晚于报名开始时间。")
+
+
+class ExamYearView(CatalogueView):
+    datamodel = SQLAInterface(ExamYear)
+    route_base = "/exam-years"
+    class_permission_name = "ExamYear"
+    base_permissions = _NATIONAL
+    shanghai_columns = ("window_opens_at", "window_closes_at")
+    list_title, show_title, add_title, edit_title = "考试年度与报名时间", "考试年度", "新增考试年度", "修改考试年度"
+    list_columns = ["family", "year", "name", "window_opens_at", "window_closes_at", "cutoff_date"]
+    add_columns = edit_columns = show_columns = list_columns
+    label_columns = {"family": "考试", "year": "年度", "name": "名称",
+                     "window_opens_at": "网上报名开始（北京时间）", "window_closes_at": "网上报名截止（北京时间）",
+                     "cutoff_date": "工作年限计算截止日期"}
+    formatters_columns = {"window_opens_at": shanghai, "window_closes_at": shanghai}
+    validators_columns = {"window_closes_at": [_window_order]}
+    description_columns = {"window_opens_at": "格式 YYYY-MM-DD HH:MM:SS，北京时间"}
+
+
+class ExamSubjectView(CatalogueView):
+    datamodel = SQLAInterface(ExamSubject)
+    route_base = "/exam-subjects"
+    class_permission_name = "ExamSubject"
+    base_permissions = _NATIONAL
+    list_title, show_title, add_title, edit_title = "报考类别", "报考类别", "新增报考类别", "修改报考类别"
+    list_columns = ["exam_year", "code", "name", "category", "level", "route", "written_units"]
+    add_columns = edit_columns = show_columns = list_columns + ["subcategory", "extra_units"]
+    search_columns = ["exam_year", "code", "name", "category", "level"]
+    label_columns = {"exam_year": "考试年度", "code": "代码", "name": "名称", "category": "类别",
+                     "subcategory": "子类", "level": "级别", "route": "报考途径", "written_units": "医学综合单元数",
+                     "extra_units": "加考单元"}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "level": SelectField("级别", choices=[(v, v) for v in LEVELS]),
+        "route": SelectField("报考途径", choices=[(v, v) for v in ROUTES]),
+    }
+
+
+def _params_json(form, field):
+    try:
+        value = json.loads(field.data or "{}")
+    except ValueError:
+        raise ValidationError("参数须为JSON对象，例如 {\"practice_years\": 1}。") from None
+    if not isinstance(value, dict):
+        raise ValidationError("参数须为JSON对象，例如 {\"practice_years\": 1}。")
+
+
+class RuleSettingView(CatalogueView):
+    datamodel = SQLAInterface(EligibilityRuleSetting)
+    route_base = "/rule-settings"
+    class_permission_name = "RuleSetting"
+    base_permissions = _NATIONAL
+    list_title, show_title, add_title, edit_title = "资格规则设置", "资格规则设置", "新增规则设置", "修改规则设置"
+    list_columns = show_columns = ["exam_year", "rule", "enabled", "params"]
+    add_columns = edit_columns = ["exam_year", "rule", "enabled", "params_json"]
+    label_columns = {"exam_year": "考试年度", "rule": "规则", "enabled": "启用", "params": "参数",
+                     "params_json": "参数（JSON）"}
+    formatters_columns = {"enabled": yes_no, "params": lambda p: json.dumps(p or {}, ensure_ascii=False)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "params_json": TextAreaField("参数（JSON）", validators=[_params_json], default="{}")}
+
+    def prefill_form(self, form, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        form.params_json.data = json.dumps(item.params or {}, ensure_ascii=False)
+
+    def before_write(self, item):
+        item.params = json.loads(request.form.get("params_json") or "{}")
+
+
+class RegionView(CatalogueView):
+    """考区: online payment open or not, and its deadline. A 考区管理员 edits only their own region."""
+
+    datamodel = SQLAInterface(Region)
+    route_base = "/regions"
+    class_permission_name = "Region"
+    base_permissions = _NATIONAL
+    base_filters = scoped(scope.manageable_region_clause)
+    shanghai_columns = ("payment_deadline",)
+    list_title, show_title, add_title, edit_title = "考区", "考区", "新增考区", "修改考区设置"
+    list_columns = ["code", "name", "online_payment_open", "payment_deadline"]
+    show_columns = list_columns + ["fee_collection_note"]
+    add_columns = show_columns
+    edit_columns = ["online_payment_open", "payment_deadline", "fee_collection_note"]
+    label_columns = {"code": "代码", "name": "名称", "online_payment_open": "开通网上缴费",
+                     "payment_deadline": "缴费截止时间（北京时间）", "fee_collection_note": "其他缴费方式说明"}
+    formatters_columns = {"online_payment_open": yes_no, "payment_deadline": shanghai}
+
+
+def _capacity_not_below_taken(form, field):
+    pk = (request.view_args or {}).get("pk")
+    try:
+        check_capacity(int(pk) if pk else None, field.data)
+    except DomainError as exc:
+        raise ValidationError(exc.message) from None
+
+
+class SiteView(CatalogueView):
+    """考点 and their capacity (never below the seats taken)."""
+
+    datamodel = SQLAInterface(Site)
+    route_base = "/sites"
+    class_permission_name = "Site"
+    base_permissions = _NATIONAL
+    base_filters = scoped(scope.site_clause)
+    list_title, show_title, add_title, edit_title = "考点", "考点", "新增考点", "修改考点"
+    list_columns = ["region", "code", "name", "capacity", "taken", "seats_left"]
+    show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left"]
+    add_columns = edit_columns = ["region", "code", "name", "address", "capacity"]
+    search_columns = ["region", "code", "name"]
+    label_columns = {"region": "考区", "code": "代码", "name": "名称", "address": "地址", "capacity": "容量",
+                     "taken": "已占用", "seats_left": "剩余"}
+    validators_columns = {"capacity": [InputRequired("请填写容量。"), NumberRange(min=0, message="容量不能为负数。"),
+                                       _capacity_not_below_taken]}
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"region": scoped(scope.manageable_region_clause)}
+    search_form_query_rel_fields = {"region": scoped(scope.region_clause)}
+
+    def before_write(self, item):
+        if not scope.can_manage_region(g.user, item.region_id if item.region_id else getattr(item.region, "id", None)):
+            raise DomainError("不能在您管理范围以外的考区设置考点。")
+
+
+def _amount(form, field):
+    if field.data is None or field.data < 0:
+        raise ValidationError("金额须为不小于0的数，单位元，最多两位小数。")
+    if field.data != field.data.quantize(Decimal("0.01")):
+        raise ValidationError("金额最多两位小数（分）。")
+
+
+def _region_choices():
+    rows = db.session.execute(select(Region.id, Region.name).where(scope.manageable_region_clause(g.user))
+                              .order_by(Region.code)).all()
+    return [(rid, name) for rid, name in rows]
+
+
+def _subject_choices():
+    rows = db.session.execute(select(ExamSubject.id, ExamYear.year, ExamSubject.code, ExamSubject.name)
+                              .join(ExamYear).order_by(ExamYear.year.desc(), ExamSubject.code)).all()
+    return [(sid, f"{year} {code} {name}") for sid, year, code, name in rows]
+
+
+def _name_of(model):
+    return lambda pk: (db.session.get(model, pk).name if pk and db.session.get(model, pk) else "")
+
+
+class FeeView(CatalogueView):
+    """收费标准 per region, subject and item: entered in yuan, stored in fen."""
+
+    datamodel = SQLAInterface(Fee)
+    route_base = "/fees"
+    class_permission_name = "Fee"
+    base_permissions = _NATIONAL + ["can_delete"]
+    base_filters = scoped(lambda user: Fee.region_id.in_(select(Region.id).where(
+        scope.manageable_region_clause(user))))
+    list_title, show_title, add_title, edit_title = "收费标准", "收费标准", "新增收费标准", "修改收费标准"
+    list_columns = show_columns = ["region_id", "subject_id", "item", "amount_fen"]
+    add_columns = edit_columns = ["region_id", "subject_id", "item", "amount_yuan"]
+    search_columns = ["item", "amount_fen"]
+    label_columns = {"region_id": "考区", "subject_id": "报考类别", "item": "收费项目", "amount_fen": "金额（分）",
+                     "amount_yuan": "金额（元）"}
+    formatters_columns = {"amount_fen": yuan, "item": lambda i: FEE_ITEM_LABELS.get(i, i),
+                          "region_id": _name_of(Region), "subject_id": _name_of(ExamSubject)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "region_id": SelectField("考区", coerce=int, choices=_region_choices),
+        "subject_id": SelectField("报考类别", coerce=int, choices=_subject_choices),
+        "item": SelectField("收费项目", choices=list(FEE_ITEM_LABELS.items())),
+        "amount_yuan": DecimalField("金额（元）", places=2, validators=[InputRequired("请填写金额。"), _amount]),
+    }
+
+    def prefill_form(self, form, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        form.amount_yuan.data = Decimal(item.amount_fen) / 100
+
+    def before_write(self, item):
+        try:
+            item.amount_fen = int(Decimal(request.form.get("amount_yuan", "")) * 100)
+        except InvalidOperation:
+            raise DomainError("金额格式不正确。") from None
+        if not scope.can_manage_region(g.user, item.region_id):
+            raise DomainError("不能为您管理范围以外的考区设置收费标准。")

@@ -1,0 +1,171 @@
+"""字典: schools (with the Ministry's list upload), work units (Excel import), training and certificate
+types, pinyin exceptions. National administrators only. Pinyin initials are computed on write."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import select
+from wtforms.validators import Regexp
+
+from core.db import db
+from wtforms import SelectField
+
+from core.models import CertificateType, PinyinException, Region, School, TrainingType, WorkUnit
+from core.pinyin import initials, load_exceptions
+from core.services.errors import DomainError
+
+from backoffice.base import yes_no
+from backoffice.catalogue import CatalogueView, _name_of
+
+def _all_regions():
+    return [(rid, name) for rid, name in db.session.execute(select(Region.id, Region.name).order_by(Region.code))]
+
+
+_FULL = ["can_list", "can_show", "can_add", "can_edit"]
+
+
+class _WithInitials(CatalogueView):
+    def before_write(self, item):
+        item.initials = initials(item.name)
+
+
+class _Importing(_WithInitials):
+    """A dictionary with an upload page calling the same importer as the command line."""
+
+    import_title = ""
+    accept = ""
+
+    def read_rows(self, data: bytes, filename: str) -> list[dict]:
+        raise NotImplementedError
+
+    def upsert(self, rows: list[dict], **actor) -> dict:
+        raise NotImplementedError
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    def upload(self):
+        error = None
+        if request.method == "POST":
+            file = request.files.get("file")
+            if file is None or not file.filename:
+                error = "请选择要上传的文件。"
+            else:
+                try:
+                    rows = self.read_rows(file.read(), file.filename)
+                    counts = self.upsert(rows, actor_type="staff", actor_id=g.user.id,
+                                         actor_name=g.user.username)
+                    flash(f"导入完成：新增 {counts['added']} 条，更新 {counts['updated']} 条，"
+                          f"未变 {counts['unchanged']} 条。", "success")
+                    return redirect(url_for(".list"))
+                except DomainError as exc:
+                    db.session.rollback()
+                    error = exc.message
+        return self.render_template("backoffice/upload.html", title=self.import_title, error=error,
+                                    accept=self.accept), (422 if error else 200)
+
+
+class SchoolView(_Importing):
+    datamodel = SQLAInterface(School)
+    route_base = "/schools"
+    class_permission_name = "School"
+    base_permissions = _FULL + ["can_upload"]
+    import_title = "上传教育部高等学校名单"
+    accept = ".xls,.xlsx,.json"
+    list_title, show_title, add_title, edit_title = "学校", "学校", "新增学校", "修改学校"
+    list_columns = ["code", "name", "province", "city", "level", "initials"]
+    show_columns = list_columns + ["department", "remark"]
+    add_columns = edit_columns = ["code", "name", "province", "city", "department", "level", "remark"]
+    search_columns = ["code", "name", "initials", "province"]
+    label_columns = {"code": "学校标识码", "name": "学校名称", "province": "所在省份", "city": "所在地",
+                     "department": "主管部门", "level": "办学层次", "remark": "备注", "initials": "拼音首字母"}
+    validators_columns = {"code": [Regexp(r"^\d{10}$", message="学校标识码为10位数字。")]}
+
+    def read_rows(self, data, filename):
+        from core.schools_import import read_schools
+        return read_schools(data, filename)
+
+    def upsert(self, rows, **actor):
+        from core.schools_import import upsert_schools
+        return upsert_schools(rows, **actor)
+
+
+class WorkUnitView(_Importing):
+    datamodel = SQLAInterface(WorkUnit)
+    route_base = "/work-units"
+    class_permission_name = "WorkUnit"
+    base_permissions = _FULL + ["can_upload"]
+    import_title = "从Excel导入工作单位"
+    accept = ".xlsx"
+    list_title, show_title, add_title, edit_title = "工作单位", "工作单位", "新增工作单位", "修改工作单位"
+    list_columns = show_columns = ["name", "region_id", "licence_code", "initials"]
+    add_columns = edit_columns = ["name", "region_id", "licence_code"]
+    search_columns = ["name", "initials", "licence_code"]
+    label_columns = {"name": "单位名称", "region_id": "所在考区", "licence_code": "执业许可证登记号",
+                     "initials": "拼音首字母"}
+    formatters_columns = {"region_id": _name_of(Region)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "region_id": SelectField("所在考区", coerce=int, choices=_all_regions)}
+
+    def read_rows(self, data, filename):
+        from core.services.workunits_import import read_work_units
+        return read_work_units(data, filename)
+
+    def upsert(self, rows, **actor):
+        from core.services.workunits_import import upsert_work_units
+        return upsert_work_units(rows, **actor)
+
+
+class TrainingTypeView(CatalogueView):
+    datamodel = SQLAInterface(TrainingType)
+    route_base = "/training-types"
+    class_permission_name = "TrainingType"
+    base_permissions = _FULL
+    list_title, show_title, add_title, edit_title = "培训类型", "培训类型", "新增培训类型", "修改培训类型"
+    list_columns = show_columns = add_columns = edit_columns = ["code", "name", "selectable_for_physician"]
+    label_columns = {"code": "代码", "name": "名称", "selectable_for_physician": "医师资格考试可勾选"}
+    formatters_columns = {"selectable_for_physician": yes_no}
+
+
+class CertificateTypeView(CatalogueView):
+    datamodel = SQLAInterface(CertificateType)
+    route_base = "/certificate-types"
+    class_permission_name = "CertificateType"
+    base_permissions = _FULL
+    list_title, show_title, add_title, edit_title = "证书类型", "证书类型", "新增证书类型", "修改证书类型"
+    list_columns = show_columns = add_columns = edit_columns = ["code", "name", "qualifies_assistant"]
+    label_columns = {"code": "代码", "name": "名称", "qualifies_assistant": "可作为中专报考执业医师的助理医师证书"}
+    formatters_columns = {"qualifies_assistant": yes_no}
+
+
+class PinyinExceptionView(CatalogueView):
+    """Phrases whose initials pypinyin gets wrong (长治 -> cz); effective at once in this worker."""
+
+    datamodel = SQLAInterface(PinyinException)
+    route_base = "/pinyin-exceptions"
+    class_permission_name = "PinyinException"
+    base_permissions = _FULL + ["can_delete"]
+    list_title, show_title, add_title, edit_title = "拼音例外", "拼音例外", "新增拼音例外", "修改拼音例外"
+    list_columns = show_columns = add_columns = edit_columns = ["phrase", "initials"]
+    label_columns = {"phrase": "词语", "initials": "拼音首字母"}
+    validators_columns = {"initials": [Regexp(r"^[A-Za-z]+$", message="拼音首字母只能是字母，每个字一个。")]}
+
+    def before_write(self, item):
+        if len(item.phrase or "") != len(item.initials or ""):
+            raise DomainError("每个字对应一个拼音首字母（字数与字母数须相同）。")
+        item.initials = item.initials.lower()
+
+    def post_add(self, item):
+        super().post_add(item)
+        reload_pinyin_exceptions()
+
+    def post_update(self, item):
+        reload_pinyin_exceptions()
+
+    def post_delete(self, item):
+        reload_pinyin_exceptions()
+
+
+def reload_pinyin_exceptions() -> None:
+    rows = db.session.execute(select(PinyinException.phrase, PinyinException.initials)).all()
+    load_exceptions(dict(rows))

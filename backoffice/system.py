@@ -1,0 +1,67 @@
+"""审计日志 (read only for everybody, even FAB's own routes) and 考务人员数据范围 (staff scope rows)."""
+from __future__ import annotations
+
+import json
+
+from flask import flash, g, redirect, url_for
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from core.db import db
+from core.models import AuditEntry, StaffScope
+from core.services import totp
+
+from backoffice.base import ScopedModelView, shanghai
+from backoffice.catalogue import CatalogueView
+
+
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class AuditLogView(ScopedModelView):
+    """审计日志: filter by actor, action, object and time; nobody can add, edit or delete."""
+
+    datamodel = SQLAInterface(AuditEntry)
+    route_base = "/audit-log"
+    class_permission_name = "AuditLog"
+    base_permissions = ["can_list", "can_show"]
+    base_order = ("id", "desc")
+    list_title, show_title = "审计日志", "审计记录"
+    list_columns = ["at", "actor_type", "actor_name", "action", "object_type", "object_id"]
+    show_columns = list_columns + ["actor_id", "before", "after", "ip"]
+    search_columns = ["actor_name", "actor_type", "actor_id", "action", "object_type", "object_id", "at"]
+    label_columns = {"at": "时间", "actor_type": "操作者类型", "actor_name": "操作者", "actor_id": "操作者编号",
+                     "action": "操作", "object_type": "对象类型", "object_id": "对象编号", "before": "修改前",
+                     "after": "修改后", "ip": "IP地址"}
+    formatters_columns = {"at": shanghai, "before": _json, "after": _json,
+                          "actor_type": lambda t: {"candidate": "考生", "staff": "考务人员", "system": "系统",
+                                                   "gateway": "支付网关"}.get(t, t)}
+
+
+class StaffScopeView(CatalogueView):
+    """考务人员数据范围: bind a staff account to a region (考区管理员, 财务) or a site (考点审核员)."""
+
+    datamodel = SQLAInterface(StaffScope)
+    route_base = "/staff-scopes"
+    class_permission_name = "StaffScope"
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_reset_totp"]
+    method_permission_name = {"reset_totp": "reset_totp"}
+    list_title, show_title, add_title, edit_title = "考务人员数据范围", "数据范围", "新增数据范围", "修改数据范围"
+    list_columns = show_columns = add_columns = edit_columns = ["user", "region", "site"]
+    search_columns = ["user", "region", "site"]
+    label_columns = {"user": "考务人员", "region": "考区（整个考区）", "site": "考点（单个考点）"}
+    description_columns = {"region": "考区与考点二选一", "site": "考区与考点二选一"}
+
+    def before_write(self, item):
+        from core.services.errors import DomainError
+        if (item.region is None) == (item.site is None):
+            raise DomainError("请在考区与考点中选择且只选择一项。")
+
+    @action("reset_totp", "重置双因素认证", "该人员下次登录时须重新绑定验证器，确定？", "fa-key", single=False)
+    def reset_totp(self, items):
+        for user_id in sorted({i.user_id for i in items}):
+            totp.reset(user_id, g.user)
+        db.session.commit()
+        flash("已重置所选人员的双因素认证。", "success")
+        return redirect(url_for(".list"))

@@ -1,0 +1,193 @@
+"""Staff scope (数据范围): which regions, sites, registrations and candidates a staff user may see.
+
+The role says *what* a staff user may do (backoffice/roles.py), the scope *where*. A 国家管理员 sees
+everything; every other user sees only what their ``StaffScope`` rows give them: a region row gives the
+whole region (考区管理员, 财务 of a province), a site row gives that site (考点审核员). No rows, nothing.
+
+Every back-office list, page, action, dropdown, chart, export and JSON route asks this module, and so do
+the reports. The answer is computed once per request (cached on ``flask.g``).
+
+    allowed_region_ids(user)            regions the user may see
+    manageable_region_ids(user)         regions the user may administer (region rows only)
+    allowed_site_ids(user)              sites the user may see
+    registration_clause(user)           SQL condition on Registration
+    registration_query_in_scope(user)   select(Registration) limited to the scope
+    candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
+    can_see_registration / can_see_candidate / can_see_site / can_manage_region
+    can_see_full_documents(user)        may reveal a full document number (audited)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_app_context
+from sqlalchemy import exists, false, or_, select, true
+
+from core.db import db
+from core.models import Candidate, PaymentOrder, Region, Registration, Site, StaffScope
+
+# Role names (defined here so core can decide; backoffice/roles.py gives them their permissions).
+NATIONAL_ADMIN = "国家管理员"
+REGION_ADMIN = "考区管理员"
+SITE_REVIEWER = "考点审核员"
+FINANCE = "财务"
+STAFF_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER, FINANCE)
+# Roles allowed to show a full document number (each showing is audited); 财务 never.
+DOCUMENT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool
+    region_ids: frozenset[int]  # whole regions (region rows)
+    site_ids: frozenset[int]  # single sites (site rows)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.national or self.region_ids or self.site_ids)
+
+
+def role_names(user) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    return {role.name for role in user.roles}
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request."""
+    uid = getattr(user, "id", None)
+    cache = g.setdefault("_staff_scope", {}) if has_app_context() else {}
+    if uid in cache:
+        return cache[uid]
+    roles = role_names(user)
+    if NATIONAL_ADMIN in roles:
+        result = Scope(True, frozenset(), frozenset())
+    elif not roles or uid is None:
+        result = Scope(False, frozenset(), frozenset())
+    else:
+        rows = db.session.execute(select(StaffScope.region_id, StaffScope.site_id)
+                                  .where(StaffScope.user_id == uid)).all()
+        result = Scope(False, frozenset(r for r, _ in rows if r), frozenset(s for _, s in rows if s))
+    cache[uid] = result
+    return result
+
+
+def is_national(user) -> bool:
+    return scope_of(user).national
+
+
+def can_see_full_documents(user) -> bool:
+    return bool(role_names(user) & set(DOCUMENT_ROLES))
+
+
+# --- sites and regions -------------------------------------------------------------------------
+
+def site_clause(user):
+    s = scope_of(user)
+    if s.national:
+        return true()
+    parts = []
+    if s.region_ids:
+        parts.append(Site.region_id.in_(s.region_ids))
+    if s.site_ids:
+        parts.append(Site.id.in_(s.site_ids))
+    return or_(*parts) if parts else false()
+
+
+def allowed_site_ids(user) -> list[int]:
+    return list(db.session.scalars(select(Site.id).where(site_clause(user))))
+
+
+def region_clause(user):
+    """Regions the user may see: their regions plus the regions of their sites."""
+    s = scope_of(user)
+    if s.national:
+        return true()
+    via_sites = select(Site.region_id).where(Site.id.in_(s.site_ids)) if s.site_ids else None
+    parts = []
+    if s.region_ids:
+        parts.append(Region.id.in_(s.region_ids))
+    if via_sites is not None:
+        parts.append(Region.id.in_(via_sites))
+    return or_(*parts) if parts else false()
+
+
+def allowed_region_ids(user) -> list[int]:
+    return list(db.session.scalars(select(Region.id).where(region_clause(user))))
+
+
+def manageable_region_clause(user):
+    """Regions the user may administer (sites, capacities, fees, online payment): region rows only."""
+    s = scope_of(user)
+    if s.national:
+        return true()
+    return Region.id.in_(s.region_ids) if s.region_ids else false()
+
+
+def manageable_region_ids(user) -> list[int]:
+    return list(db.session.scalars(select(Region.id).where(manageable_region_clause(user))))
+
+
+def can_manage_region(user, region_id: int | None) -> bool:
+    s = scope_of(user)
+    return s.national or (region_id is not None and region_id in s.region_ids)
+
+
+def can_see_site(user, site: Site | None) -> bool:
+    if site is None:
+        return False
+    s = scope_of(user)
+    return s.national or site.id in s.site_ids or site.region_id in s.region_ids
+
+
+# --- registrations, candidates, payments -------------------------------------------------------
+
+def registration_clause(user, model=Registration):
+    s = scope_of(user)
+    if s.national:
+        return true()
+    parts = []
+    if s.region_ids:
+        parts.append(model.region_id.in_(s.region_ids))
+    if s.site_ids:
+        parts.append(model.site_id.in_(s.site_ids))
+    return or_(*parts) if parts else false()
+
+
+def registration_query_in_scope(user, query=None):
+    """``select(Registration)`` (or the given select) limited to the user's scope."""
+    query = select(Registration) if query is None else query
+    return query.where(registration_clause(user))
+
+
+def can_see_registration(user, registration: Registration | None) -> bool:
+    if registration is None:
+        return False
+    s = scope_of(user)
+    return (s.national or registration.region_id in s.region_ids
+            or (registration.site_id is not None and registration.site_id in s.site_ids))
+
+
+def candidate_clause(user):
+    """A candidate is in scope when one of their registrations is (a 国家管理员 sees every account)."""
+    s = scope_of(user)
+    if s.national:
+        return true()
+    if s.empty:
+        return false()
+    return exists().where(Registration.candidate_id == Candidate.id, registration_clause(user))
+
+
+def can_see_candidate(user, candidate_id: int | None) -> bool:
+    if candidate_id is None:
+        return False
+    if is_national(user):
+        return db.session.get(Candidate, candidate_id) is not None
+    return db.session.scalar(select(exists().where(Registration.candidate_id == candidate_id,
+                                                   registration_clause(user)))) or False
+
+
+def payment_clause(user):
+    if is_national(user):
+        return true()
+    return PaymentOrder.registration_id.in_(select(Registration.id).where(registration_clause(user)))

@@ -1,0 +1,198 @@
+"""What staff do to a candidate's record and to the catalogue, each checked, scoped and audited.
+
+- 更正基本信息: staff (never the candidate) correct basic info with a mandatory reason; the audit log keeps
+  before and after, and the candidate sees the correction on the portal's 基本信息 (``corrections_for``).
+- 密码重置: after checking the identity documents, a one-time password the candidate must change.
+- 显示完整证件号: allowed to some roles only, and each showing is audited.
+- 考点容量: never below the seats already taken.
+- Staff password strength (FAB's password forms call ``staff_password_problem``).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from sqlalchemy import select, text
+from werkzeug.security import generate_password_hash
+
+from core.db import db, to_shanghai, utcnow
+from core.models import AuditEntry, Candidate, Site
+from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.services import audit, scope
+from core.services.errors import DomainError, NotAllowed
+from core.services.sessions import close_all_sessions
+from core.validators import (Checker, FieldErrors, check_choice, check_document, check_name,
+                             check_travel_permit)
+
+REASON_MAX = 300
+CORRECTED_ACTION = "candidate.basic_info.corrected"
+CORRECTABLE = {"name": "姓名", "sex": "性别", "birth_date": "出生日期", "doc_type": "证件类型",
+               "doc_number": "证件号码", "nationality": "国籍", "ethnic_group": "民族",
+               "permit_number": "往来大陆通行证号码", "military_identity": "本人身份"}
+
+
+def _actor(user) -> dict:
+    return dict(actor_type="staff", actor_id=user.id, actor_name=user.username)
+
+
+def _reason(reason: str | None, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("请填写原因（必填，将记入审计日志）。", field)
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"原因最多{REASON_MAX}个字符。", field)
+    return reason
+
+
+def candidate_in_scope(user, candidate_id: int) -> Candidate:
+    if not scope.can_see_candidate(user, candidate_id):
+        raise NotAllowed("没有找到该考生，或不在您的管理范围内。")
+    return db.session.get(Candidate, candidate_id)
+
+
+def _checked_changes(cand: Candidate, data: dict) -> dict:
+    """Validate the submitted basic info; FieldErrors lists every bad field."""
+    c = Checker()
+    doc_type = c(check_choice, data.get("doc_type"), "doc_type", "证件类型", DOC_TYPES)
+    mainland = doc_type in ("id_card", None)
+    out = {
+        "name": c(check_name, data.get("name"), mainland=mainland),
+        "sex": c(check_choice, data.get("sex"), "sex", "性别", SEXES),
+        "doc_type": doc_type,
+        "nationality": (data.get("nationality") or "").strip()[:40] or "中国",
+        "ethnic_group": (data.get("ethnic_group") or "").strip()[:20] or None,
+        "military_identity": c(check_choice, data.get("military_identity"), "military_identity", "本人身份",
+                               MILITARY),
+    }
+    if doc_type:
+        out["doc_number"] = c(check_document, doc_type, data.get("doc_number"))
+    try:
+        out["birth_date"] = date.fromisoformat((data.get("birth_date") or "").strip())
+    except ValueError:
+        c.errors.setdefault("birth_date", "出生日期格式为YYYY-MM-DD，例如1990-03-07。")
+    permit = (data.get("permit_number") or "").strip()
+    out["permit_number"] = c(check_travel_permit, permit) if permit else None
+    if doc_type in ("hk_macau_permit", "taiwan_permit", "residence_permit") and not permit:
+        c.errors.setdefault("permit_number", "台港澳人士须填写往来大陆通行证号码。")
+    try:
+        reason = _reason(data.get("reason"))
+    except DomainError as exc:
+        c.errors.setdefault("reason", exc.message)
+        reason = None
+    if c.errors:
+        raise FieldErrors(c.errors)
+    if (out["doc_type"], out["doc_number"]) != (cand.doc_type, cand.doc_number):
+        taken = db.session.scalar(select(Candidate.id).where(
+            Candidate.doc_type == out["doc_type"], Candidate.doc_number == out["doc_number"],
+            Candidate.id != cand.id))
+        if taken:
+            raise FieldErrors({"doc_number": "该证件号码已被另一个账户使用。"})
+    out["reason"] = reason
+    return out
+
+
+def correct_basic_info(user, candidate_id: int, data: dict) -> dict:
+    """更正基本信息 with a mandatory reason; returns the changed fields {field: (before, after)}."""
+    cand = candidate_in_scope(user, candidate_id)
+    values = _checked_changes(cand, data)
+    reason = values.pop("reason")
+    changed = {f: (getattr(cand, f), v) for f, v in values.items() if getattr(cand, f) != v}
+    if not changed:
+        raise DomainError("没有任何修改：请修改需要更正的项目。")
+    for f, (_, new) in changed.items():
+        setattr(cand, f, new)
+    audit.record(CORRECTED_ACTION, obj=cand,
+                 before={f: _plain(old) for f, (old, _) in changed.items()},
+                 after={**{f: _plain(new) for f, (_, new) in changed.items()}, "reason": reason},
+                 **_actor(user))
+    return changed
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def corrections_for(candidate_id: int) -> list[dict]:
+    """Corrections of a candidate's basic info, newest first, for the portal's 基本信息 page:
+    [{at (Asia/Shanghai), fields (Chinese labels), reason}]. Values are not repeated here."""
+    rows = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == CORRECTED_ACTION, AuditEntry.object_type == "candidates",
+        AuditEntry.object_id == candidate_id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    return [{"at": to_shanghai(r.at),
+             "fields": [CORRECTABLE.get(f, f) for f in (r.after or {}) if f != "reason"],
+             "reason": (r.after or {}).get("reason")} for r in rows]
+
+
+def reveal_document(user, candidate_id: int) -> str:
+    """The full document number, for roles allowed to see it; each showing is audited (caller commits)."""
+    if not scope.can_see_full_documents(user):
+        raise NotAllowed("您的角色不能查看完整证件号码。")
+    cand = candidate_in_scope(user, candidate_id)
+    audit.record("candidate.document.revealed", obj=cand, **_actor(user))
+    return cand.doc_number
+
+
+# A one-time password: easy to read aloud or copy, no ambiguous characters.
+_OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str:
+    """密码重置 after the identity check: returns the one-time password (shown once, never stored)."""
+    reason = _reason(reason)
+    cand = candidate_in_scope(user, candidate_id)
+    one_time = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(10)) + "#" + str(secrets.randbelow(10))
+    cand.password_hash = generate_password_hash(one_time)
+    cand.must_change_password = True
+    cand.failed_logins = 0
+    cand.locked_until = None
+    close_all_sessions(cand.id)
+    audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
+    return one_time
+
+
+# --- catalogue guards ----------------------------------------------------------------------------
+
+def check_capacity(site_id: int | None, capacity) -> None:
+    """考点容量 can never go below the seats already taken."""
+    if capacity is None or capacity < 0:
+        raise DomainError("容量必须是不小于0的整数。", "capacity")
+    if site_id is None:
+        return
+    taken = db.session.scalar(select(Site.taken).where(Site.id == site_id)) or 0
+    if capacity < taken:
+        raise DomainError(f"容量不能小于已报名占用的座位数（{taken}）。", "capacity")
+
+
+def set_site_capacity(user, site_id: int, capacity: int) -> None:
+    """Change a capacity atomically: the WHERE clause re-checks ``taken`` at the moment of writing."""
+    site = db.session.get(Site, site_id)
+    if site is None or not scope.can_manage_region(user, site.region_id):
+        raise NotAllowed("没有找到该考点，或不在您的管理范围内。")
+    before = site.capacity
+    check_capacity(site_id, capacity)
+    done = db.session.execute(text("UPDATE sites SET capacity = :c WHERE id = :id AND taken <= :c"),
+                              {"c": capacity, "id": site_id}).rowcount
+    if done != 1:
+        raise DomainError("容量不能小于已报名占用的座位数。", "capacity")
+    db.session.refresh(site)
+    audit.record("site.capacity.changed", obj=site, before={"capacity": before},
+                 after={"capacity": capacity}, **_actor(user))
+
+
+# --- staff passwords -------------------------------------------------------------------------------
+
+STAFF_PASSWORD_MIN = 12
+
+
+def staff_password_problem(password: str) -> str | None:
+    """None for a strong staff password, else one Chinese sentence saying what is missing."""
+    password = password or ""
+    if len(password) < STAFF_PASSWORD_MIN:
+        return f"考务人员密码至少{STAFF_PASSWORD_MIN}位。"
+    kinds = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    if kinds < 3:
+        return "考务人员密码须包含大写字母、小写字母、数字、符号中的至少三类。"
+    if len(set(password)) < 6:
+        return "密码重复字符过多，请换一个不易被猜到的密码。"
+    return None

@@ -1,0 +1,182 @@
+"""The sweep: every back-office page and action x every role x an object inside and outside the scope.
+
+Inside the role's scope (and with the role's permission): allowed. Outside: refused with 403/404, never data.
+World (tests/backoffice/conftest.py): region A (sites A1, A2) and region B (site B), one submitted
+registration in A1 and one in B; staff: 国家管理员, 考区管理员 of A, 考点审核员 of A1, 财务 of A.
+"""
+from __future__ import annotations
+
+import pytest
+
+from core.db import db
+from core.models import Registration
+from tests.backoffice.conftest import admin_csrf, staff_login
+
+ROLES = ("national", "region", "site", "finance")
+
+# (name, method, url with {obj}, the object kind, roles with the permission)
+DETAIL = [
+    ("candidate page", "GET", "/admin/candidates/{obj}", "cand", {"national", "region", "site"}),
+    ("correct form", "GET", "/admin/candidates/{obj}/correct", "cand", {"national", "region", "site"}),
+    ("password reset form", "GET", "/admin/candidates/{obj}/reset-password", "cand", {"national", "region"}),
+    ("reveal document", "POST", "/admin/candidates/{obj}/reveal", "cand", {"national", "region", "site"}),
+    ("photo", "GET", "/admin/candidates/{obj}/photo", "cand", {"national", "region", "site"}),
+    ("review page", "GET", "/admin/review/show/{obj}", "reg", {"national", "region", "site"}),
+    ("registration show", "GET", "/admin/registrations/show/{obj}", "reg",
+     {"national", "region", "site", "finance"}),
+    ("site show", "GET", "/admin/sites/show/{obj}", "site", {"national", "region"}),
+    ("site edit", "GET", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
+    ("region edit", "GET", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
+    ("payment show", "GET", "/admin/payments/show/{obj}", "order", {"national", "region", "finance"}),
+]
+
+
+def _obj(world, kind, inside):
+    ids = world["ids"]
+    return ids[f"{kind}_{'a' if inside else 'b'}"]
+
+
+def _login(client, world, role):
+    resp = staff_login(client, world["staff"][role][1])
+    assert resp.status_code == 302 and "/login" not in resp.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_pages(world, client, role):
+    _login(client, world, role)
+    token = admin_csrf(client)
+    for name, method, url, kind, allowed in DETAIL:
+        for inside in (True, False):
+            target = url.format(obj=_obj(world, kind, inside))
+            resp = (client.post(target, data={"csrf_token": token}) if method == "POST"
+                    else client.get(target))
+            case = f"{name} {'inside' if inside else 'outside'}: {target}"
+            if role not in allowed:
+                expected = 403
+            elif inside or role == "national":
+                expected = 404 if name == "photo" else 200  # no photo uploaded here: 404 for everyone
+            else:
+                expected = 404
+            assert resp.status_code == expected, case
+            if resp.status_code != 200:
+                assert world["ids"]["number_b"] not in resp.get_data(as_text=True), case
+
+
+LISTS = [
+    ("review queue", "/admin/review/list/", {"national", "region", "site"}),
+    ("registrations", "/admin/registrations/list/", {"national", "region", "site", "finance"}),
+    ("candidate search by number", "/admin/candidates/?q={number}", {"national", "region", "site"}),
+    ("payments", "/admin/payments/list/", {"national", "region", "finance"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,url,allowed", LISTS, ids=[x[0] for x in LISTS])
+def test_lists_show_only_the_scope(world, client, role, name, url, allowed):
+    _login(client, world, role)
+    ids = world["ids"]
+    pages = {n: client.get(url.format(number=ids[f"number_{n}"])) for n in ("a", "b")}
+    if role not in allowed:
+        assert all(p.status_code == 403 for p in pages.values())
+        return
+    text_a, text_b = (pages[n].get_data(as_text=True) for n in ("a", "b"))
+    if "q=" in url:  # the search box echoes the query: look for the result link instead
+        marker = {n: f'/admin/candidates/{ids[f"cand_{n}"]}"' for n in ("a", "b")}
+    else:
+        marker = {n: ids[f"number_{n}"] for n in ("a", "b")}
+    assert marker["a"] in text_a
+    if role == "national":
+        assert marker["b"] in text_b
+    else:
+        assert marker["b"] not in text_b
+
+
+NATIONAL_ONLY = ["/admin/exam-years/list/", "/admin/exam-subjects/list/", "/admin/rule-settings/list/",
+                 "/admin/exam-families/list/", "/admin/schools/list/", "/admin/schools/import",
+                 "/admin/work-units/list/", "/admin/work-units/import", "/admin/training-types/list/",
+                 "/admin/certificate-types/list/", "/admin/pinyin-exceptions/list/", "/admin/audit-log/list/",
+                 "/admin/staff-scopes/list/", "/admin/users/list/", "/admin/roles/list/",
+                 "/admin/regions/add", "/admin/exam-years/add"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_national_only_pages(world, client, role):
+    _login(client, world, role)
+    for url in NATIONAL_ONLY:
+        status = client.get(url).status_code
+        assert status == (200 if role == "national" else 403), url
+
+
+@pytest.mark.parametrize("role", ["region", "site", "finance"])
+def test_region_dropdowns_list_only_the_scope(world, client, role):
+    """Related-field dropdowns (add/edit forms and search forms) never list other regions or sites."""
+    _login(client, world, role)
+    ids = world["ids"]
+    for url in ("/admin/sites/add", f"/admin/sites/edit/{ids['site_a']}", "/admin/fees/add",
+                "/admin/registrations/list/", "/admin/review/list/", "/admin/sites/list/"):
+        resp = client.get(url)
+        body = resp.get_data(as_text=True)
+        assert ids["region_b_name"] not in body, url
+        assert ids["site_b_name"] not in body, url
+        if resp.status_code == 200 and role == "region" and "sites" in url:
+            assert ids["region_a_name"] in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bulk_approval_with_foreign_ids(world, client, role):
+    """Bulk approval posts ids from both regions: only the rows in scope change."""
+    _login(client, world, role)
+    ids = world["ids"]
+    resp = client.post("/admin/review/action_post", data={
+        "action": "bulk_approve", "rowid": [str(ids["reg_a"]), str(ids["reg_b"])],
+        "csrf_token": admin_csrf(client)})
+    db.session.expire_all()
+    status = {n: db.session.get(Registration, ids[f"reg_{n}"]).status for n in ("a", "b")}
+    if role == "finance":
+        assert resp.status_code == 403
+        assert status == {"a": "submitted", "b": "submitted"}
+    elif role == "national":
+        assert status == {"a": "approved", "b": "approved"}
+    else:
+        assert resp.status_code == 302
+        assert status == {"a": "approved", "b": "submitted"}
+
+
+@pytest.mark.parametrize("role", ["region", "site"])
+def test_single_decisions_on_foreign_registration_refused(world, client, role):
+    _login(client, world, role)
+    ids, token = world["ids"], admin_csrf(client)
+    for data in ({"decision": "approve"}, {"decision": "reject", "reason": "材料不全"},
+                 {"decision": "verify", "entry": "education:1"}):
+        resp = client.post(f"/admin/review/{ids['reg_b']}/decide", data={**data, "csrf_token": token})
+        assert resp.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Registration, ids["reg_b"]).status == "submitted"
+
+
+def test_unknown_action_and_fab_get_action_refused(world, client):
+    _login(client, world, "national")
+    token = admin_csrf(client)
+    assert client.post("/admin/review/action_post", data={"action": "nope", "rowid": "1",
+                                                          "csrf_token": token}).status_code == 404
+    assert client.get(f"/admin/review/action/bulk_approve/{world['ids']['reg_a']}").status_code == 405
+
+
+def test_region_admin_cannot_move_a_site_to_another_region(world, client):
+    _login(client, world, "region")
+    ids = world["ids"]
+    page = client.get(f"/admin/sites/edit/{ids['site_a']}")
+    from tests.conftest import csrf_token_from
+    resp = client.post(f"/admin/sites/edit/{ids['site_a']}", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "region": str(ids["region_b"]),
+        "code": "X1", "name": "改名", "capacity": "30"})
+    db.session.expire_all()
+    from core.models import Site
+    assert db.session.get(Site, ids["site_a"]).region_id == ids["region_a"]
+    assert resp.status_code == 200  # the form comes back with the field's error
+
+
+def test_anonymous_is_sent_to_login(world, client):
+    for url in ["/admin/review/list/", f"/admin/candidates/{world['ids']['cand_a']}", "/admin/audit-log/list/"]:
+        resp = client.get(url)
+        assert resp.status_code == 302 and "/admin/login/" in resp.headers["Location"]
