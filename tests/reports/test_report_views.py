@@ -1,0 +1,164 @@
+"""Back-office report pages: statistics, exports as jobs with a download, printing, job ownership."""
+from __future__ import annotations
+
+import itertools
+import subprocess
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from core.db import db
+from core.models import Job, StaffScope
+from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
+from reports import tasks
+from reports.exports import RegistrationFilters
+from reports.scope import ReportScope
+from tests.conftest import csrf_token_from
+from tests.factories import make_candidate, make_catalogue, make_registration
+
+PASSWORD = "Baobiao#2027-Strong"
+_seq = itertools.count(1)
+
+
+def make_staff(admin_app, role, regions=(), sites=()):
+    with admin_app.app_context():
+        sm = admin_app.appbuilder.sm
+        name = f"report{next(_seq)}"
+        user = sm.add_user(name, "考务", "人员", f"{name}@example.cn", sm.find_role(role), PASSWORD)
+        for region in regions:
+            db.session.add(StaffScope(user_id=user.id, region_id=region))
+        for site in sites:
+            db.session.add(StaffScope(user_id=user.id, site_id=site))
+        db.session.commit()
+        return user.id, name
+
+
+def staff_login(client, username):
+    page = client.get("/admin/login/")
+    return client.post("/admin/login/", data={"username": username, "password": PASSWORD,
+                                              "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def world(app, admin_app, monkeypatch):
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")  # the job finishes before the redirect
+    with app.app_context():
+        a, b = make_catalogue(), make_catalogue()
+        ra = [make_registration(make_candidate(name=f"甲{i}"), a) for i in range(3)]
+        rb = make_registration(make_candidate(name="乙𠮷"), b)
+        db.session.commit()
+        ids = dict(region_a=a["region"].id, site_a=a["site"].id, site_b=b["site"].id,
+                   reg_a=ra[0].id, reg_b=rb.id, number_b=rb.number)
+    ids["national"] = make_staff(admin_app, NATIONAL_ADMIN)
+    ids["region"] = make_staff(admin_app, REGION_ADMIN, regions=[ids["region_a"]])
+    ids["site"] = make_staff(admin_app, SITE_REVIEWER, sites=[ids["site_a"]])
+    ids["finance"] = make_staff(admin_app, FINANCE, regions=[ids["region_a"]])
+    return ids
+
+
+def test_statistics_page_shows_counts_and_charts(client, world):
+    staff_login(client, world["national"][1])
+    page = client.get("/admin/reports/statistics/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<strong id="stat-total">4</strong>' in html and "<svg" in html and "考点座位使用率" in html
+    xlsx = client.get("/admin/reports/statistics/download.xlsx")
+    assert xlsx.status_code == 200
+    assert load_workbook(BytesIO(xlsx.data)).sheetnames[0] == "按考区统计"
+
+
+def test_export_runs_as_a_job_with_a_download(client, world):
+    staff_login(client, world["national"][1])
+    page = client.get("/admin/reports/exports/").get_data(as_text=True)
+    assert '<label for="f-kind"' in page
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "site_id": str(world["site_b"]),
+                                                        "csrf_token": csrf_token_from(page)})
+    assert resp.status_code == 302 and "/admin/reports/jobs/" in resp.headers["Location"]
+    job_page = client.get(resp.headers["Location"])
+    assert "progress-bar" in job_page.get_data(as_text=True)
+    job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    status = client.get(f"/admin/reports/jobs/{job_id}.json").get_json()
+    assert status["state"] == "done" and status["progress"] == 100 and "1 行" in status["message"]
+    download = client.get(status["download_url"])
+    assert download.status_code == 200
+    rows = list(load_workbook(BytesIO(download.data)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [world["number_b"]]
+
+
+def test_bad_export_input_is_refused_next_to_the_field(client, world):
+    staff_login(client, world["national"][1])
+    token = csrf_token_from(client.get("/admin/reports/exports/").get_data(as_text=True))
+    resp = client.post("/admin/reports/exports/", data={"kind": "passwords", "status": "approved",
+                                                        "csrf_token": token})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请选择要导出的数据。" in html and "has-error" in html
+    assert 'value="approved" selected' in html  # what was chosen is kept
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "site_id": "999999",
+                                                        "csrf_token": token})
+    assert resp.status_code == 400 and "不在您的管理范围内" in resp.get_data(as_text=True)
+    with client.application.app_context():
+        assert db.session.query(Job).count() == 0  # nothing queued for refused input
+
+
+def test_export_without_csrf_token_is_refused(client, world):
+    staff_login(client, world["national"][1])
+    assert client.post("/admin/reports/exports/", data={"kind": "registrations"}).status_code == 400
+
+
+def test_jobs_are_private_to_their_owner(client, admin_app, world):
+    with admin_app.app_context():
+        from flask_appbuilder.security.sqla.models import User
+        owner = db.session.get(User, world["region"][0])
+        job = tasks.start_export(owner, "registrations", RegistrationFilters())
+        job_id = job.id
+    staff_login(client, world["national"][1])  # even the national admin does not see others' jobs
+    for url in (f"/admin/reports/jobs/{job_id}", f"/admin/reports/jobs/{job_id}.json",
+                f"/admin/reports/jobs/{job_id}/download"):
+        assert client.get(url).status_code == 404
+    client.get("/admin/logout/")
+    assert client.get(f"/admin/reports/jobs/{job_id}.json").status_code == 404
+
+
+def test_region_admins_export_job_sees_only_the_region_and_masked_for_finance(app, admin_app, world):
+    from flask_appbuilder.security.sqla.models import User
+    with admin_app.app_context():
+        for who, masked in (("region", False), ("finance", True)):
+            user = db.session.get(User, world[who][0])
+            job = tasks.start_export(user, "registrations", RegistrationFilters())
+            job = db.session.get(Job, job.id)
+            assert job.state == "done", job.message
+            from core.jobs import result_file
+            rows = list(load_workbook(result_file(job)).worksheets[0].iter_rows(min_row=2, values_only=True))
+            assert len(rows) == 3 and all(r[4] != "" for r in rows)
+            assert ("*" in rows[0][11]) is masked
+            assert ReportScope.for_user(user).region_ids == frozenset({world["region_a"]})
+
+
+def test_site_print_job_is_one_pdf_and_refuses_sites_outside_scope(app, admin_app, world):
+    from flask_appbuilder.security.sqla.models import User
+    from core.jobs import result_file
+    from core.services.errors import DomainError
+    with admin_app.app_context():
+        reviewer = db.session.get(User, world["site"][0])
+        with pytest.raises(DomainError):
+            tasks.start_site_print(reviewer, world["site_b"])
+        job = db.session.get(Job, tasks.start_site_print(reviewer, world["site_a"]).id)
+        assert job.state == "done", job.message
+        pdf = result_file(job).read_bytes()
+        assert pdf.startswith(b"%PDF")
+        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
+        assert "Pages:           3" in info and "3 份" in job.message
+
+
+def test_national_admin_prints_one_form(client, world):
+    staff_login(client, world["national"][1])
+    resp = client.get(f"/admin/reports/print/registration/{world['reg_b']}.pdf")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    assert client.get("/admin/reports/print/registration/999999.pdf").status_code == 404
+
+
+def test_staff_without_the_permission_cannot_open_exports(client, world):
+    staff_login(client, world["site"][1])
+    resp = client.get("/admin/reports/exports/")
+    assert resp.status_code in (302, 403)
