@@ -49,5 +49,3 @@ def register_views(appbuilder) -> None:
                 child.label = SECURITY_LABELS.get(child.name, child.label)
     from backoffice.report_views import register_report_views  # 统计报表 (reports)
     register_report_views(appbuilder)
-    from backoffice.report_views import register_report_views  # 统计报表 (reports)
-    register_report_views(appbuilder)
