@@ -1,0 +1,170 @@
+"""注册, 登录/退出, 安全设置 (修改密码, 密码找回设置) and 找回密码."""
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (flash, redirect, render_template, request, session, url_for)
+
+from candidate_portal import bp
+from candidate_portal.auth import current_candidate, log_in, log_out, login_required
+from core.db import db
+from core.models import Candidate
+from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.services import accounts
+from core.services.errors import DomainError
+from core.validators import ETHNIC_GROUPS, FieldErrors
+
+RECOVERY_STEP_SECONDS = 600
+
+
+def _errors(exc: DomainError) -> dict[str, str]:
+    return exc.errors if isinstance(exc, FieldErrors) else {exc.field or "form": exc.message}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never //host or a scheme)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = request.form.to_dict() if request.method == "POST" else {"military_identity": "civilian"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            cand = accounts.register(form)
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            flash("注册成功。请牢记注册时的用户名和密码，然后登录完善个人信息。", "success")
+            return redirect(url_for("portal.login", username=cand.username))
+    form.pop("password", None)
+    form.pop("password2", None)
+    return render_template("portal/account/register.html", form=form, errors=errors,
+                           doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
+                           ethnic_groups=ETHNIC_GROUPS), (422 if errors else 200)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    errors: dict[str, str] = {}
+    username = request.form.get("username", request.args.get("username", ""))
+    if request.method == "POST":
+        try:
+            cand, first_login = accounts.authenticate(username, request.form.get("password", ""),
+                                                      request.remote_addr)
+        except DomainError as exc:
+            errors = {"form": exc.message}
+        else:
+            log_in(cand)
+            if first_login:  # the guide: 首次进入系统将直接跳转至个人信息模块
+                return redirect(url_for("portal.profile"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
+    return render_template("portal/account/login.html", username=username, errors=errors), \
+        (401 if errors else 200)
+
+
+@bp.post("/logout")
+def logout():
+    log_out()
+    flash("您已安全退出。", "success")
+    return redirect(url_for("portal.login"))
+
+
+@bp.get("/security")
+@login_required
+def security():
+    return _security_page({}, {})
+
+
+def _security_page(errors: dict, form: dict, status: int = 200):
+    cand = current_candidate()
+    return render_template("portal/account/security.html", cand=cand, errors=errors, form=form,
+                           questions=accounts.RECOVERY_QUESTIONS,
+                           go_to_authority=accounts.GO_TO_AUTHORITY), status
+
+
+@bp.post("/security/password")
+@login_required
+def change_password():
+    cand = current_candidate()
+    f = request.form
+    try:
+        accounts.change_password(cand, f.get("current_password", ""), f.get("new_password", ""),
+                                 f.get("new_password2", ""))
+    except DomainError as exc:
+        return _security_page(_errors(exc), {}, 422)
+    log_in(cand)  # every old session ended: this browser gets a fresh one
+    flash("密码已修改。其他设备上的登录已退出。", "success")
+    return redirect(url_for("portal.security"))
+
+
+@bp.post("/security/recovery")
+@login_required
+def set_recovery():
+    cand = current_candidate()
+    f = request.form
+    question = f.get("recovery_question", "")
+    try:
+        accounts.set_recovery(cand, f.get("recovery_current_password", ""), question,
+                              f.get("recovery_answer", ""))
+    except DomainError as exc:
+        return _security_page(_errors(exc), {"recovery_question": question}, 422)
+    flash("密码找回问题和答案已保存。", "success")
+    return redirect(url_for("portal.security"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """找回密码: step 1 username + document number, step 2 recovery answer + new password."""
+    errors: dict[str, str] = {}
+    cand = _recovery_candidate()
+    f = request.form
+    if request.method == "POST" and f.get("step") == "1":
+        session.pop("recover_cid", None)
+        try:
+            cand = accounts.find_for_recovery(f.get("username", ""), f.get("doc_number", ""),
+                                              request.remote_addr)
+        except DomainError as exc:
+            errors, cand = {"form": exc.message}, None
+        else:
+            session["recover_cid"], session["recover_at"] = cand.id, time.time()
+    elif request.method == "POST" and cand is not None:
+        try:
+            accounts.recover_password(cand, f.get("recovery_answer", ""), f.get("new_password", ""),
+                                      f.get("new_password2", ""))
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            session.pop("recover_cid", None)
+            flash("密码已重置，请用新密码登录。", "success")
+            return redirect(url_for("portal.login", username=cand.username))
+    elif request.method == "POST":
+        errors = {"form": "操作已超时，请重新填写用户名和证件号码。"}
+    elif request.args.get("restart"):
+        session.pop("recover_cid", None)
+        cand = None
+    return render_template("portal/account/forgot.html", cand=cand, errors=errors,
+                           username=f.get("username", ""), go_to_authority=accounts.GO_TO_AUTHORITY), \
+        (422 if errors else 200)
+
+
+def _recovery_candidate() -> Candidate | None:
+    cid, at = session.get("recover_cid"), session.get("recover_at", 0)
+    if not cid or time.time() - at > RECOVERY_STEP_SECONDS:
+        return None
+    return db.session.get(Candidate, cid)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    response = redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
+    if code in ("zh", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response

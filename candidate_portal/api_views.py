@@ -1,0 +1,26 @@
+"""JSON for the pages and for integrations: school search and the work-unit picker."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from candidate_portal import bp
+from core.services import schools
+
+
+@bp.get("/api/schools")
+def api_schools():
+    """GET /api/schools?q=bjdx -> [{id, name, code, province, level}] (at most 10, best first)."""
+    found = schools.search_schools(request.args.get("q", ""))
+    response = jsonify([schools.school_json(s) for s in found])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/api/work-units")
+def api_work_units():
+    """GET /api/work-units?q=&region= -> [{id, name, licence_code, region}] for the picker."""
+    region = request.args.get("region", "")
+    found = schools.search_work_units(request.args.get("q", ""),
+                                      int(region) if region.isdigit() else None)
+    return jsonify([{"id": u.id, "name": u.name, "licence_code": u.licence_code,
+                     "region_id": u.region_id} for u in found])

@@ -1,0 +1,34 @@
+"""首页: the candidate's registrations and notices (read only), or the welcome page."""
+from __future__ import annotations
+
+from flask import render_template
+
+from candidate_portal import bp
+from candidate_portal.auth import current_candidate
+from core.db import db
+from core.models import Registration
+
+
+def _notices(cand) -> list[str]:
+    """What the candidate still has to do, in the guide's words."""
+    notices = []
+    if cand.must_change_password:
+        notices.append("您的密码已由考试管理机构重置，请在“安全设置”中修改密码。")
+    if cand.profile_completed_at is None:
+        notices.append("请完善个人信息：此处填报的个人信息将作为考试报名的数据来源，请如实、完整、认真填写。")
+    if not cand.photo_path:
+        notices.append("尚未上传照片（jpg格式，不要大于40k）。")
+    if not cand.recovery_answer_hash:
+        notices.append("尚未设置密码找回问题，请在“安全设置”中设置。")
+    return notices
+
+
+@bp.get("/")
+def index():
+    cand = current_candidate()
+    if cand is None:
+        return render_template("portal/index.html")
+    registrations = list(db.session.scalars(
+        db.select(Registration).filter_by(candidate_id=cand.id).order_by(Registration.id.desc())))
+    return render_template("portal/home.html", cand=cand, registrations=registrations,
+                           notices=_notices(cand))

@@ -1,0 +1,150 @@
+"""个人信息: the six groups on one page, saved only by 提交; the photo upload and its owner-only view.
+
+The add (+) and delete icons, and the work-unit picker, re-render the page from what was posted:
+nothing is saved and nothing typed is lost until 提交 succeeds.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
+
+from candidate_portal import bp
+from candidate_portal.auth import current_candidate, login_required
+from core.db import db
+from core.models import CertificateType, TrainingType, WorkUnit
+from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY,
+                                   SEXES, STUDY_MODES)
+from core.services import photos, schools
+from core.services import profile as profile_service
+from core.services.errors import DomainError
+from core.validators import FieldErrors
+
+CONTACT_FIELDS = ("mobile", "email", "address", "postcode")
+WORK_FIELDS = ("work_unit_id", "work_unit_name", "employment_status", "department", "title",
+               "title_date", "post")
+ROW_FIELDS = {
+    "education": ("id", "school_id", "school_name", "level", "study_mode", "major", "major_kind",
+                  "start_ym", "end_ym", "diploma_number"),
+    "training": ("id", "training_type_id", "institution", "major", "start_ym", "end_ym",
+                 "certificate_number"),
+    "certificate": ("id", "certificate_type_id", "issue_ym", "cert_number", "reg_ym", "reg_number"),
+}
+MAX_ROWS = 30
+
+
+def _parse(form) -> profile_service.ProfileSubmission:
+    sub = profile_service.ProfileSubmission(contact={k: form.get(k, "") for k in CONTACT_FIELDS},
+                                    work={k: form.get(k, "") for k in WORK_FIELDS})
+    for kind, fields in ROW_FIELDS.items():
+        pattern = re.compile(rf"^{kind}-(\d{{1,2}})-")
+        indexes = sorted({int(m.group(1)) for key in form if (m := pattern.match(key))})[:MAX_ROWS]
+        sub.rows[kind] = [{f: form.get(f"{kind}-{i}-{f}", "").strip() for f in fields}
+                          for i in indexes]
+        sub.deleted[kind] = [i for i in form.getlist(f"delete-{kind}") if i.isdigit()]
+    return sub
+
+
+def _from_database(cand) -> profile_service.ProfileSubmission:
+    sub = profile_service.ProfileSubmission(
+        contact={k: getattr(cand, k) or "" for k in CONTACT_FIELDS},
+        work={k: getattr(cand, k) or "" for k in WORK_FIELDS})
+    for kind, fields in ROW_FIELDS.items():
+        sub.rows[kind] = [{f: "" if getattr(e, f) is None else str(getattr(e, f)) for f in fields}
+                          for e in _entries(cand, kind) if e.editable]
+    return sub
+
+
+def _entries(cand, kind: str):
+    return {"education": cand.educations, "training": cand.trainings,
+            "certificate": cand.certificates}[kind]
+
+
+def _render(cand, sub, errors=None, picker=None, status=200):
+    fixed = {kind: [e for e in _entries(cand, kind) if not e.editable] for kind in ROW_FIELDS}
+    return render_template(
+        "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed,
+        picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
+        employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
+        major_kinds=MAJOR_KINDS,
+        training_types={str(t.id): t.name for t in db.session.scalars(
+            db.select(TrainingType).order_by(TrainingType.id))},
+        certificate_types={str(t.id): t.name for t in db.session.scalars(
+            db.select(CertificateType).order_by(CertificateType.id))},
+        photo_limits=photos.limits()), status
+
+
+def _picker(form) -> dict:
+    region = form.get("picker_region", "")
+    query = form.get("picker_q", "")
+    region_id = int(region) if region.isdigit() else None
+    return {"q": query, "region": region, "regions": schools.regions(),
+            "results": schools.search_work_units(query, region_id),
+            "searched": bool(query or region_id)}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    cand = current_candidate()
+    if request.method == "GET":
+        sub = _from_database(cand)
+        if not cand.educations:  # every exam needs an education entry: offer the first row
+            sub.rows["education"].append({})
+        return _render(cand, sub)
+    sub = _parse(request.form)
+    action = request.form.get("action", "submit")
+    if action.startswith("add:") and action[4:] in ROW_FIELDS:
+        sub.rows[action[4:]].append({})
+        return _render(cand, sub)
+    if action.startswith("delete:"):
+        _, kind, index = (action.split(":") + ["", ""])[:3]
+        if kind in ROW_FIELDS and index.isdigit() and int(index) < len(sub.rows[kind]):
+            row = sub.rows[kind].pop(int(index))
+            if row.get("id", "").isdigit():
+                sub.deleted[kind].append(row["id"])
+        return _render(cand, sub)
+    if action == "pick_work_unit":
+        return _render(cand, sub, picker=_picker(request.form))
+    if action.startswith("choose_work_unit:"):
+        unit = _work_unit(action.split(":", 1)[1])
+        if unit is not None:
+            sub.work.update(work_unit_id=str(unit.id), work_unit_name=unit.name)
+        return _render(cand, sub)
+    try:
+        profile_service.save_profile(cand, sub)
+    except DomainError as exc:
+        errors = exc.errors if isinstance(exc, FieldErrors) else {exc.field or "form": exc.message}
+        return _render(cand, sub, errors, status=422)
+    flash("个人信息已提交保存。", "success")
+    return redirect(url_for("portal.profile"))
+
+
+def _work_unit(unit_id: str):
+    return db.session.get(WorkUnit, int(unit_id)) if unit_id.isdigit() else None
+
+
+@bp.post("/profile/photo")
+@login_required
+def upload_photo():
+    cand = current_candidate()
+    upload = request.files.get("photo")
+    try:
+        photos.save_photo(cand, upload.read() if upload else b"")
+    except DomainError as exc:
+        db.session.rollback()
+        return _render(cand, _from_database(cand), {"photo": exc.message}, status=422)
+    flash("照片已上传。", "success")
+    return redirect(url_for("portal.profile") + "#basic")
+
+
+@bp.get("/profile/photo")
+@login_required
+def photo():
+    """The candidate's own photo; there is no id in the URL, so nobody can ask for another's."""
+    path = photos.photo_file(current_candidate())
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,270 @@
+"""Candidate accounts (账户): registration, login, password change, recovery question, password recovery.
+
+Basic info (基本信息) is fixed at registration: only exam staff correct it during the on-site review.
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core import validators as v
+from core.db import db, utcnow
+from core.models import Candidate
+from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.services import audit, ratelimit
+from core.services.errors import DomainError
+from core.services.sessions import close_all_sessions
+
+BAD_LOGIN = "用户名或密码错误。"  # one message, so accounts cannot be enumerated
+ACCOUNT_FAILURES = ratelimit.Limit(5, 15 * 60)
+RECOVERY_ATTEMPTS = ratelimit.Limit(5, 60 * 60)
+RECOVERY_MAX_FAILURES = 5
+RECOVERY_LOCK = timedelta(hours=24)
+GO_TO_AUTHORITY = ("当同时忘记密码及找回答案时，请携带注册时使用的身份证明材料到当地考试管理机构，"
+                   "提请予以密码重置。")
+RECOVERY_QUESTIONS = ("我母亲的姓名是？", "我父亲的姓名是？", "我的出生地是？", "我就读的小学是？",
+                      "我最好的朋友的名字是？", "我的第一位老师的姓名是？")
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _hash(secret: str) -> str:
+    return generate_password_hash(secret)
+
+
+def normalise_answer(answer: str | None) -> str:
+    """Full-width to half-width, case folded, all spaces removed: 'Bei Jing ' == 'beijing'."""
+    text = unicodedata.normalize("NFKC", answer or "").casefold()
+    return "".join(text.split())
+
+
+def _check_birth(value: str | None, field: str = "birth_date") -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        birth = date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("出生日期格式应为YYYY-MM-DD，如1990-03-07。", field) from None
+    if birth > date.today() or birth.year < 1900:
+        raise DomainError("出生日期不正确。", field)
+    return birth
+
+
+def check_registration(data: dict) -> dict:
+    """All fields of the 注册 form checked at once -> clean values, or FieldErrors with every message."""
+    check = v.Checker()
+    out: dict = {}
+    out["username"] = check(v.check_username, data.get("username"))
+    doc_type = check(v.check_choice, data.get("doc_type"), "doc_type", "证件类型", DOC_TYPES)
+    out["doc_type"] = doc_type
+    doc_number = check(v.check_document, doc_type, data.get("doc_number")) if doc_type else None
+    out["doc_number"] = doc_number
+    password = check(v.check_password, data.get("password"), username=out["username"] or "",
+                     doc_number=doc_number or v.normalise_document(data.get("doc_number")))
+    if password and data.get("password2") != password:
+        check.errors.setdefault("password2", "两次输入的密码不一致。")
+    out["password"] = password
+    mainland = doc_type in (None, "id_card")
+    out["name"] = check(v.check_name, data.get("name"), mainland=mainland)
+    sex = check(v.check_choice, data.get("sex"), "sex", "性别", SEXES, required=False)
+    birth = check(_check_birth, data.get("birth_date"))
+    if doc_number and doc_type in ("id_card", "residence_permit"):
+        id_sex, id_birth = v.check_id_number(doc_number)
+        if sex and sex != id_sex:
+            check.errors.setdefault("sex", "性别与证件号码不符（证件号码第17位决定性别）。")
+        if birth and birth != id_birth:
+            check.errors.setdefault("birth_date", "出生日期与证件号码不符。")
+        sex, birth = id_sex, id_birth
+    else:
+        if not sex and "sex" not in check.errors:
+            check.errors["sex"] = "请选择性别。"
+        if not birth and "birth_date" not in check.errors:
+            check.errors["birth_date"] = "请填写出生日期。"
+    out["sex"], out["birth_date"] = sex, birth
+    if doc_type == "id_card":
+        out["nationality"] = "中国"
+        out["ethnic_group"] = check(v.check_choice, data.get("ethnic_group"), "ethnic_group", "民族",
+                                    v.ETHNIC_GROUPS)
+    else:
+        out["nationality"] = check(v.check_text, data.get("nationality") or (
+            "中国" if doc_type in ("residence_permit", "hk_macau_permit", "taiwan_permit") else ""),
+            "nationality", "国籍", max_len=40)
+        out["ethnic_group"] = check(v.check_choice, data.get("ethnic_group"), "ethnic_group", "民族",
+                                    v.ETHNIC_GROUPS, required=False)
+    out["permit_number"] = None
+    if doc_type in ("hk_macau_permit", "taiwan_permit"):
+        out["permit_number"] = doc_number
+    elif doc_type == "residence_permit":
+        out["permit_number"] = check(_required_permit, data.get("permit_number"))
+    out["military_identity"] = check(v.check_choice, data.get("military_identity") or "civilian",
+                                     "military_identity", "本人身份", MILITARY)
+    check.done()
+    return out
+
+
+def _required_permit(value: str | None) -> str:
+    if not (value or "").strip():
+        raise DomainError("港澳台居民请填写往来大陆通行证号码。", "permit_number")
+    return v.check_travel_permit(value)
+
+
+DUPLICATE_DOCUMENT = "该证件号码已经注册过账户。请直接登录；如忘记密码，请使用“找回密码”。"
+
+
+def register(data: dict) -> Candidate:
+    """注册: create the account with its fixed basic info (one transaction, audited)."""
+    clean = check_registration(data)
+    if db.session.scalar(db.select(Candidate.id).filter_by(doc_type=clean["doc_type"],
+                                                           doc_number=clean["doc_number"])):
+        raise DomainError(DUPLICATE_DOCUMENT, "doc_number")
+    if db.session.scalar(db.select(Candidate.id).where(
+            db.func.lower(Candidate.username) == clean["username"].lower())):
+        raise DomainError("该用户名已被使用，请换一个。", "username")
+    password = clean.pop("password")
+    cand = Candidate(password_hash=_hash(password), **clean)
+    db.session.add(cand)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent registration with the same document or username
+        db.session.rollback()
+        raise DomainError(DUPLICATE_DOCUMENT, "doc_number") from None
+    audit.record("candidate.account.registered", actor_type="candidate", actor_id=cand.id,
+                 actor_name=cand.username, obj=cand,
+                 after={"username": cand.username, "doc_type": cand.doc_type})
+    db.session.commit()
+    return cand
+
+
+def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidate, bool]:
+    """登录: (candidate, first_login) or DomainError with one message whatever was wrong."""
+    ip_limit = ratelimit.Limit.parse(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
+    if not ratelimit.hit(f"login-ip:{ip}", ip_limit):
+        raise DomainError("登录尝试过于频繁，请稍后再试。", "username")
+    account_key = f"login-fail:{(username or '').strip().lower()}"
+    if ratelimit.exceeded(account_key, ACCOUNT_FAILURES):
+        raise DomainError("该账户登录失败次数过多，请15分钟后再试，或使用“找回密码”。", "username")
+    cand = db.session.scalar(db.select(Candidate).where(
+        db.func.lower(Candidate.username) == (username or "").strip().lower()))
+    if cand is None:
+        check_password_hash(_DUMMY_HASH, password or "")  # same time as a real check
+        ratelimit.hit(account_key, ACCOUNT_FAILURES)
+        raise DomainError(BAD_LOGIN, "username")
+    if not check_password_hash(cand.password_hash, password or ""):
+        ratelimit.hit(account_key, ACCOUNT_FAILURES)
+        cand.failed_logins += 1
+        audit.record("candidate.login.failed", actor_type="candidate", actor_id=cand.id,
+                     actor_name=cand.username, obj=cand)
+        db.session.commit()
+        raise DomainError(BAD_LOGIN, "username")
+    ratelimit.clear(account_key)
+    first_login = cand.last_login_at is None
+    cand.last_login_at = utcnow()
+    cand.failed_logins = 0
+    audit.record("candidate.login.succeeded", actor_type="candidate", actor_id=cand.id,
+                 actor_name=cand.username, obj=cand)
+    db.session.commit()
+    return cand, first_login
+
+
+def _check_new_password(cand: Candidate, new: str, new2: str) -> str:
+    check = v.Checker()
+    password = check(v.check_password, new, username=cand.username, doc_number=cand.doc_number,
+                     field="new_password")
+    if password and new2 != password:
+        check.errors.setdefault("new_password2", "两次输入的新密码不一致。")
+    check.done()
+    return password
+
+
+def change_password(cand: Candidate, current: str, new: str, new2: str) -> None:
+    """修改密码 (current password required); every session of the candidate ends."""
+    if not check_password_hash(cand.password_hash, current or ""):
+        raise DomainError("当前密码不正确。", "current_password")
+    password = _check_new_password(cand, new, new2)
+    if check_password_hash(cand.password_hash, password):
+        raise DomainError("新密码不能与当前密码相同。", "new_password")
+    cand.password_hash = _hash(password)
+    cand.must_change_password = False
+    close_all_sessions(cand.id)
+    audit.record("candidate.password.changed", actor_type="candidate", actor_id=cand.id,
+                 actor_name=cand.username, obj=cand)
+    db.session.commit()
+
+
+def set_recovery(cand: Candidate, current: str, question: str, answer: str) -> None:
+    """密码找回设置: the question and the answer (normalised, hashed, never shown again)."""
+    check = v.Checker()
+    if not check_password_hash(cand.password_hash, current or ""):
+        check.errors["recovery_current_password"] = "当前密码不正确。"
+    question = check(v.check_text, question, "recovery_question", "找回问题", max_len=60)
+    answer_n = normalise_answer(answer)
+    if len(answer_n) < 2:
+        check.errors.setdefault("recovery_answer", "请填写找回答案（至少2个字符）。")
+    elif len(answer_n) > 60:
+        check.errors.setdefault("recovery_answer", "找回答案最多60个字符。")
+    check.done()
+    had_one = cand.recovery_answer_hash is not None
+    cand.recovery_question = question
+    cand.recovery_answer_hash = _hash(answer_n)
+    cand.recovery_failures = 0
+    cand.recovery_locked_until = None
+    audit.record("candidate.recovery.changed" if had_one else "candidate.recovery.set",
+                 actor_type="candidate", actor_id=cand.id, actor_name=cand.username, obj=cand,
+                 after={"recovery_question": question})
+    db.session.commit()
+
+
+def _recovery_locked(cand: Candidate) -> bool:
+    return cand.recovery_locked_until is not None and cand.recovery_locked_until > utcnow()
+
+
+def find_for_recovery(username: str, doc_number: str, ip: str | None) -> Candidate:
+    """找回密码, step 1: the username and the document number must belong to one account."""
+    user_key = f"recover:{(username or '').strip().lower()}"
+    if not ratelimit.hit(f"recover-ip:{ip}", RECOVERY_ATTEMPTS) or \
+            not ratelimit.hit(user_key, RECOVERY_ATTEMPTS):
+        raise DomainError("尝试次数过多，请1小时后再试。", "username")
+    cand = db.session.scalar(db.select(Candidate).where(
+        db.func.lower(Candidate.username) == (username or "").strip().lower()))
+    if cand is None or cand.doc_number != v.normalise_document(doc_number):
+        raise DomainError("用户名与证件号码不匹配。", "username")
+    if _recovery_locked(cand):
+        raise DomainError("找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY, "username")
+    if not cand.recovery_answer_hash:
+        raise DomainError("该账户尚未设置密码找回问题。" + GO_TO_AUTHORITY, "username")
+    return cand
+
+
+def recover_password(cand: Candidate, answer: str, new: str, new2: str) -> None:
+    """找回密码, step 2: the recovery answer -> a new password; locked after repeated failures."""
+    if _recovery_locked(cand):
+        raise DomainError("找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY, "recovery_answer")
+    if not cand.recovery_answer_hash or not check_password_hash(cand.recovery_answer_hash,
+                                                                normalise_answer(answer)):
+        cand.recovery_failures += 1
+        action = "candidate.recovery.failed"
+        message = "找回答案不正确。"
+        if cand.recovery_failures >= RECOVERY_MAX_FAILURES:
+            cand.recovery_locked_until = utcnow() + RECOVERY_LOCK
+            action = "candidate.recovery.locked"
+            message = "找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY
+        audit.record(action, actor_type="candidate", actor_id=cand.id, actor_name=cand.username,
+                     obj=cand, after={"recovery_failures": cand.recovery_failures})
+        db.session.commit()
+        raise DomainError(message, "recovery_answer")
+    password = _check_new_password(cand, new, new2)
+    cand.password_hash = _hash(password)
+    cand.recovery_failures = 0
+    close_all_sessions(cand.id)
+    ratelimit.clear(f"login-fail:{cand.username.lower()}")
+    audit.record("candidate.password.recovered", actor_type="candidate", actor_id=cand.id,
+                 actor_name=cand.username, obj=cand)
+    db.session.commit()
+
+
+def recovery_locked_until(cand: Candidate) -> datetime | None:
+    return cand.recovery_locked_until if _recovery_locked(cand) else None

@@ -1,0 +1,107 @@
+"""照片: JPEG only (judged by content), at most PHOTO_MAX_BYTES (the guide: 不要大于40k), a minimum
+pixel size, decoded and re-encoded (no metadata kept), stored under PHOTO_DIR outside the web root.
+
+The portal serves a photo to its owner; the back office serves it to staff in scope with
+``photo_file(candidate)``.
+"""
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from core.db import db, utcnow
+from core.models import Candidate
+from core.services import audit
+from core.services.errors import DomainError
+
+MAX_PIXELS = 4000 * 4000  # far above any ID photo; a 40 KB file claiming more is a decompression bomb
+FIELD = "photo"
+
+
+def limits() -> tuple[int, int, int]:
+    cfg = current_app.config
+    return cfg["PHOTO_MAX_BYTES"], cfg["PHOTO_MIN_WIDTH"], cfg["PHOTO_MIN_HEIGHT"]
+
+
+def clean_photo(data: bytes) -> bytes:
+    """Check an upload and return it re-encoded as a plain JPEG, or DomainError with the reason."""
+    max_bytes, min_w, min_h = limits()
+    if not data:
+        raise DomainError("请选择要上传的照片文件。", FIELD)
+    if len(data) > max_bytes:
+        raise DomainError(f"照片文件不能大于{max_bytes // 1024}KB（当前约{-(-len(data) // 1024)}KB）。",
+                          FIELD)
+    if not data.startswith(b"\xff\xd8\xff"):
+        raise DomainError("照片必须是JPG格式的图片文件。", FIELD)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                if img.format != "JPEG":
+                    raise DomainError("照片必须是JPG格式的图片文件。", FIELD)
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise DomainError("照片的像素尺寸异常，无法处理，请重新制作照片。", FIELD)
+                if width < min_w or height < min_h:
+                    raise DomainError(f"照片尺寸太小：至少{min_w}×{min_h}像素（当前{width}×{height}）。",
+                                      FIELD)
+                img.load()
+                rgb = img.convert("RGB")
+    except DomainError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DomainError("照片的像素尺寸异常，无法处理，请重新制作照片。", FIELD) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError("照片文件已损坏或无法识别，请重新选择。", FIELD) from None
+    for quality in (90, 80, 70, 60):
+        out = io.BytesIO()
+        rgb.save(out, "JPEG", quality=quality, optimize=True)  # no EXIF, ICC or comments
+        if out.tell() <= max_bytes:
+            break
+    return out.getvalue()
+
+
+def photo_dir() -> Path:
+    return Path(current_app.config["PHOTO_DIR"])
+
+
+def save_photo(candidate: Candidate, data: bytes) -> str:
+    """Store a new photo for the candidate (the old file is removed after commit); returns its path."""
+    clean = clean_photo(data)
+    relative = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}.jpg"
+    target = photo_dir() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(clean)
+    old = candidate.photo_path
+    candidate.photo_path = relative
+    candidate.photo_uploaded_at = utcnow()
+    audit.record("candidate.photo.uploaded", actor_type="candidate", actor_id=candidate.id,
+                 actor_name=candidate.username, obj=candidate, after={"bytes": len(clean)})
+    try:
+        db.session.commit()
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    if old and old != relative:
+        _safe_path(old) and _safe_path(old).unlink(missing_ok=True)
+    return relative
+
+
+def _safe_path(relative: str | None) -> Path | None:
+    """A stored relative path resolved inside PHOTO_DIR, never outside it."""
+    if not relative:
+        return None
+    base = photo_dir().resolve()
+    path = (base / relative).resolve()
+    return path if base in path.parents else None
+
+
+def photo_file(candidate: Candidate) -> Path | None:
+    """The candidate's photo file, if one is stored (callers check who may see it)."""
+    path = _safe_path(candidate.photo_path)
+    return path if path and path.is_file() else None
