@@ -50,12 +50,14 @@ class Upserter:
         self.rows = {self._key(o): o for o in db.session.scalars(stmt)}
         self.added: set = set()
         self.changed: set = set()
+        self.loaded: set = set()  # the demo's own rows, whatever else the table holds
 
     def _key(self, obj) -> tuple:
         return tuple(getattr(obj, k) for k in self.keys)
 
     def put(self, **values):
         key = tuple(values[k] for k in self.keys)
+        self.loaded.add(key)
         obj = self.rows.get(key)
         if obj is None:
             obj = self.rows[key] = self.model(**values)
@@ -78,7 +80,16 @@ def load() -> dict[str, Upserter]:
     today = datetime.now(SHANGHAI).date()
     at = lambda days, hour: shanghai_to_utc(datetime.combine(today + timedelta(days=days), time(hour)))  # noqa: E731
     done: dict[str, Upserter] = {}
+    subjects = _load_catalogue(done, at)
+    regions = _load_regions(done, at, subjects)
+    _load_dictionaries(done)
+    done["后台账号"] = _load_staff(regions, done["考点"])
+    done["考生"] = _load_candidates(regions, done["工作单位"], done["院校"], done["培训类型"], done["证书类型"])
+    return done
 
+
+def _load_catalogue(done: dict[str, Upserter], at) -> list[ExamSubject]:
+    """医师资格考试 2027: the window (open around today), subjects, rule settings."""
     done["考试"] = Upserter(ExamFamily, "code")
     family = done["考试"].put(**cat.FAMILY)
     db.session.flush()
@@ -95,7 +106,11 @@ def load() -> dict[str, Upserter]:
     rules = done["资格规则"] = Upserter(EligibilityRuleSetting, "exam_year_id", "rule")
     for rule, params in cat.RULES.items():
         rules.put(exam_year_id=year.id, rule=rule, enabled=True, params=params)
+    return subjects
 
+
+def _load_regions(done: dict[str, Upserter], at, subjects: list[ExamSubject]) -> dict[str, Region]:
+    """考区 with payment settings, their 考点, hospitals (工作单位) and fee schedule."""
     regions_up = done["考区"] = Upserter(Region, "code")
     regions, closed = {}, 0
     for code, name, _tier, paying, _sites, _units in REGIONS:
@@ -114,7 +129,7 @@ def load() -> dict[str, Upserter]:
             site_code = f"{code[:2]}{number:02d}"
             taken = sites_up.rows[(site_code,)].taken if (site_code,) in sites_up.rows else 0
             sites_up.put(code=site_code, region_id=region.id, name=f"{city}考点",
-                         address=f"{name}{city}卫生健康委员会" if city != name else f"{name}卫生健康委员会",
+                         address=f"{name}{city}卫生健康委员会",
                          capacity=max(capacity, taken))
         for unit in units:
             units_up.put(name=unit, region_id=region.id, initials=initials(unit))
@@ -124,7 +139,10 @@ def load() -> dict[str, Upserter]:
                                  ("skills", prices["skills"][subject.category]),
                                  ("written_unit", prices["written_unit"])):
                 fees.put(region_id=region.id, subject_id=subject.id, item=item, amount_fen=amount)
+    return regions
 
+
+def _load_dictionaries(done: dict[str, Upserter]) -> None:
     schools = done["院校"] = Upserter(School, "code")
     for code, name, city, department, level in SCHOOLS:
         schools.put(code=code, name=name, province=province_of_school_code(code), city=city,
@@ -139,10 +157,6 @@ def load() -> dict[str, Upserter]:
     for code, name in ETHNIC_GROUPS:
         ethnic.put(code=code, name=name)
     db.session.flush()
-
-    done["后台账号"] = _load_staff(regions, sites_up)
-    done["考生"] = _load_candidates(regions, units_up, schools, trainings, certificates)
-    return done
 
 
 def _load_staff(regions: dict[str, Region], sites_up: Upserter) -> Upserter:
@@ -238,7 +252,7 @@ def load_command() -> None:
     except BaseException:
         db.session.rollback()
         raise
-    sizes = "，".join(f"{label} {len(u.rows)}" for label, u in done.items())
+    sizes = "，".join(f"{label} {len(u.loaded)}" for label, u in done.items())
     if added:
         click.echo(f"演示数据已加载：新增 {added} 条，更新 {updated} 条（{sizes}）。")
     else:
