@@ -1,0 +1,229 @@
+"""Benchmark: registration submissions (提交) per second and latency behind gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/submissions.py --db postgresql+psycopg://postgres@127.0.0.1/medexam_bench_reg
+
+What it does, on a database it empties first (never point it at real data):
+1. migrates, seeds one exam year, one site with ``--seats`` seats and ``--candidates`` candidates, each with a
+   finished draft, a portal session and a CSRF token (so the timed requests are only the submissions);
+2. starts gunicorn with the project's gunicorn.conf.py on a free port;
+3. ``--clients`` concurrent clients (threads, keep-alive connections) first call the trivial ``/healthz``
+   endpoint ``--trivial`` times, then each posts the submissions; every answer must be a redirect
+   (303: submitted, or the wizard page with the "full" message) — never a 500;
+4. checks the seats: registrations submitted == min(seats, candidates) == sites.taken (zero overbooking);
+5. prints one Markdown block (append it to docs/BENCHMARKS.md with --append).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import queue
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(db_url: str, seats: int, candidates: int) -> list[dict]:
+    """Empty the database, migrate, and prepare one finished draft per candidate; the requests to send."""
+    os.environ.update(DATABASE_URL=db_url, APP_ENV="development")
+    from sqlalchemy import create_engine, text
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf
+    from PIL import Image
+
+    from core.db import db, utcnow
+    from core.models import (Candidate, Education, ExamFamily, ExamSubject, ExamYear, Region, Registration,
+                             Site)
+    from core.services.sessions import open_session
+    from factory import create_app
+
+    app = create_app()
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    photo_dir = Path(app.config["PHOTO_DIR"])
+    (photo_dir / "bench").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (120, 150), (200, 180, 160)).save(photo_dir / "bench/p.jpg", "JPEG", quality=70)
+    signer = app.session_interface.get_signing_serializer(app)
+    requests = []
+    with app.app_context():
+        now = utcnow()
+        fam = ExamFamily(code="physician", name="医师资格考试")
+        year = ExamYear(family=fam, year=2027, name="2027年医师资格考试", window_opens_at=now - timedelta(days=1),
+                        window_closes_at=now + timedelta(days=13), cutoff_date=date(2027, 8, 31))
+        subject = ExamSubject(exam_year=year, code="110", name="临床执业医师", category="临床", level="执业医师",
+                              route="学历", written_units=4)
+        region = Region(code="110000", name="北京市")
+        site = Site(region=region, code="1101", name="东城区考点", capacity=seats)
+        db.session.add_all([fam, year, subject, region, site])
+        db.session.flush()
+        for k in range(candidates):
+            cand = Candidate(username=f"bench{k}", password_hash="x", name="王五", sex="M",
+                             birth_date=date(1990, 1, 1), doc_type="passport", doc_number=f"B{k:08d}",
+                             photo_path="bench/p.jpg", employment_status="在岗", practice_start="2020-07",
+                             mobile="13800138000", address="北京")
+            db.session.add(cand)
+            db.session.flush()
+            edu = Education(candidate_id=cand.id, school_name="北京大学", level="本科", major="临床医学",
+                            start_ym="2010-09", end_ym="2015-07", diploma_number="D1")
+            db.session.add(edu)
+            db.session.flush()
+            reg = Registration(candidate_id=cand.id, exam_year_id=year.id, subject_id=subject.id, status="draft",
+                               draft_step="site", draft_data={
+                                   "done": ["basic", "work", "entries", "certificates", "site"],
+                                   "education_ids": [edu.id], "region_id": region.id, "site_id": site.id,
+                                   "attempts": 1})
+            db.session.add(reg)
+            db.session.flush()
+            token = open_session(cand, "127.0.0.1")
+            with app.test_request_context():
+                g.pop("csrf_token", None)  # Flask-WTF caches the token per app context
+                session["sid"] = token
+                csrf = generate_csrf()
+                cookie = signer.dumps(dict(session))
+            requests.append({"path": f"/registration/{reg.id}/submit",
+                             "cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}",
+                             "body": urlencode({"csrf_token": csrf, "submit_token": f"bench-{reg.id}"})})
+        db.session.commit()
+    return requests
+
+
+def run_clients(port: int, jobs: list[dict], clients: int) -> tuple[list[float], dict[int, int], float]:
+    """Send every job with `clients` keep-alive connections; latencies (s), status counts, wall time."""
+    work: queue.Queue = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            try:
+                job = work.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Cookie": job.get("cookie", "")}
+            if job.get("body"):
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            start = time.perf_counter()
+            conn.request("POST" if job.get("body") else "GET", job["path"], body=job.get("body"), headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    begin = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.perf_counter() - begin
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[p - 1] * 1000 if len(values) > 1 else values[0] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a PostgreSQL URL of a database this script may empty")
+    parser.add_argument("--seats", type=int, default=1000)
+    parser.add_argument("--candidates", type=int, default=1200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--trivial", type=int, default=2000, help="number of /healthz requests")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
+    parser.add_argument("--append", action="store_true", help="append the result to docs/BENCHMARKS.md")
+    args = parser.parse_args()
+
+    print(f"seeding {args.candidates} drafts for {args.seats} seats …", file=sys.stderr)
+    jobs = seed(args.db, args.seats, args.candidates)
+    load_before = os.getloadavg()[0]
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=args.db, APP_ENV="development", GUNICORN_BIND=f"127.0.0.1:{port}")
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
+                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):  # wait for the server, then warm every worker up
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(3)
+        run_clients(port, [{"path": "/healthz"}] * 200, args.clients)
+        trivial, trivial_status, trivial_wall = run_clients(port, [{"path": "/healthz"}] * args.trivial,
+                                                            args.clients)
+        subs, sub_status, sub_wall = run_clients(port, jobs, args.clients)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    from sqlalchemy import create_engine, text
+    engine = create_engine(args.db)
+    with engine.connect() as conn:
+        submitted = conn.execute(text("SELECT count(*) FROM registrations WHERE status = 'submitted'")).scalar()
+        taken, capacity = conn.execute(text("SELECT taken, capacity FROM sites")).one()
+    engine.dispose()
+    expected = min(args.seats, args.candidates)
+    overbooked = max(0, submitted - capacity)
+    workers = args.workers or os.cpu_count() * 2 + 1
+    block = f"""
+## Registration submissions (提交) — {datetime.now().strftime('%Y-%m-%d %H:%M')} (server clock)
+
+Command: `.venv/bin/python bench/submissions.py --db postgresql+psycopg://…/medexam_bench_reg --seats {args.seats} \
+--candidates {args.candidates} --clients {args.clients}`
+Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), shared with other work; PostgreSQL
+local; gunicorn.conf.py ({workers} gthread workers × 4 threads); clients on the same machine ({args.clients}
+keep-alive connections, threads).
+
+| endpoint | requests | per second | p50 ms | p99 ms | statuses |
+|---|---|---|---|---|---|
+| GET /healthz (trivial, SELECT 1) | {len(trivial)} | {len(trivial) / trivial_wall:.0f} | {pct(trivial, 50):.0f} | {pct(trivial, 99):.0f} | {trivial_status} |
+| POST /registration/&lt;id&gt;/submit | {len(subs)} | {len(subs) / sub_wall:.0f} | {pct(subs, 50):.0f} | {pct(subs, 99):.0f} | {sub_status} |
+
+Seats: capacity {capacity}, taken {taken}, submitted registrations {submitted} (expected {expected}),
+overbooked {overbooked}. Targets: ≥100 submissions/s, p99 ≤300 ms, zero overbooking.
+Load average (1 min) before/after the run: {load_before:.1f} / {os.getloadavg()[0]:.1f}.
+"""
+    print(block)
+    ok = submitted == expected == taken and 500 not in sub_status
+    if args.append:
+        with open(ROOT / "docs" / "BENCHMARKS.md", "a", encoding="utf-8") as fh:
+            fh.write(block)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The whole wizard in Chromium: subject choice → five steps → 提交, then 放弃报考 and 开始新的报名 again."""
+from __future__ import annotations
+
+import pytest
+
+from core.db import db
+from core.models import Registration, Site
+from tests.core.test_registration import ready_candidate
+from tests.factories import make_catalogue
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, live_server, app, cand):
+    """Put a portal session cookie into the browser (the login page is another area's test)."""
+    from core.services.sessions import open_session
+    from flask import session
+    token = open_session(cand, "127.0.0.1")
+    db.session.commit()
+    with app.test_request_context():
+        session["sid"] = token
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": live_server}])
+
+
+def test_register_abandon_register_again(app_ctx, live_server, page):
+    app = app_ctx
+    cat = make_catalogue(capacity=5)
+    cand = ready_candidate()
+    db.session.commit()
+    _login(page, live_server, app, cand)
+
+    page.goto(f"{live_server}/registration")
+    page.click("#start-new")
+    page.select_option("#level", "执业助理医师")  # filters narrow the list at once
+    assert page.locator("tr:visible", has_text="临床执业医师").count() == 0
+    page.select_option("#level", "")
+    page.fill("#q", "110")
+    page.click("button[aria-label='报名 临床执业医师']")
+
+    page.wait_for_url("**/step/basic")
+    page.select_option("#military_identity", "active")
+    page.click("#nav-next")
+    page.wait_for_url("**/step/work")
+    assert "加考军事医学" in page.content()
+    page.fill("#title_date", "2021-7")
+    page.click("#nav-next")
+    assert page.locator("#title_date-error").is_visible()
+    page.fill("#title_date", "2021-07")
+    page.click("#nav-next")
+    page.wait_for_url("**/step/entries")
+    page.check(f"#education-{cand.educations[0].id}")
+    page.click("#nav-next")
+    page.wait_for_url("**/step/certificates")
+    page.click("#nav-next")
+    page.wait_for_url("**/step/site")
+    page.select_option("#region_id", str(cat["region"].id))
+    page.check(f"#site-{cat['site'].id}")
+    page.click("#nav-submit")
+
+    page.wait_for_url("**/registration")
+    card = page.locator(".reg-card").first
+    number = card.locator(".reg-number").inner_text()
+    assert number.startswith("2027") and "已提交" in card.inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    card.locator("button.abandon").click()
+    page.wait_for_load_state()
+    assert "已放弃" in page.locator(".reg-card").first.inner_text()
+    db.session.expire_all()
+    assert db.session.get(Site, cat["site"].id).taken == 0
+
+    page.click("#start-new")
+    page.click("button[aria-label='报名 临床执业医师']")
+    page.wait_for_url("**/step/basic")
+    assert db.session.scalar(db.select(db.func.count(Registration.id)).filter_by(status="draft")) == 1
