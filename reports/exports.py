@@ -254,7 +254,15 @@ def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callab
         return lambda fen: None if fen is None else Decimal(fen) / 100
     if kind == "datetime":  # stored naive UTC, shown Beijing time
         return lambda value: None if value is None else value + SHANGHAI_OFFSET
-    return lambda value: value
+
+    def plain(value):
+        # openpyxl would store a string starting with "=" as a formula: typed text must stay text
+        if type(value) is str and value[:1] == "=":
+            cell = WriteOnlyCell(sheet_holder[0], value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+    return plain
 
 
 def write_workbook(path: Path, title: str, columns: Iterable[Column], rows: Iterable[tuple],

@@ -151,3 +151,13 @@ def test_review_results_export(app_ctx, session, two_regions, tmp_path):
 def test_mask_phone():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone(None) is None
+
+
+def test_text_that_looks_like_a_formula_stays_text(app_ctx, session, tmp_path):
+    make_registration(make_candidate(name="=HYPERLINK(1)", email="=1+1"))
+    session.commit()
+    export("registrations", tmp_path / "f.xlsx", ReportScope.everything())
+    _, rows = _read(tmp_path / "f.xlsx")
+    name = rows[0][_col("registrations", "姓名")]
+    assert name.value == "=HYPERLINK(1)" and name.data_type == "s"
+    assert rows[0][_col("registrations", "电子邮箱")].data_type == "s"
