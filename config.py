@@ -98,6 +98,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
     WTF_CSRF_ENABLED = _env_bool("TEST_CSRF", True)
     RATELIMIT_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production keeps scrypt
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}

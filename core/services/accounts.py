@@ -28,11 +28,20 @@ GO_TO_AUTHORITY = ("当同时忘记密码及找回答案时，请携带注册时
                    "提请予以密码重置。")
 RECOVERY_QUESTIONS = ("我母亲的姓名是？", "我父亲的姓名是？", "我的出生地是？", "我就读的小学是？",
                       "我最好的朋友的名字是？", "我的第一位老师的姓名是？")
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_dummy_hashes: dict[str, str] = {}
 
 
 def _hash(secret: str) -> str:
-    return generate_password_hash(secret)
+    """werkzeug's scrypt unless PASSWORD_HASH_METHOD says otherwise (tests use a cheap one)."""
+    return generate_password_hash(secret, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the username is unknown, so both answers take as long."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = _hash("not-a-real-password")
+    return _dummy_hashes[method]
 
 
 def normalise_answer(answer: str | None) -> str:
@@ -150,7 +159,7 @@ def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidat
     cand = db.session.scalar(db.select(Candidate).where(
         db.func.lower(Candidate.username) == (username or "").strip().lower()))
     if cand is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # same time as a real check
+        check_password_hash(_dummy_hash(), password or "")  # same time as a real check
         ratelimit.hit(account_key, ACCOUNT_FAILURES)
         raise DomainError(BAD_LOGIN, "username")
     if not check_password_hash(cand.password_hash, password or ""):
