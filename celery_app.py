@@ -3,6 +3,7 @@
 Start a worker beside the web servers (same environment: APP_ENV, DATABASE_URL, REDIS_URL ...):
 
     .venv/bin/celery -A celery_app worker --loglevel=info
+    .venv/bin/celery -A celery_app beat     # one per deployment: payment reconciliation and expiry
 
 and set ``JOB_BACKEND=celery`` (or just ``REDIS_URL``) for the web app. The task only carries the job
 id; the job's parameters, progress and result live in the ``jobs`` table, as on every backend.
@@ -26,6 +27,13 @@ celery.conf.update(
     task_acks_late=True,  # a worker that dies mid-job leaves it to another one
     worker_prefetch_multiplier=1,  # jobs are long: one at a time per worker process
     broker_connection_retry_on_startup=True,
+    # `celery -A celery_app beat`: the periodic system jobs, recorded in the jobs table like any other
+    beat_schedule={
+        "payments-reconcile": {"task": "medexam.system_job", "schedule": 300.0,
+                               "args": ["payments.reconcile"]},
+        "payments-expire": {"task": "medexam.system_job", "schedule": 600.0, "args": ["payments.expire"]},
+        "jobs-fail-stale": {"task": "medexam.fail_stale_jobs", "schedule": 900.0},
+    },
 )
 
 _flask_app = None
@@ -57,6 +65,31 @@ def run_job_task(job_id: int) -> None:
     with flask_app().app_context():
         try:
             run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+@celery.task(name="medexam.system_job")
+def system_job_task(kind: str) -> None:
+    """A periodic job owned by the system: a Job row is written, then run here."""
+    from core.db import db
+    from core.jobs import enqueue
+
+    with flask_app().app_context():
+        try:
+            enqueue(kind, owner_type="system", owner_id=None, backend="inline")
+        finally:
+            db.session.remove()
+
+
+@celery.task(name="medexam.fail_stale_jobs")
+def fail_stale_jobs_task() -> None:
+    from core.db import db
+    from core.jobs import fail_stale_jobs
+
+    with flask_app().app_context():
+        try:
+            fail_stale_jobs()
         finally:
             db.session.remove()
 

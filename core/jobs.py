@@ -204,3 +204,31 @@ def wait_for(job_id: int, timeout: float = 30.0, interval: float = 0.05) -> Job:
             return job
         db.session.rollback()
         time.sleep(interval)
+
+
+# --- periodic system jobs (Celery beat in production; `flask payments ...` from cron otherwise) ----
+
+@job_handler("payments.reconcile")
+def _reconcile_payments(ctx: JobContext, params: dict) -> JobResult:
+    """对账: orders pending too long are checked with the gateway (core.payments.service)."""
+    from core.payments.service import reconcile
+    counts = reconcile()
+    return JobResult(message=f"对账完成：确认已缴费 {counts['paid']} 笔，关闭未支付 {counts['closed']} 笔，"
+                             f"仍待确认 {counts['pending']} 笔，网关无应答 {counts['error']} 笔。")
+
+
+@job_handler("payments.expire")
+def _expire_unpaid(ctx: JobContext, params: dict) -> JobResult:
+    """逾期未缴费: registrations unpaid after the region's deadline expire; their seats come back."""
+    from core.payments.service import expire_unpaid
+    return JobResult(message=f"逾期未缴费处理完成：{expire_unpaid()} 条报名已失效，考位已释放。")
+
+
+def fail_stale_jobs(older_than_minutes: int = 60) -> int:
+    """Jobs left 'running' by a process that died (a thread backend restarted) end as failed."""
+    from datetime import timedelta
+    cutoff = utcnow() - timedelta(minutes=older_than_minutes)
+    result = db.session.execute(update(Job).where(Job.state == "running", Job.updated_at < cutoff).values(
+        state="failed", message="任务因服务重启而中断，请重新提交。", finished_at=utcnow(), updated_at=utcnow()))
+    db.session.commit()
+    return result.rowcount

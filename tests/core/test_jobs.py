@@ -161,3 +161,32 @@ def test_celery_worker_runs_the_job_through_redis(app_ctx, session, celery_worke
     text = jobs.result_file(done).read_text(encoding="utf-8")
     assert text.startswith("经由 Redis")
     assert int(text.split("pid=")[1]) == celery_worker.pid != os.getpid()
+
+
+def test_payment_expiry_runs_as_a_system_job(app_ctx, session):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from tests.factories import make_catalogue, make_registration
+    cat = make_catalogue()
+    cat["region"].payment_deadline = utcnow() - timedelta(hours=1)
+    reg = make_registration(cat=cat)
+    session.commit()
+    job = jobs.enqueue("payments.expire", owner_type="system", owner_id=None, backend="inline")
+    job = _job(session, job.id)
+    assert job.state == "done" and "1 条报名已失效" in job.message
+    session.refresh(reg)
+    assert reg.status == "expired"
+
+
+def test_stale_running_jobs_end_as_failed(app_ctx, session):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    job = Job(kind="test.wait", owner_type="staff", owner_id=1, params={}, state="running", progress=30,
+              updated_at=utcnow() - timedelta(hours=2))
+    fresh = Job(kind="test.wait", owner_type="staff", owner_id=1, params={}, state="running", progress=30)
+    session.add_all([job, fresh])
+    session.commit()
+    assert jobs.fail_stale_jobs(60) == 1
+    assert _job(session, job.id).state == "failed" and _job(session, fresh.id).state == "running"
