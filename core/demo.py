@@ -5,6 +5,7 @@ second run adds nothing. The data lives in core/data/demo_*.py; this module only
 """
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date, datetime, time, timedelta
 
@@ -33,6 +34,12 @@ from core.services.errors import DomainError
 demo_cli = AppGroup("demo", help="演示数据")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+@functools.lru_cache(maxsize=64)
+def _password_matches(stored_hash: str | None, password: str) -> bool:
+    """A slow hash check, remembered: a repeated load need not redo it."""
+    return bool(stored_hash) and check_password_hash(stored_hash, password)
 
 
 def id_number(area: str, birth: date, seq: str) -> str:
@@ -167,7 +174,7 @@ def _load_staff(regions: dict[str, Region], sites_up: Upserter) -> Upserter:
             raise DomainError(f"后台角色“{role_name}”不存在：请先运行 flask --app wsgi db upgrade。")
         user = users.put(username=username, first_name=first, last_name=last,
                          email=f"{username}@example.com", active=True)
-        if not user.password or not check_password_hash(user.password, password):
+        if not _password_matches(user.password, password):
             user.password = generate_password_hash(password)
             users.touch(user)
         if list(user.roles) != [role]:
@@ -200,19 +207,17 @@ def _load_candidates(regions, units_up, schools, trainings, certificates) -> Ups
     for spec in CANDIDATES:
         spec = dict(spec)
         entries = {k: spec.pop(k, []) for k in ("educations", "trainings", "certificates")}
+        area, seq = spec.pop("id_area", None), spec.pop("id_seq", None)
         if spec["doc_type"] == "id_card":
-            spec["doc_number"] = id_number(spec["id_area"], spec["birth_date"], spec["id_seq"])
-        spec.pop("id_area", None), spec.pop("id_seq", None)
+            spec["doc_number"] = id_number(area, spec["birth_date"], seq)
         unit_key = spec.pop("work_unit")
         unit = units_up.rows[(unit_key[1], regions[unit_key[0]].id)] if unit_key else None
         cand = people.put(**spec, nationality="中国", work_unit_id=unit.id if unit else None,
                           work_unit_name=unit.name if unit else None, work_unit_manual=False)
-        if cand.password_hash is None or cand.password_hash != good_hash:
-            if not cand.password_hash or not check_password_hash(cand.password_hash, CANDIDATE_PASSWORD):
-                cand.password_hash = good_hash = good_hash or generate_password_hash(CANDIDATE_PASSWORD)
-                people.touch(cand)
-            else:
-                good_hash = cand.password_hash  # one slow hash check serves every demo candidate
+        if not _password_matches(cand.password_hash, CANDIDATE_PASSWORD):
+            # one slow hash for every demo candidate (same password)
+            cand.password_hash = good_hash = good_hash or generate_password_hash(CANDIDATE_PASSWORD)
+            people.touch(cand)
         db.session.flush()
         educations = Upserter(Education, "start_ym", "level", where=Education.candidate_id == cand.id)
         for e in entries["educations"]:
