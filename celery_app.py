@@ -32,7 +32,7 @@ celery.conf.update(
         "payments-reconcile": {"task": "medexam.system_job", "schedule": 300.0,
                                "args": ["payments.reconcile"]},
         "payments-expire": {"task": "medexam.system_job", "schedule": 600.0, "args": ["payments.expire"]},
-        "jobs-fail-stale": {"task": "medexam.fail_stale_jobs", "schedule": 900.0},
+        "jobs-housekeeping": {"task": "medexam.job_housekeeping", "schedule": 900.0},
     },
 )
 
@@ -82,14 +82,16 @@ def system_job_task(kind: str) -> None:
             db.session.remove()
 
 
-@celery.task(name="medexam.fail_stale_jobs")
-def fail_stale_jobs_task() -> None:
+@celery.task(name="medexam.job_housekeeping")
+def job_housekeeping_task() -> None:
+    """Stale running jobs end as failed; result files past their keeping time are deleted."""
     from core.db import db
-    from core.jobs import fail_stale_jobs
+    from core.jobs import fail_stale_jobs, purge_results
 
     with flask_app().app_context():
         try:
             fail_stale_jobs()
+            purge_results()
         finally:
             db.session.remove()
 

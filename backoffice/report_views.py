@@ -211,6 +211,7 @@ class ReportJobView(BaseView):
         path = jobs.result_file(job)
         if path is None:
             abort(404)
+        tasks.record_download(g.user, job)
         return send_file(path, as_attachment=True, download_name=job.result_name or path.name)
 
 

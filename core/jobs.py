@@ -84,13 +84,19 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue(kind: str, *, owner_type: str, owner_id: int | None, params: dict | None = None,
-            message: str | None = None, backend: str | None = None) -> Job:
-    """Write the job row (committed) and start it on the configured backend."""
+            message: str | None = None, backend: str | None = None,
+            on_created: Callable[[Job], None] | None = None) -> Job:
+    """Write the job row (committed) and start it on the configured backend.
+
+    ``on_created(job)`` runs before the commit, e.g. to add the audit entry in the same transaction."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, owner_type=owner_type, owner_id=owner_id, params=params or {},
               state="queued", progress=0, message=message or "已加入任务队列，请稍候。")
     db.session.add(job)
+    if on_created is not None:
+        db.session.flush()
+        on_created(job)
     db.session.commit()
     dispatch(job.id, backend)
     return job
@@ -146,15 +152,23 @@ def run_job(job_id: int) -> str | None:
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
+        _remove_outputs(ctx)
         return _finish(job_id, "failed", exc.message)
     except Exception:  # noqa: BLE001 - any crash ends as a visible failure, never a silent hang
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
+        _remove_outputs(ctx)
         return _finish(job_id, "failed", GENERIC_FAILURE)
     export_dir = Path(current_app.config["EXPORT_DIR"])
     relative = str(result.path.relative_to(export_dir)) if result.path else None
     return _finish(job_id, "done", result.message or "已完成。", result_path=relative,
                    result_name=result.name)
+
+
+def _remove_outputs(ctx: JobContext) -> None:
+    """A failed job leaves no half-written file (exports hold personal data)."""
+    for path in ctx.export_dir.glob(f"job-{ctx.job_id}.*"):
+        path.unlink(missing_ok=True)
 
 
 def _finish(job_id: int, state: str, message: str, **values) -> str:
@@ -232,3 +246,19 @@ def fail_stale_jobs(older_than_minutes: int = 60) -> int:
         state="failed", message="任务因服务重启而中断，请重新提交。", finished_at=utcnow(), updated_at=utcnow()))
     db.session.commit()
     return result.rowcount
+
+
+def purge_results(older_than_days: int = 7) -> int:
+    """Delete the files of jobs finished more than N days ago (exports hold personal data)."""
+    from datetime import timedelta
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    old = db.session.scalars(select(Job).where(Job.result_path.is_not(None), Job.finished_at < cutoff)).all()
+    base = Path(current_app.config["EXPORT_DIR"]).resolve()
+    for job in old:
+        path = (base / job.result_path).resolve()
+        if path.is_relative_to(base):
+            path.unlink(missing_ok=True)
+        job.result_path = None
+        job.message = (job.message or "") + "（文件已过保存期限并删除）"
+    db.session.commit()
+    return len(old)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.db import db, utcnow
 from core.jobs import JobContext, JobResult, enqueue, job_handler
 from core.models import Job, Registration, Site
+from core.services import audit
 from core.services.errors import DomainError
 from reports import exports
 from reports.application_form import forms_pdf
@@ -33,6 +34,21 @@ def owner_scope(ctx: JobContext) -> ReportScope:
     return ReportScope.for_user(user)
 
 
+def _audited(user, action: str, after: dict):
+    """The audit entry for a queued report, written in the job row's transaction."""
+    def record(job: Job) -> None:
+        audit.record(action, actor_type="staff", actor_id=user.id, actor_name=user.username, obj=job,
+                     after=after)
+    return record
+
+
+def record_download(user, job: Job) -> None:
+    """A staff user downloads a job's file (an export holds personal data): audited."""
+    audit.record("report.file.downloaded", actor_type="staff", actor_id=user.id, actor_name=user.username,
+                 obj=job, after={"kind": job.kind, "params": job.params})
+    db.session.commit()
+
+
 # --- Excel exports --------------------------------------------------------------------------------
 
 def start_export(user, kind: str, filters: exports.RegistrationFilters) -> Job:
@@ -40,9 +56,10 @@ def start_export(user, kind: str, filters: exports.RegistrationFilters) -> Job:
     if kind not in exports.EXPORTS:
         raise DomainError("请选择要导出的数据。", field="kind")
     title = exports.EXPORTS[kind].title
-    return enqueue(EXPORT_JOB, owner_type="staff", owner_id=user.id,
-                   params={"kind": kind, "filters": filters.to_params()},
-                   message=f"“{title}”导出已加入任务队列。")
+    params = {"kind": kind, "filters": filters.to_params()}
+    return enqueue(EXPORT_JOB, owner_type="staff", owner_id=user.id, params=params,
+                   message=f"“{title}”导出已加入任务队列。",
+                   on_created=_audited(user, "report.export.requested", params))
 
 
 @job_handler(EXPORT_JOB)
@@ -64,7 +81,8 @@ def start_site_print(user, site_id: int) -> Job:
     if site is None or not ReportScope.for_user(user).covers_site(site):
         raise DomainError("所选考点不存在或不在您的管理范围内。", field="site_id")
     return enqueue(PRINT_JOB, owner_type="staff", owner_id=user.id, params={"site_id": site_id},
-                   message=f"{site.name}报名申请表批量打印已加入任务队列。")
+                   message=f"{site.name}报名申请表批量打印已加入任务队列。",
+                   on_created=_audited(user, "report.forms.print_requested", {"site_id": site_id}))
 
 
 def site_snapshots(site_id: int) -> list[dict]:

@@ -36,6 +36,7 @@ def _refuse(ctx, params):
 
 @jobs.job_handler("test.crash")
 def _crash(ctx, params):
+    ctx.output_path(".xlsx").write_bytes(b"half a file")
     raise RuntimeError("secret internals: /etc/passwd")
 
 
@@ -69,11 +70,12 @@ def test_refusal_is_shown_to_the_owner_in_its_own_words(app_ctx, session):
     assert jobs.result_file(job) is None
 
 
-def test_crash_ends_as_failed_without_leaking_internals(app_ctx, session):
+def test_crash_ends_as_failed_without_leaking_internals_or_files(app_ctx, session):
     job = jobs.enqueue("test.crash", owner_type="staff", owner_id=7, backend="inline")
     job = _job(session, job.id)
     assert job.state == "failed"
     assert job.message == jobs.GENERIC_FAILURE and "passwd" not in job.message
+    assert not list(Path(app_ctx.config["EXPORT_DIR"]).glob(f"job-{job.id}.*"))
 
 
 def test_unknown_kind_is_refused_at_enqueue(app_ctx):
@@ -190,3 +192,18 @@ def test_stale_running_jobs_end_as_failed(app_ctx, session):
     session.commit()
     assert jobs.fail_stale_jobs(60) == 1
     assert _job(session, job.id).state == "failed" and _job(session, fresh.id).state == "running"
+
+
+def test_old_result_files_are_purged(app_ctx, session):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    job = jobs.enqueue("test.write_file", owner_type="staff", owner_id=7, params={"text": "x"},
+                       backend="inline")
+    job = _job(session, job.id)
+    path = jobs.result_file(job)
+    assert jobs.purge_results(7) == 0 and path.exists()
+    job.finished_at = utcnow() - timedelta(days=8)
+    session.commit()
+    assert jobs.purge_results(7) == 1
+    assert not path.exists() and jobs.result_file(_job(session, job.id)) is None

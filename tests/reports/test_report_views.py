@@ -82,6 +82,10 @@ def test_export_runs_as_a_job_with_a_download(client, world):
     assert status["state"] == "done" and status["progress"] == 100 and "1 行" in status["message"]
     download = client.get(status["download_url"])
     assert download.status_code == 200
+    with client.application.app_context():
+        from core.models import AuditEntry
+        actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
+        assert actions[-2:] == ["report.export.requested", "report.file.downloaded"]
     rows = list(load_workbook(BytesIO(download.data)).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [world["number_b"]]
 
