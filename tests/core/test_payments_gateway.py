@@ -58,7 +58,7 @@ def test_notification_before_the_return(client, session, reg, bank, platform_url
     login_as(client, reg.candidate)
     page = client.get(back, follow_redirects=True).get_data(as_text=True)
     assert "已缴费" in page and "正在确认" not in page
-    assert bank.snapshot()["outbox"][0]["acknowledged"]
+    assert wait_for(lambda: bank.snapshot()["outbox"][0]["acknowledged"])
 
 
 def test_return_before_notification_says_confirming_then_paid(client, session, reg, bank, platform_url):
@@ -87,13 +87,15 @@ def test_duplicated_notifications_change_nothing(client, session, reg, bank, pla
 def test_an_unacknowledged_notification_is_sent_again(client, session, reg, bank, platform_url, payment_keys):
     config = client.application.config
     config["PAYMENT_GATEWAY_PUBLIC_KEY_PATH"] = payment_keys["app_public"]  # cannot verify the bank: "failure"
+    bank.settings.retry_after = (0.2, 0.5, 1, 2, 3, 5)
     pay_at_bank(bank, reg, platform_url)
     assert wait_for(lambda: bank.snapshot()["outbox"][0]["attempts"] >= 1)
     assert order_state(session, reg) == ("pending", "unpaid")
     config["PAYMENT_GATEWAY_PUBLIC_KEY_PATH"] = payment_keys["bank_public"]
-    assert wait_for(lambda: order_state(session, reg) == ("paid", "paid"), timeout=15)
+    assert wait_for(lambda: bank.snapshot()["outbox"][0]["acknowledged"], timeout=15), bank.snapshot()
+    assert order_state(session, reg) == ("paid", "paid")
     delivery = bank.snapshot()["outbox"][0]
-    assert delivery["acknowledged"] and delivery["attempts"] >= 2 and delivery["answers"][0] == "HTTP 400"
+    assert delivery["attempts"] >= 2 and delivery["answers"][0] == "HTTP 400"
 
 
 def test_a_dropped_notification_is_recovered_by_reconciliation(app, session, reg, bank, platform_url):
