@@ -12,7 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import Migrate
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from core.db import db
 
@@ -30,12 +30,21 @@ def clear_errors(func):
             if isinstance(exc, ArgumentError) or "database" in str(exc).lower():
                 _fail(f"DATABASE_URL 无效（invalid database URL）: {_safe_url()}")
             raise
-        except OperationalError:
+        except (OperationalError, ProgrammingError) as exc:
+            if _missing_table(exc):
+                _fail("数据库尚未建表（the schema is missing）：请先运行 flask --app wsgi db upgrade。")
+            if isinstance(exc, ProgrammingError):
+                _fail(f"数据库错误（database error）: {type(exc.orig).__name__}，未写入任何数据。")
             _fail(f"无法连接数据库（database unreachable）: {_safe_url()}；请检查 DATABASE_URL 与数据库服务。")
         except SQLAlchemyError as exc:
             _fail(f"数据库错误（database error）: {type(exc).__name__}，未写入任何数据。")
 
     return wrapper
+
+
+def _missing_table(exc: SQLAlchemyError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def _safe_url() -> str:

@@ -71,3 +71,11 @@ def test_pages_are_not_cached_and_carry_security_headers(client):
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_command_on_an_empty_database_says_to_upgrade_first(tmp_path):
+    result = _flask("demo", "load", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}",
+                    INSTANCE_DIR=str(tmp_path))
+    assert result.returncode == 1
+    assert "db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
