@@ -275,12 +275,13 @@ def facts_for(registration) -> Facts:
         trainings=tuple(TrainingFact(label=f"{t.institution} {t.training_type.name}",
                                      type_name=t.training_type.name,
                                      selectable_for_physician=t.training_type.selectable_for_physician)
-                        for t in cand.trainings if t.id in chosen["training"]),
+                        for t in (cand.trainings if chosen["training"] else ()) if t.id in chosen["training"]),
         certificates=tuple(CertificateFact(type_name=c.certificate_type.name,
                                            qualifies_assistant=c.certificate_type.qualifies_assistant,
                                            issue_ym=c.issue_ym, cert_number=c.cert_number,
                                            reg_ym=c.reg_ym, reg_number=c.reg_number)
-                           for c in cand.certificates if c.id in chosen["certificate"]),
+                           for c in (cand.certificates if chosen["certificate"] else ())
+                           if c.id in chosen["certificate"]),
         employment_status=cand.employment_status, practice_start=cand.practice_start,
         military=cand.military_identity == "active", hk_macau_taiwan=cand.is_hk_macau_taiwan,
         permit_number=cand.permit_number,
@@ -300,6 +301,6 @@ def chosen_ids(registration) -> dict[str, set[int]]:
     return out
 
 
-def check(registration) -> list[Finding]:
+def check(registration, settings: RuleSettings | None = None) -> list[Finding]:
     """The verdict for a registration under its exam year's settings (wizard, submission, reviewer)."""
-    return evaluate(facts_for(registration), settings_for(registration.exam_year_id))
+    return evaluate(facts_for(registration), settings or settings_for(registration.exam_year_id))

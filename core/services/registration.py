@@ -404,7 +404,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     if missing:
         step, message = missing[0]
         raise Incomplete(message, step)
-    findings = eligibility.blocking(eligibility.check(reg))
+    settings = eligibility.settings_for(reg.exam_year_id)
+    findings = eligibility.blocking(eligibility.check(reg, settings))
     if findings:
         raise NotEligible(findings)
     site = db.session.get(Site, draft_value(reg, "site_id"))
@@ -414,7 +415,6 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     ids = eligibility.chosen_ids(reg)
     now = utcnow()
     number = registration_number(reg.exam_year.year, region, reg.id)
-    settings = eligibility.settings_for(reg.exam_year_id)
     military_unit = settings.on("R8") and candidate.military_identity == "active"
     attempts = int(draft_value(reg, "attempts", 1))
     photo = snapshot.freeze_photo(candidate, number, secrets.token_hex(4))

@@ -73,10 +73,10 @@ def build_snapshot(reg: Registration, *, site, number: str, attempts: int, milit
                        for e in cand.educations if e.id in ids["education"]],
         "trainings": [{"type": t.training_type.name, "institution": t.institution, "major": t.major,
                        "start_ym": t.start_ym, "end_ym": t.end_ym, "certificate_number": t.certificate_number}
-                      for t in cand.trainings if t.id in ids["training"]],
+                      for t in (cand.trainings if ids["training"] else ()) if t.id in ids["training"]],
         "certificates": [{"type": c.certificate_type.name, "issue_ym": c.issue_ym,
                           "cert_number": c.cert_number, "reg_ym": c.reg_ym, "reg_number": c.reg_number}
-                         for c in cand.certificates if c.id in ids["certificate"]],
+                         for c in (cand.certificates if ids["certificate"] else ()) if c.id in ids["certificate"]],
         "photo": photo,
         "submitted_at": to_shanghai(submitted_at).isoformat(timespec="seconds"),
     }
