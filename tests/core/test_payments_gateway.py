@@ -219,3 +219,25 @@ def test_expire_cli_command(app, session, reg, bank):
 
 def _cat_of(reg):
     return {"year": reg.exam_year, "subject": reg.subject, "region": reg.region, "site": reg.site}
+
+
+def test_a_slow_gateway_times_out_and_decides_nothing(app, session, reg, bank, platform_url, monkeypatch):
+    bank.settings.drop = True
+    pay_at_bank(bank, reg, platform_url)
+    bank.settings.query_delay = 1.0
+    monkeypatch.setitem(app.config, "PAYMENT_GATEWAY_TIMEOUT", 0.3)
+    later = utcnow() + app.config["PAYMENT_PENDING_TIMEOUT"] + timedelta(seconds=1)
+    assert service.reconcile(now=later)["error"] == 1
+    assert order_state(session, reg) == ("pending", "unpaid")
+
+
+def test_paying_after_the_old_order_expired_settles_it_and_starts_a_new_one(app, session, reg, bank, platform_url):
+    go_to_bank(bank, reg, platform_url)
+    first = session.scalar(select(PaymentOrder).filter_by(registration_id=reg.id))
+    first_no = first.out_trade_no
+    later = utcnow() + app.config["PAYMENT_ORDER_TTL"] + timedelta(minutes=5)
+    service.start_payment(session.get(Registration, reg.id), reg.candidate, notify_url="x", return_url="y",
+                          now=later)
+    session.expire_all()
+    orders = session.scalars(select(PaymentOrder).filter_by(registration_id=reg.id).order_by(PaymentOrder.id)).all()
+    assert [(o.out_trade_no == first_no, o.status) for o in orders] == [(True, "closed"), (False, "pending")]
