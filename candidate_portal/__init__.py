@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_babel import Babel
 
-bp = Blueprint("portal", __name__, template_folder="templates")
+bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/assets")  # the portal's own CSS and JS, no CDN
 
 
 def _select_locale() -> str:

@@ -60,10 +60,22 @@ def _entries(cand, kind: str):
             "certificate": cand.certificates}[kind]
 
 
+def _error_labels(errors: dict) -> dict[str, str]:
+    """'education-1-major' -> '教育经历 2：' so the summary says which row a message is about."""
+    labels = {}
+    for name in errors:
+        kind, _, rest = name.partition("-")
+        index = rest.split("-", 1)[0]
+        if kind in profile_service.KIND_LABELS and index.isdigit():
+            labels[name] = f"{profile_service.KIND_LABELS[kind]} {int(index) + 1}："
+    return labels
+
+
 def _render(cand, sub, errors=None, picker=None, status=200):
     fixed = {kind: [e for e in _entries(cand, kind) if not e.editable] for kind in ROW_FIELDS}
     return render_template(
         "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed,
+        error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
         major_kinds=MAJOR_KINDS,

@@ -267,3 +267,35 @@ def test_submitted_registration_cannot_be_edited(setup, client, session):
     reg = make_registration(cand, cat)
     session.commit()
     assert client.get(_step(reg, "basic")).status_code == 404
+
+
+def test_rules_warn_on_the_step_and_block_the_submission(setup, client, session):
+    cat, cand = setup
+    types = dictionaries()
+    from core.models import Training
+    other = Training(candidate_id=cand.id, training_type_id=types["进修"].id, institution="某医院", start_ym="2016-09")
+    session.add(other)
+    cand.practice_start = "2027-01"
+    session.flush()
+    reg = ready_draft(cand, cat)
+    reg.draft_data = {**reg.draft_data, "training_ids": [other.id]}
+    session.commit()
+    html = client.get(_step(reg, "entries")).get_data(as_text=True)
+    assert "请取消勾选“某医院 进修”" in html and "试用期（执业）满1年" in html  # warnings, not yet blocking
+    html = client.get(_step(reg, "site")).get_data(as_text=True)
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    refused = client.post(_step(reg, "site"), data={"csrf_token": csrf_token_from(html), "region_id": cat["region"].id,
+                                                     "site_id": cat["site"].id, "action": "submit", "submit_token": token})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "报名未能提交" in body and "某医院 进修" in body
+    session.expire_all()
+    assert session.get(Registration, reg.id).status == "draft" and session.get(Site, cat["site"].id).taken == 0
+
+
+def test_start_while_registered_for_the_year_says_abandon_first(setup, client, session):
+    cat, cand = setup
+    make_registration(cand, cat)
+    session.commit()
+    response = _post(client, "/registration/start", {"subject_id": cat["assistant_subject"].id},
+                     page_url="/registration/subjects", follow_redirects=True)
+    assert "请先“放弃报考”" in response.get_data(as_text=True)
