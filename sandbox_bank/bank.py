@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -239,4 +239,4 @@ def parse_beijing(text: str | None) -> datetime | None:
         return None
 
 
-__all__ = ["Bank", "Settings", "Trade", "beijing_now", "parse_beijing", "timedelta"]
+__all__ = ["Bank", "Settings", "Trade", "beijing_now", "parse_beijing"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.db import db, utcnow
+from core.db import utcnow
 from core.models import AuditEntry, PaymentOrder, Registration, Site
 from core.payments import service
 from tests.core.test_payments_helpers import (add_fees, bank, pay_config, payment_keys,  # noqa: F401

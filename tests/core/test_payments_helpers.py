@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 import pytest
 from werkzeug.serving import make_server
 
-from core.db import db
+from core.db import db, utcnow
 from core.models import Fee
 from core.payments import rsa2
 from core.payments.alipay import _beijing
-from core.db import utcnow
 
 APP_ID = "2021000000000001"
 

@@ -12,7 +12,7 @@ from core.models import AuditEntry, GatewayNotification, PaymentOrder, Registrat
 from core.payments import service
 from tests.conftest import IS_SQLITE
 from tests.core.test_payments_helpers import (add_fees, gateway_notification, pay_config,  # noqa: F401
-                                              payment_keys, platform_url, serve)
+                                              payment_keys, platform_url)
 from tests.factories import make_catalogue, make_registration
 
 NOTIFY = "/payment/notify/sandbox"
