@@ -65,6 +65,9 @@ def login():
             log_in(cand)
             if first_login:  # the guide: 首次进入系统将直接跳转至个人信息模块
                 return redirect(url_for("portal.profile"))
+            if cand.must_change_password:  # reset by the exam authority: choose an own password first
+                flash("您的密码已由考试管理机构重置，请先修改密码。", "warning")
+                return redirect(url_for("portal.security"))
             return redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
     return render_template("portal/account/login.html", username=username, errors=errors), \
         (401 if errors else 200)

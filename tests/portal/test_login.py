@@ -119,3 +119,18 @@ def test_login_rate_limit_on_the_page(client, app_ctx, app):
     finally:
         app.config["RATELIMIT_ENABLED"] = False
         app.extensions.pop("portal_ratelimit", None)
+
+
+def test_password_reset_by_the_authority_leads_to_security_settings(client, app_ctx):
+    cand = make_candidate(last_login_at=db.func.now(), must_change_password=True)
+    db.session.commit()
+    response = login(client, cand)
+    assert response.location.endswith("/security")
+    assert "请先修改密码" in text(client.get("/security"))
+
+
+def test_language_cookie_only_for_known_languages(client):
+    response = client.get("/lang/en?next=/login")
+    assert response.location.endswith("/login") and "lang=en" in response.headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/lang/xx").headers
+    assert client.get("/lang/zh?next=//evil.example").location.endswith("/")

@@ -56,3 +56,23 @@ def test_answers_without_login(client, app_ctx):
     """The dictionary is public data: integrations use it too."""
     make_dictionaries()
     assert names(client, "qhdx") == ["清华大学"]
+
+
+def test_work_unit_api_by_region_name_initials_and_licence(client, app_ctx):
+    from core.models import Region
+    dicts = make_dictionaries()
+    region = Region(code="500000", name="重庆市")
+    db.session.add(region)
+    db.session.flush()
+    dicts["units"][1].region_id = region.id
+    db.session.commit()
+
+    def units(**params):
+        return [u["name"] for u in client.get("/api/work-units", query_string=params).get_json()]
+
+    assert units(region=region.id) == ["重庆医科大学附属第一医院"]
+    assert units(q="协和") == ["北京协和医院"]
+    assert units(q="cqykdx") == ["重庆医科大学附属第一医院"]
+    assert units(q="PDY00001") == ["北京协和医院"]
+    assert units(q="协和", region=region.id) == []
+    assert units() == []
