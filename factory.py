@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     cfg = load_config(config_name)
-    portal = Flask("candidate_portal", instance_path=str(cfg.INSTANCE_DIR),
-                   template_folder="candidate_portal/templates",
-                   static_folder="candidate_portal/static")
+    # The portal's templates and static files belong to the candidate_portal blueprint.
+    portal = Flask("candidate_portal", instance_path=str(cfg.INSTANCE_DIR), static_folder=None)
     portal.config.from_object(cfg)
     portal.config.update(overrides)
     _init_shared(portal)
@@ -71,7 +70,7 @@ def _security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", CSP)
-    if not request.path.startswith("/static/"):
+    if not request.path.startswith(("/static/", "/assets/")):  # CSS and JS may be cached
         headers["Cache-Control"] = "no-store"
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
