@@ -236,3 +236,46 @@ def test_bulk_approval_skips_rows_no_longer_submitted(world, client):
     db.session.expire_all()
     assert db.session.get(Registration, ids["reg_a"]).status == "approved"
     assert db.session.get(Registration, second.id).status == "abandoned"
+
+
+def test_photo_served_only_inside_scope(world, client, admin_app):
+    ids = world["ids"]
+    photo_dir = admin_app.config["PHOTO_DIR"]
+    (photo_dir / "t").mkdir(parents=True, exist_ok=True)
+    for key in ("cand_a", "cand_b"):
+        (photo_dir / "t" / f"{key}.jpg").write_bytes(b"\xff\xd8\xff\xe0 fake jpeg " + key.encode())
+        db.session.get(Candidate, ids[key]).photo_path = f"t/{key}.jpg"
+    db.session.commit()
+    staff_login(client, world["staff"]["site"][1])
+    inside = client.get(f"/admin/candidates/{ids['cand_a']}/photo")
+    assert inside.status_code == 200 and inside.mimetype == "image/jpeg" and b"cand_a" in inside.data
+    assert client.get(f"/admin/candidates/{ids['cand_b']}/photo").status_code == 404
+    assert 'alt="张三的照片"' in client.get(f"/admin/review/show/{ids['reg_a']}").get_data(as_text=True)
+
+
+def test_staff_accounts_need_strong_passwords(world, client):
+    staff_login(client, world["staff"]["national"][1])
+    page = client.get("/admin/users/add").get_data(as_text=True)
+    from core.models import StaffScope  # noqa: F401
+    data = {"first_name": "新", "last_name": "人员", "username": "weakling", "email": "weak@example.cn",
+            "active": "y", "roles": "", "password": "abc12345", "conf_password": "abc12345",
+            "csrf_token": csrf_token_from(page)}
+    resp = client.post("/admin/users/add", data=data)
+    assert "考务人员密码至少12位" in resp.get_data(as_text=True)
+    assert db.session.scalar(db.text("SELECT count(*) FROM ab_user WHERE username = 'weakling'")) == 0
+
+
+def test_national_admin_resets_a_lost_authenticator(world, client):
+    from core.models import StaffScope, StaffSecurity
+    site_user = world["staff"]["site"][0]
+    db.session.add(StaffSecurity(user_id=site_user, totp_secret="JBSWY3DPEHPK3PXP", must_change_password=False,
+                                 failed_logins=0))
+    db.session.commit()
+    row = db.session.scalar(select(StaffScope.id).where(StaffScope.user_id == site_user))
+    staff_login(client, world["staff"]["national"][1])
+    resp = client.post("/admin/staff-scopes/action_post", data={"action": "reset_totp", "rowid": str(row),
+                                                                "csrf_token": admin_csrf(client)})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(StaffSecurity, site_user).totp_secret is None
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "staff.totp.reset"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Education, Registration, RegistrationEntry
@@ -35,14 +36,15 @@ def test_site_reviewer_approves_with_two_factor(app, admin_app, live_server, pag
         page.get_by_role("button", name="登录").click()
         page.get_by_label("动态验证码").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="验证并登录").click()
+        expect(page.get_by_role("link", name="资格审核")).to_be_visible()  # menu: logged in after both steps
         page.goto(f"{live_server}/admin/review/list/")
-        assert page.get_by_text(number).is_visible()
+        expect(page.get_by_text(number)).to_be_visible()
         page.goto(f"{live_server}/admin/review/show/{reg_id}")
-        assert page.get_by_text("报名申请表（提交时冻结）").is_visible()
+        expect(page.get_by_text("报名申请表（提交时冻结）")).to_be_visible()
         page.get_by_role("button", name="核验通过 ✓").click()
-        assert page.get_by_text("✓ 已验证").is_visible()
-        page.get_by_role("button", name="审核通过").click()
-        assert page.locator("#reg-status").inner_text() == "审核通过"
+        expect(page.get_by_text("✓ 已验证")).to_be_visible()
+        page.get_by_role("button", name="审核通过", exact=True).click()
+        expect(page.locator("#reg-status")).to_have_text("审核通过")
     finally:
         admin_app.config["STAFF_TOTP_REQUIRED"] = False
     with app.app_context():
