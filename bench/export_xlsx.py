@@ -117,9 +117,10 @@ def run_ours(url: str, out: Path) -> None:
     from reports.scope import ReportScope
     with lean_app(url).app_context():
         year = db.session.execute(db.text("SELECT id FROM exam_years WHERE name = '基准测试年度'")).scalar()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         n = export("registrations", out, ReportScope.everything(), RegistrationFilters(exam_year_id=year))
-        print(f"RESULT rows={n} seconds={time.perf_counter() - t:.1f} peak_rss={peak_mb():.0f}MB")
+        print(f"RESULT rows={n} seconds={time.perf_counter() - t:.1f} cpu={time.process_time() - c:.1f} "
+              f"peak_rss={peak_mb():.0f}MB")
 
 
 def run_pandas(url: str, out: Path) -> None:
@@ -131,14 +132,15 @@ def run_pandas(url: str, out: Path) -> None:
     spec = EXPORTS["registrations"]
     with lean_app(url).app_context():
         year = db.session.execute(db.text("SELECT id FROM exam_years WHERE name = '基准测试年度'")).scalar()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         query = spec.query(ReportScope.everything(), RegistrationFilters(exam_year_id=year)).order_by(spec.key)
         with db.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         frame = frame.iloc[:, 1:]
         frame.columns = [c.header for c in spec.columns]
         frame.to_excel(out, engine="openpyxl", index=False, sheet_name=spec.title)
-        print(f"RESULT rows={len(frame)} seconds={time.perf_counter() - t:.1f} peak_rss={peak_mb():.0f}MB")
+        print(f"RESULT rows={len(frame)} seconds={time.perf_counter() - t:.1f} cpu={time.process_time() - c:.1f} "
+              f"peak_rss={peak_mb():.0f}MB")
 
 
 def measure(which: str, url: str, rows: int) -> str:
@@ -169,7 +171,7 @@ def main() -> None:
         if args.only and which != args.only:
             continue
         label = "write_only streamed" if which == "ours" else 'DataFrame.to_excel(engine="openpyxl")'
-        print(f"{label}: {measure(which, args.url, args.rows)}", flush=True)
+        print(f"{label}: {measure(which, args.url, args.rows)} load={os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def test_pdf_contains_the_snapshot_in_chinese(app_ctx, military_registration, tm
     assert "\n3\n" in text  # 累计报考次数
     assert pdf_pages(pdf, tmp_path) == 1
     images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True).stdout.decode()
-    assert "jpeg" in images or "image" in images  # the frozen photo is embedded
+    assert "jpeg" in images  # the frozen photo is embedded (the QR code is a small PNG)
 
 
 def test_fonts_are_embedded_noto_cjk(app_ctx, military_registration, tmp_path):
@@ -70,6 +70,24 @@ def test_fonts_are_embedded_noto_cjk(app_ctx, military_registration, tmp_path):
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts
     assert len([line for line in fonts.splitlines()[2:] if line.strip()]) <= 2  # one or two faces
+
+
+def test_qr_code_carries_the_registration_number(military_registration):
+    import base64
+    import io
+
+    import qrcode
+    from reports.application_form import qr_data_uri
+    uri = qr_data_uri(military_registration.number)
+    assert uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("L")
+    expected = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    expected.add_data(military_registration.number)
+    matrix = expected.get_matrix()
+    box = image.width // len(matrix)
+    pixels = [[image.getpixel((x * box + box // 2, y * box + box // 2)) < 128 for x in range(len(matrix))]
+              for y in range(len(matrix))]
+    assert pixels == matrix  # module for module the QR code of this 报名号
 
 
 def test_no_photo_file_gives_a_placeholder_and_no_escape_from_photo_dir(app_ctx, tmp_path):
