@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from flask import g, request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect as sa_inspect
-from wtforms import DecimalField, SelectField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from sqlalchemy import select
@@ -152,6 +152,7 @@ class RuleSettingView(CatalogueView):
                      "params_json": "参数（JSON）"}
     formatters_columns = {"enabled": yes_no, "params": lambda p: json.dumps(p or {}, ensure_ascii=False)}
     add_form_extra_fields = edit_form_extra_fields = {
+        "enabled": BooleanField("启用", default=True),
         "params_json": TextAreaField("参数（JSON）", validators=[_params_json], default="{}")}
 
     def prefill_form(self, form, pk):
@@ -179,6 +180,8 @@ class RegionView(CatalogueView):
     label_columns = {"code": "代码", "name": "名称", "online_payment_open": "开通网上缴费",
                      "payment_deadline": "缴费截止时间（北京时间）", "fee_collection_note": "其他缴费方式说明"}
     formatters_columns = {"online_payment_open": yes_no, "payment_deadline": shanghai}
+    # FAB makes a non-nullable boolean "required", which would forbid "no": a plain checkbox instead.
+    add_form_extra_fields = edit_form_extra_fields = {"online_payment_open": BooleanField("开通网上缴费")}
 
 
 def _capacity_not_below_taken(form, field):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms.validators import Regexp
 
 from core.db import db
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from core.models import CertificateType, PinyinException, Region, School, TrainingType, WorkUnit
 from core.pinyin import initials, load_exceptions
@@ -125,6 +125,8 @@ class TrainingTypeView(CatalogueView):
     list_columns = show_columns = add_columns = edit_columns = ["code", "name", "selectable_for_physician"]
     label_columns = {"code": "代码", "name": "名称", "selectable_for_physician": "医师资格考试可勾选"}
     formatters_columns = {"selectable_for_physician": yes_no}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "selectable_for_physician": BooleanField("医师资格考试可勾选")}
 
 
 class CertificateTypeView(CatalogueView):
@@ -136,6 +138,8 @@ class CertificateTypeView(CatalogueView):
     list_columns = show_columns = add_columns = edit_columns = ["code", "name", "qualifies_assistant"]
     label_columns = {"code": "代码", "name": "名称", "qualifies_assistant": "可作为中专报考执业医师的助理医师证书"}
     formatters_columns = {"qualifies_assistant": yes_no}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "qualifies_assistant": BooleanField("可作为中专报考执业医师的助理医师证书")}
 
 
 class PinyinExceptionView(CatalogueView):
