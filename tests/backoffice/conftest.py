@@ -75,13 +75,17 @@ def world(app_ctx, admin_app):
                            amount_fen=50000, items=[{"item": "registration", "amount_fen": 50000}])
               for r in (reg_a, reg_b)]
     db.session.add_all(orders)
+    from core.models import Fee
+    fees = [Fee(region_id=c["region"].id, subject_id=c["subject"].id, item="registration", amount_fen=6000)
+            for c in (a, b)]
+    db.session.add_all(fees)
     db.session.commit()
     ids = dict(region_a=a["region"].id, region_b=b["region"].id, site_a=a["site"].id, site_a2=a2.id,
                site_b=b["site"].id, reg_a=reg_a.id, reg_b=reg_b.id, cand_a=reg_a.candidate_id,
                cand_b=reg_b.candidate_id, year=a["year"].id, subject_a=a["subject"].id,
                region_a_name=a["region"].name, region_b_name=b["region"].name,
                site_b_name=b["site"].name, number_a=reg_a.number, number_b=reg_b.number,
-               order_a=orders[0].id, order_b=orders[1].id)
+               order_a=orders[0].id, order_b=orders[1].id, fee_a=fees[0].id, fee_b=fees[1].id)
     staff = {
         "national": make_staff(admin_app, NATIONAL_ADMIN),
         "region": make_staff(admin_app, REGION_ADMIN, regions=[a["region"]]),
