@@ -1,13 +1,11 @@
 """照片: JPEG by content, at most 40 KB, a minimum size, re-encoded without metadata, owner only."""
 import io
 import struct
-import zlib
 
 import pytest
 from PIL import Image
 
 from core.db import db
-from core.models import Candidate
 from core.services import photos
 from tests.factories import login_as, make_candidate
 from tests.portal.helpers import jpeg, post_page, text
