@@ -3,12 +3,18 @@
 HTML (Jinja template ``reports/templates/reports/application_form.html``) -> PDF with WeasyPrint,
 A4, in Noto Sans CJK SC (regular and bold: two faces keep font subsetting, most of the time, short).
 Noto Sans CJK SC also covers CJK Extension B (e.g. 𠮷 U+20BB7). Many forms print as ONE PDF, laid out
-in chunks of forms (one font subset per chunk: far faster than one PDF per form) joined with pypdf.
+in chunks of forms (one font subset per chunk: far faster than one PDF per form), on one or more
+processes, joined with pypdf.
 """
 from __future__ import annotations
 
 import base64
 import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -20,7 +26,6 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from core.services.audit import mask_document
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -60,6 +65,7 @@ def form_context(snapshot: dict, photo_dir: Path, mask_documents: bool = False) 
     """What the template needs for one form: the snapshot plus QR code, photo and masked numbers."""
     person = dict(snapshot.get("candidate") or {})
     if mask_documents:
+        from core.services.audit import mask_document
         person["doc_number"] = mask_document(person.get("doc_number"))
         person["permit_number"] = mask_document(person.get("permit_number")) or None
     return {"s": snapshot, "person": person, "qr": qr_data_uri(snapshot["number"]),
@@ -78,26 +84,73 @@ def application_form_pdf(snapshot: dict, photo_dir: Path, mask_documents: bool =
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[_css], font_config=_fonts)
 
 
+def render_chunk(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool, target: Path) -> None:
+    """Lay out some forms as one PDF file (a part of a batch)."""
+    html = render_html(snapshots, photo_dir, mask_documents)
+    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(target, stylesheets=[_css], font_config=_fonts)
+
+
 def forms_pdf(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool = False,
-              target: Path | None = None, chunk: int = 100,
+              target: Path | None = None, chunk: int = 100, workers: int = 1,
               progress: Callable[[int, int], None] | None = None) -> bytes | None:
     """Many forms into ONE PDF (batch printing a site's forms), written to ``target`` when given.
 
-    Forms are laid out ``chunk`` at a time (one WeasyPrint document, one font subset per chunk) and
-    each chunk's PDF is appended to the result, so memory stays bounded by one chunk however many
-    forms a site has."""
+    Forms are laid out ``chunk`` at a time (one font subset per chunk), each chunk to its own part
+    file, and the parts are joined in order with pypdf: memory stays bounded by one chunk however
+    many forms a site has. With ``workers`` > 1 the chunks are laid out by that many child processes
+    (``python -m reports.form_worker``; plain subprocesses work inside Celery's daemonic workers too)."""
     total = len(snapshots)
-    writer = PdfWriter()
-    for start in range(0, max(total, 1), chunk):
-        html = render_html(snapshots[start:start + chunk], photo_dir, mask_documents)
-        part = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[_css], font_config=_fonts)
-        writer.append(PdfReader(io.BytesIO(part)))
-        if progress:
-            progress(min(start + chunk, total), total)
-    if target is not None:
-        with open(target, "wb") as out:
-            writer.write(out)
-        return None
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    chunks = [snapshots[i:i + chunk] for i in range(0, total, chunk)] or [[]]
+    with tempfile.TemporaryDirectory(prefix="forms-") as tmp:
+        parts = [Path(tmp) / f"part-{i:05d}.pdf" for i in range(len(chunks))]
+        done = 0
+
+        def finished(i: int) -> None:
+            nonlocal done
+            done += len(chunks[i])
+            if progress:
+                progress(done, total)
+
+        if workers <= 1:
+            for i, forms in enumerate(chunks):
+                render_chunk(forms, photo_dir, mask_documents, parts[i])
+                finished(i)
+        else:
+            _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished)
+        writer = PdfWriter()
+        for part in parts:
+            writer.append(PdfReader(part))
+        if target is not None:
+            with open(target, "wb") as out:
+                writer.write(out)
+            return None
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+
+def _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished) -> None:
+    root = Path(__file__).resolve().parent.parent
+    pending = list(range(len(chunks)))
+    running: dict[int, subprocess.Popen] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                i = pending.pop(0)
+                proc = subprocess.Popen([sys.executable, "-m", "reports.form_worker", str(parts[i])],
+                                        stdin=subprocess.PIPE, cwd=root)
+                proc.stdin.write(json.dumps({"snapshots": list(chunks[i]), "photo_dir": str(photo_dir),
+                                             "mask_documents": mask_documents}).encode())
+                proc.stdin.close()
+                running[i] = proc
+            for i, proc in list(running.items()):
+                if proc.poll() is None:
+                    continue
+                del running[i]
+                if proc.returncode != 0:
+                    raise RuntimeError(f"form worker for chunk {i} exited with {proc.returncode}")
+                finished(i)
+            time.sleep(0.02)
+    finally:
+        for proc in running.values():
+            proc.kill()

@@ -112,6 +112,28 @@ def test_batch_of_forms_is_one_pdf_one_page_each(app_ctx, session, tmp_path):
     assert all(r.number in text for r in regs) and all(n in text for n in ("甲一", "乙二", "丙三"))
 
 
+def test_batch_laid_out_by_worker_processes_keeps_the_order(app_ctx, session, tmp_path):
+    cat = make_catalogue()
+    regs = [make_registration(make_candidate(name=n), cat) for n in ("甲一", "乙二", "丙三")]
+    target = tmp_path / "batch.pdf"
+    seen = []
+    forms_pdf([r.snapshot for r in regs], tmp_path, target=target, chunk=1, workers=2,
+              progress=lambda done, total: seen.append((done, total)))
+    pages = [pdf_text(_page(target, n), tmp_path) for n in (1, 2, 3)]
+    assert [n in p for n, p in zip(("甲一", "乙二", "丙三"), pages)] == [True, True, True]
+    assert seen[-1] == (3, 3)
+
+
+def _page(path: Path, n: int) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    import io
+    writer = PdfWriter()
+    writer.add_page(PdfReader(path).pages[n - 1])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 # --- the candidate's 打印申请表 route ---------------------------------------------------------------
 
 def test_candidate_prints_their_own_form(app, client, military_registration, tmp_path):
