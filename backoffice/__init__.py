@@ -47,4 +47,6 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         appbuilder.init_app(app, db.session)
         from backoffice.views import register_views
         register_views(appbuilder)
+    from backoffice.security import require_password_change
+    app.before_request(require_password_change)
     return app

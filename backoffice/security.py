@@ -22,8 +22,24 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from core.db import db, utcnow
+from core.models import StaffSecurity
 from core.services import audit, totp
 from core.services.staff_actions import staff_password_problem
+
+ALWAYS_OPEN = ("ResetMyPasswordView.", "StaffAuthDBView.", "static", "appbuilder.static")
+
+
+def require_password_change():
+    """before_request: a staff user whose password was set by someone else must change it first."""
+    from flask_login import current_user
+    if not current_user.is_authenticated or (request.endpoint or "").startswith(ALWAYS_OPEN):
+        return None
+    row = db.session.get(StaffSecurity, current_user.id)
+    if row is not None and row.must_change_password:
+        flash("请先修改您的密码（由管理员设置的密码须在首次登录后修改）。", "warning")
+        return redirect(url_for("ResetMyPasswordView.this_form_get"))
+    return None
+
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -111,6 +127,17 @@ class StaffAuthDBView(AuthDBView):
 
 class StaffSecurityManager(SecurityManager):
     authdbview = StaffAuthDBView
+
+    def reset_password(self, userid, password):
+        """Own change clears 'must change'; a 国家管理员 setting someone else's password sets it (audited)."""
+        super().reset_password(userid, password)
+        row = totp.security_for(int(userid))
+        own = g.user is not None and g.user.is_authenticated and g.user.id == int(userid)
+        row.must_change_password = not own
+        audit.record("staff.password.changed" if own else "staff.password.reset", actor_type="staff",
+                     actor_id=g.user.id, actor_name=g.user.username, object_type="ab_user",
+                     object_id=int(userid))
+        db.session.commit()
 
     def auth_user_db(self, username, password):
         """FAB's check, refused while the account is locked; failures counted towards a lockout."""

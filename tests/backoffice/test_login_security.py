@@ -130,3 +130,28 @@ def test_staff_cookie_is_not_a_candidate_login_and_logouts_are_separate(app_ctx,
     assert client.get("/profile").status_code == 302
     assert client.get("/admin/candidates/").status_code == 200
     assert admin_csrf(client)
+
+
+def test_password_set_by_admin_must_be_changed(world, client, app):
+    from core.models import StaffSecurity
+    site_user, site_name = world["staff"]["site"]
+    staff_login(client, world["staff"]["national"][1])
+    page = client.get(f"/admin/resetpassword/form?pk={site_user}").get_data(as_text=True)
+    new = "Reset#2027-Admin-Set"
+    resp = client.post(f"/admin/resetpassword/form?pk={site_user}",
+                       data={"password": new, "conf_password": new, "csrf_token": csrf_token_from(page)})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(StaffSecurity, site_user).must_change_password is True
+    other = app.test_client()
+    staff_login(other, site_name, password=new)
+    blocked = other.get("/admin/review/list/")
+    assert blocked.status_code == 302 and "/resetmypassword/" in blocked.headers["Location"]
+    page = other.get("/admin/resetmypassword/form").get_data(as_text=True)
+    weak = other.post("/admin/resetmypassword/form", data={"password": "short", "conf_password": "short",
+                                                           "csrf_token": csrf_token_from(page)})
+    assert "考务人员密码至少12位" in weak.get_data(as_text=True)
+    mine = "Mine#2027-Strong-Pw"
+    other.post("/admin/resetmypassword/form", data={"password": mine, "conf_password": mine,
+                                                    "csrf_token": csrf_token_from(page)})
+    assert other.get("/admin/review/list/").status_code == 200

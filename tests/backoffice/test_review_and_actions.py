@@ -200,7 +200,7 @@ def test_fee_entered_in_yuan_stored_in_fen(world, client):
     ids = world["ids"]
     staff_login(client, world["staff"]["region"][1])
     page = client.get("/admin/fees/add").get_data(as_text=True)
-    data = {"region_id": str(ids["region_a"]), "subject_id": str(ids["subject_a"]), "item": "registration",
+    data = {"region_id": str(ids["region_a"]), "subject_id": str(ids["subject_a"]), "item": "skills",
             "csrf_token": csrf_token_from(page)}
     bad = client.post("/admin/fees/add", data={**data, "amount_yuan": "12.345"})
     assert "最多两位小数" in bad.get_data(as_text=True)
@@ -208,7 +208,7 @@ def test_fee_entered_in_yuan_stored_in_fen(world, client):
     assert foreign.status_code == 200  # not a valid choice: back to the form
     client.post("/admin/fees/add", data={**data, "amount_yuan": "80.50"})
     from core.models import Fee
-    fees = db.session.scalars(select(Fee)).all()
+    fees = db.session.scalars(select(Fee).where(Fee.item == "skills")).all()
     assert [(f.region_id, f.amount_fen) for f in fees] == [(ids["region_a"], 8050)]
     assert "80.50" in client.get("/admin/fees/list/").get_data(as_text=True)
 
