@@ -13,7 +13,6 @@ import pytest
 import redis
 
 from core import jobs
-from core.db import db
 from core.models import Job
 from core.services.errors import DomainError
 
