@@ -56,10 +56,13 @@ class CandidateView(BaseView):
                                          scope.registration_clause(g.user))
                                   .order_by(Registration.created_at.desc())).all()
         reg_ids = [r.id for r in regs]
+        entries = {"educations": [e.id for e in cand.educations], "trainings": [t.id for t in cand.trainings],
+                   "certificates": [c.id for c in cand.certificates], "registrations": reg_ids}
         history = db.session.scalars(
             select(AuditEntry).where(or_(
                 (AuditEntry.object_type == "candidates") & (AuditEntry.object_id == cand.id),
-                (AuditEntry.object_type == "registrations") & AuditEntry.object_id.in_(reg_ids or [-1])))
+                *[(AuditEntry.object_type == kind) & AuditEntry.object_id.in_(ids)
+                  for kind, ids in entries.items() if ids]))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200)).all()
         return self.render_template(
             "backoffice/candidate.html", title=f"考生信息：{cand.name}", c=cand, regs=regs, history=history,

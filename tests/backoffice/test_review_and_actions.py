@@ -46,6 +46,8 @@ def test_review_verify_then_approve(world, client):
     assert edu.state == "verified" and edu.verified_by_id == world["staff"]["site"][0] and edu.verified_at
     assert reg.status == "approved" and reg.reviewed_by_id == world["staff"]["site"][0]
     assert _actions("educations", edu_id) == ["education.verified"]
+    history = client.get(f"/admin/candidates/{reg.candidate_id}").get_data(as_text=True)
+    assert "education.verified" in history and "registration.approved" in history
     assert _actions("registrations", reg.id)[-1] == "registration.approved"
     # approving twice is refused with a message, not a 500
     again = client.post(f"/admin/review/{ids['reg_a']}/decide", data={"decision": "approve", "csrf_token": token})
