@@ -45,6 +45,11 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """PostgreSQL-only pattern indexes (migration 0003) are not declared on the models."""
+    return not (type_ == "index" and reflected and compare_to is None and name.endswith("_pattern"))
+
+
 def get_metadata():
     # Our models and FAB's security tables share Flask-AppBuilder's declarative metadata.
     import core.models  # noqa: F401
@@ -92,6 +97,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

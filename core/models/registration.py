@@ -34,6 +34,9 @@ class Registration(Timestamps, Model):
         Index("ix_registration_site_status", "site_id", "status"),
         Index("ix_registration_region_status", "region_id", "status"),
         Index("ix_registration_submitted_at", "submitted_at"),
+        # the review queues (现场资格审核), per site and per region, in submission order (migration 0005)
+        Index("ix_registration_queue", "site_id", "status", "submitted_at", "id"),
+        Index("ix_registration_region_queue", "region_id", "status", "submitted_at", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), nullable=False, index=True)
