@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose
+from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import AuthDBView
 from flask_appbuilder.utils.base import get_safe_redirect
@@ -125,8 +126,16 @@ class StaffAuthDBView(AuthDBView):
         return redirect(next_url or self.appbuilder.get_url_for_index)
 
 
+class NoTokenLogin(BaseApi):
+    """Stands in for FAB's SecurityApi, which FAB registers even with FAB_ADD_SECURITY_API off: its
+    /api/v1/security/login hands out a JWT on a password alone, skipping the second factor, the CSRF
+    token and the login rate limit. The back office has no REST API, so it offers no token login."""
+    resource_name = "security"
+
+
 class StaffSecurityManager(SecurityManager):
     authdbview = StaffAuthDBView
+    security_api = NoTokenLogin
 
     def reset_password(self, userid, password):
         """Own change clears 'must change'; a 国家管理员 setting someone else's password sets it (audited)."""
