@@ -24,6 +24,8 @@ _OWN_ACCOUNT = [_can("UserInfoEditView", "this_form_get", "this_form_post"),
                 _can("ResetMyPasswordView", "this_form_get", "this_form_post"),
                 _can("UserDBModelView", "userinfo"), ["^UserDBModelView$", "^resetmypassword$"]]
 
+_REPORT_MENUS = ("统计报表", "统计分析", "数据导出", "批量打印报名申请表")
+
 FAB_ROLES = {
     NATIONAL_ADMIN: [[".*", ".*"]],
     REGION_ADMIN: _OWN_ACCOUNT + [
@@ -35,20 +37,28 @@ FAB_ROLES = {
         _can("Region", "list", "show", "edit"),
         _can("Site", "list", "show", "edit", "add"),
         _can("Fee", "list", "show", "edit", "add", "delete"),
+        _can("Statistics", "list", "download"),
+        _can("Export", "list", "start"),
+        _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询", "缴费管理", "缴费订单",
-               "退费记录", "考试目录", "考区", "考点", "收费标准"),
+               "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
     ],
     SITE_REVIEWER: _OWN_ACCOUNT + [
         _can("Candidate", "list", "page", "correct", "reveal", "photo"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),
-        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询"),
+        _can("Statistics", "list", "download"),
+        _can("FormPrint", "form", "site"),
+        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询",
+               "统计报表", "统计分析", "批量打印报名申请表"),
     ],
     FINANCE: _OWN_ACCOUNT + [
         _can("Registration", "list", "show"),
         _can("Payment", "list", "show"),
-        _can("Refund", "list", "show"),
-        _menus("资格审核", "报名查询", "缴费管理", "缴费订单", "退费记录"),
+        _can("Refund", "list", "show", "execute"),
+        _can("Statistics", "list", "download"),
+        _can("Export", "list", "start"),
+        _menus("资格审核", "报名查询", "缴费管理", "缴费订单", "退费记录", "统计报表", "统计分析", "数据导出"),
     ],
 }
 

@@ -166,3 +166,33 @@ def test_staff_without_the_permission_cannot_open_exports(client, world):
     staff_login(client, world["site"][1])
     resp = client.get("/admin/reports/exports/")
     assert resp.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role, total", [("region", 3), ("site", 3), ("finance", 3)])
+def test_scoped_roles_see_statistics_of_their_scope_only(client, world, role, total):
+    staff_login(client, world[role][1])
+    page = client.get("/admin/reports/statistics/")
+    assert page.status_code == 200
+    assert f'<strong id="stat-total">{total}</strong>' in page.get_data(as_text=True)
+
+
+def test_region_admin_exports_through_the_page_within_scope_only(client, world):
+    staff_login(client, world["region"][1])
+    page = client.get("/admin/reports/exports/").get_data(as_text=True)
+    token = csrf_token_from(page)
+    outside = client.post("/admin/reports/exports/", data={"kind": "registrations",
+                                                           "site_id": str(world["site_b"]),
+                                                           "csrf_token": token})
+    assert outside.status_code in (400, 403, 404) or "/admin/reports/jobs/" not in outside.headers.get("Location", "")
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "csrf_token": token})
+    assert resp.status_code == 302
+    status = client.get(resp.headers["Location"].rstrip("/") + ".json").get_json()
+    rows = list(load_workbook(BytesIO(client.get(status["download_url"]).data))
+                .worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3 and world["number_b"] not in [r[0] for r in rows]
+
+
+def test_site_reviewer_prints_forms_of_the_site_only(client, world):
+    staff_login(client, world["site"][1])
+    assert client.get(f"/admin/reports/print/registration/{world['reg_a']}.pdf").status_code == 200
+    assert client.get(f"/admin/reports/print/registration/{world['reg_b']}.pdf").status_code == 404
