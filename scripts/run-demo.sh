@@ -11,7 +11,7 @@ PORT=${PORT:-5000}
 HOST=${HOST:-0.0.0.0}
 FLASK=".venv/bin/flask --app wsgi"
 
-for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid; do
+for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid instance/periodic.pid; do
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "==> stopping the earlier server ($pidfile)"
     kill "$(cat "$pidfile")" && sleep 1
@@ -28,6 +28,14 @@ if [ -f scripts/sandbox-bank.sh ]; then
   echo "==> sandbox bank (development only)"
   bash scripts/sandbox-bank.sh --background
 fi
+
+# Periodic jobs without Celery (production runs them on Celery beat, see celery_app.py):
+# payment reconciliation every 5 minutes, expiry of unpaid registrations past the region's deadline.
+( while sleep 300; do
+    $FLASK payments reconcile >>instance/periodic.log 2>&1
+    $FLASK payments expire >>instance/periodic.log 2>&1
+  done ) &
+echo $! > instance/periodic.pid
 
 cat <<EOT
 
