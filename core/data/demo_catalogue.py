@@ -5,6 +5,8 @@ category); codes get renumbered over the years, so they are data, editable in th
 """
 from datetime import date
 
+from core.eligibility import DEFAULTS
+
 FAMILY = {"code": "physician", "name": "医师资格考试"}
 YEAR = 2027
 YEAR_NAME = "2027年医师资格考试"
@@ -39,19 +41,8 @@ SUBJECTS = [
     ("441", "中医执业助理医师（师承或确有专长）", "中医", "中医", "执业助理医师", APPRENTICE),
 ]
 
-# Eligibility rules for 2027 (see docs/domain.md): all enabled, parameters as core.eligibility reads them.
-RULES = {
-    "R1": {"practice_years": 1, "exempt_graduating_postgraduate": True},
-    "R2": {"years_since_certificate": 2},
-    "R3": {"allowed": True, "years_since_certificate": 5},
-    "R4": {"practice_years": 1, "allow_zhongzhuan": True},
-    "R5": {"categories": ["中医"]},
-    "R6": {},
-    "R7": {"major_kinds": ["中医", "中西医结合"], "forbidden_categories": ["临床", "口腔", "公共卫生"]},
-    "R8": {"unit": EXTRA_UNIT},
-    "R9": {},
-    "R10": {},
-}
+# Eligibility rules for 2027 (see docs/domain.md): all enabled, with core.eligibility's default parameters.
+RULES = {rule: dict(params) for rule, params in DEFAULTS.items()}
 
 # Fees in fen (分), by tier of region: registration, skills by category (口腔 higher), written per unit.
 FEE_TIERS = {
