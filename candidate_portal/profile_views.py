@@ -15,7 +15,7 @@ from core.db import db
 from core.models import CertificateType, TrainingType, WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY,
                                    SEXES, STUDY_MODES)
-from core.services import photos, schools
+from core.services import photos, schools, staff_actions
 from core.services import profile as profile_service
 from core.services.errors import DomainError
 from core.validators import FieldErrors
@@ -83,7 +83,7 @@ def _render(cand, sub, errors=None, picker=None, status=200):
             db.select(TrainingType).order_by(TrainingType.id))},
         certificate_types={str(t.id): t.name for t in db.session.scalars(
             db.select(CertificateType).order_by(CertificateType.id))},
-        photo_limits=photos.limits()), status
+        photo_limits=photos.limits(), corrections=staff_actions.corrections_for(cand.id)), status
 
 
 def _picker(form) -> dict:

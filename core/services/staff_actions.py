@@ -115,13 +115,29 @@ def _plain(value):
 
 def corrections_for(candidate_id: int) -> list[dict]:
     """Corrections of a candidate's basic info, newest first, for the portal's 基本信息 page:
-    [{at (Asia/Shanghai), fields (Chinese labels), reason}]. Values are not repeated here."""
+    [{at (Asia/Shanghai), fields (Chinese labels), reason, changes: [{field, before, after}]}], the values
+    shown in Chinese, document numbers masked; the staff member is not named."""
     rows = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == CORRECTED_ACTION, AuditEntry.object_type == "candidates",
         AuditEntry.object_id == candidate_id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     return [{"at": to_shanghai(r.at),
              "fields": [CORRECTABLE.get(f, f) for f in (r.after or {}) if f != "reason"],
-             "reason": (r.after or {}).get("reason")} for r in rows]
+             "reason": (r.after or {}).get("reason"),
+             "changes": [{"field": CORRECTABLE.get(f, f), "before": _shown(f, (r.before or {}).get(f)),
+                          "after": _shown(f, v)} for f, v in (r.after or {}).items() if f != "reason"]}
+            for r in rows]
+
+
+_VALUE_LABELS = {"sex": SEXES, "doc_type": DOC_TYPES, "military_identity": MILITARY}
+
+
+def _shown(field: str, value) -> str:
+    """A corrected value as the candidate reads it: Chinese labels, document numbers masked."""
+    if value in (None, ""):
+        return "（空）"
+    if field in ("doc_number", "permit_number"):
+        return audit.mask_document(str(value))
+    return _VALUE_LABELS.get(field, {}).get(value, str(value))
 
 
 def reveal_document(user, candidate_id: int) -> str:
