@@ -85,6 +85,8 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    DEBUG = False  # never the debugger or a traceback page, whatever FLASK_DEBUG says
+    TESTING = False
     SESSION_COOKIE_SECURE = True
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", True)
     SANDBOX_BANK_ENABLED = False

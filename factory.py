@@ -56,6 +56,7 @@ def _init_shared(app: Flask) -> None:
     CSRFProtect(app)
     load_exceptions()
     app.after_request(_security_headers)
+    _error_pages(app)
 
 
 # Back-office pages (Flask-AppBuilder) need inline scripts; the portal's CSP is stricter where it can be.
@@ -75,6 +76,31 @@ def _security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+# Plain pages without the site layout (which reads the database) and never a traceback (docs/deployment.md).
+ERROR_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>'
+              '<body><h1>{title}</h1><p>{text}</p><p><a href="/">返回首页</a></p></body></html>')
+
+
+def _error_pages(app: Flask) -> None:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    def server_error(_exc):
+        return ERROR_PAGE.format(title="系统错误", text="很抱歉，系统暂时无法处理您的请求，已保存的信息不会丢失。"
+                                                       "请稍后再试。"), 500
+
+    def database_unavailable(exc):
+        log.error("database unavailable: %s", type(exc).__name__)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass
+        return ERROR_PAGE.format(title="系统繁忙", text="报名系统暂时无法连接数据库，请稍后刷新页面再试。"), 503
+
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
 
 
 def healthz():

@@ -14,6 +14,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import selectinload
 
 from core import eligibility
 from core.db import db, to_shanghai, utcnow
@@ -134,8 +137,12 @@ def list_subjects(f: SubjectFilter | None = None) -> list[ExamSubject]:
 # --- drafts ---------------------------------------------------------------------------------------
 
 def own_registration(candidate: Candidate, registration_id: int) -> Registration:
-    """The candidate's own registration, or NotAllowed (shown as 404: nothing said about others)."""
-    reg = db.session.get(Registration, registration_id)
+    """The candidate's own registration, or NotAllowed (shown as 404: nothing said about others).
+
+    Its exam year and subject come in the same query: every page and the submission read both.
+    """
+    reg = db.session.get(Registration, registration_id,
+                         options=[joinedload(Registration.exam_year), joinedload(Registration.subject)])
     if reg is None or reg.candidate_id != candidate.id:
         raise NotAllowed("找不到该报名。")
     return reg
@@ -320,7 +327,8 @@ def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
 
 
 def regions_with_sites() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.code)))
+    """Every region with its sites, in two queries (the 选择考区及考点 page lists them all)."""
+    return list(db.session.scalars(select(Region).options(selectinload(Region.sites)).order_by(Region.code)))
 
 
 def sites_of(region_id: int) -> list[Site]:
@@ -408,7 +416,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     findings = eligibility.blocking(eligibility.check(reg, settings))
     if findings:
         raise NotEligible(findings)
-    site = db.session.get(Site, draft_value(reg, "site_id"))
+    site = db.session.get(Site, draft_value(reg, "site_id"), options=[joinedload(Site.region)])
     if site.seats_left <= 0:  # a cheap early answer; the conditional UPDATE below is the real guard
         raise _site_full(site)
     region = site.region
@@ -422,13 +430,13 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         frozen = snapshot.build_snapshot(reg, site=site, number=number, attempts=attempts,
                                          military_unit=military_unit, ids=ids, photo=photo,
                                          submitted_at=now)
+        submitted = dict(status="submitted", site_id=site.id, region_id=region.id, number=number,
+                         attempts=attempts, military_unit=military_unit, snapshot=frozen, submit_token=token,
+                         submitted_at=now, draft_step=None, updated_at=now)
         claimed = db.session.execute(
             update(Registration)
             .where(Registration.id == registration_id, Registration.status == "draft")
-            .values(status="submitted", site_id=site.id, region_id=region.id, number=number,
-                    attempts=attempts, military_unit=military_unit,
-                    snapshot=frozen, submit_token=token, submitted_at=now, draft_step=None,
-                    updated_at=now)
+            .values(**submitted)
             .execution_options(synchronize_session=False)).rowcount
         if claimed != 1:  # another tab or a retried request submitted it a moment ago
             db.session.rollback()
@@ -446,7 +454,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         if photo:
             (Path(current_app.config["PHOTO_DIR"]) / photo).unlink(missing_ok=True)
         raise
-    db.session.refresh(reg)
+    for key, value in submitted.items():  # what was just committed; no second transaction to read it back
+        set_committed_value(reg, key, value)
     return reg
 
 

@@ -1,0 +1,44 @@
+"""选择考区及考点 lists every region's sites in a fixed number of queries, however many regions there are."""
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from core.db import db
+from core.models import Region, Site
+from tests.core.test_registration import ready_candidate, ready_draft
+from tests.factories import login_as, make_catalogue
+
+
+def _queries_for(client, url: str) -> tuple[int, str]:
+    db.session.commit()  # nothing cached from an earlier request: count what a fresh request needs
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(seen), response.get_data(as_text=True)
+
+
+def test_site_step_queries_do_not_grow_with_regions(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    login_as(client, cand)
+    url = f"/registration/{reg.id}/step/site"
+    client.get(url)
+    few, _ = _queries_for(client, url)
+    for r in range(12):
+        region = Region(code=f"9{r:05d}", name=f"考区{r}")
+        session.add_all([region, Site(region=region, code=f"Q{r}a", name=f"考点{r}甲", capacity=10),
+                         Site(region=region, code=f"Q{r}b", name=f"考点{r}乙", capacity=10)])
+    session.commit()
+    many, html = _queries_for(client, url)
+    assert many == few
+    assert "考点11乙" in html and "考点0甲" in html
