@@ -7,6 +7,8 @@ A (read only), 考点审核员 of A's site, 国家管理员.
 """
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +17,7 @@ from core.models import AuditEntry, PaymentOrder, Refund, Registration
 from core.payments import service
 from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
 from tests.backoffice.conftest import admin_csrf, make_staff, staff_login
-from tests.conftest import csrf_token_from
+from tests.conftest import IS_SQLITE, csrf_token_from
 from tests.core.test_payments_gateway import order_state, pay_at_bank
 from tests.core.test_payments_helpers import (APP_ID, add_fees, bank, pay_config, payment_keys,  # noqa: F401
                                               platform_url, wait_for)
@@ -198,3 +200,24 @@ def test_national_admin_refunds_everywhere(app, rw):
     assert client.get(f"/admin/refunds/{rw['b']}/execute").status_code == 200
     ok = client.post(f"/admin/refunds/{rw['b']}/external", data={"csrf_token": token, "external_ref": "NB-1"})
     assert ok.status_code == 302 and _refund(rw["b"]).status == "external"
+
+
+@pytest.mark.skipif(IS_SQLITE, reason="racing requests need PostgreSQL")
+def test_two_racing_executions_refund_once(app, rw, bank):
+    """Two finance staff press 确认执行退费 at the same moment: one refund at the bank, one transition."""
+    clients = [_as(app, rw, "finance") for _ in range(2)]
+    barrier = threading.Barrier(2)
+    codes = []
+
+    def press(client, token):
+        barrier.wait()
+        codes.append(client.post(f"/admin/refunds/{rw['a']}/execute", data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=press, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(codes) == [302, 409]
+    assert _refund(rw["a"]).status == "done" and len(_bank_refunds(bank, rw)) == 1
+    assert len(_audits("payment.refund.executed", rw["a"])) == 1
