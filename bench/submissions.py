@@ -3,13 +3,17 @@
     .venv/bin/python bench/submissions.py --db postgresql+psycopg://postgres@127.0.0.1/medexam_bench_reg
 
 What it does, on a database it empties first (never point it at real data):
-1. migrates, seeds one exam year, one site with ``--seats`` seats and ``--candidates`` candidates, each with a
-   finished draft, a portal session and a CSRF token (so the timed requests are only the submissions);
+1. migrates, seeds one exam year, ``--sites`` test sites in up to 32 regions sharing ``--seats`` seats, and
+   ``--candidates`` candidates spread over the sites in turn, each with a finished draft, a portal session and a
+   CSRF token (so the timed requests are only the submissions). The default, 350 sites, is the national picture
+   (about 350 sites); ``--sites 1`` is the worst case, every submission queueing on one site's row;
 2. starts gunicorn with the project's gunicorn.conf.py on a free port;
-3. ``--clients`` concurrent clients (threads, keep-alive connections) first call the trivial ``/healthz``
-   endpoint ``--trivial`` times, then each posts the submissions; every answer must be a redirect
-   (303: submitted, or the wizard page with the "full" message) — never a 500;
-4. checks the seats: registrations submitted == min(seats, candidates) == sites.taken (zero overbooking);
+3. ``--clients`` concurrent clients (threads, keep-alive connections) first send ``--warmup`` untimed
+   submissions of extra candidates (a site of their own), then call the trivial ``/healthz`` endpoint
+   ``--trivial`` times, then post the timed submissions; every answer must be 303
+   (submitted) or 409 (the wizard page with the "full" message) — never a 500;
+4. checks the seats, site by site: submitted registrations == sites.taken <= capacity, and as many submitted
+   as there were seats for (zero overbooking, no seat lost);
 5. prints one Markdown block (append it to docs/BENCHMARKS.md with --append).
 """
 from __future__ import annotations
@@ -40,8 +44,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(db_url: str, seats: int, candidates: int) -> list[dict]:
-    """Empty the database, migrate, and prepare one finished draft per candidate; the requests to send."""
+def seats_of(seats: int, sites: int, k: int) -> int:
+    """Site k's share of the seats (as even as possible)."""
+    return seats // sites + (1 if k < seats % sites else 0)
+
+
+def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int = 0) -> list[dict]:
+    """Empty the database, migrate, and prepare one finished draft per candidate; the requests to send.
+
+    ``warmup`` more candidates (listed first) share a site of their own with seats for nine in ten of them
+    (the rest warm up the "full" answer).
+    """
     os.environ.update(DATABASE_URL=db_url, APP_ENV="development")
     from sqlalchemy import create_engine, text
     engine = create_engine(db_url)
@@ -74,13 +87,16 @@ def seed(db_url: str, seats: int, candidates: int) -> list[dict]:
                         window_closes_at=now + timedelta(days=13), cutoff_date=date(2027, 8, 31))
         subject = ExamSubject(exam_year=year, code="110", name="临床执业医师", category="临床", level="执业医师",
                               route="学历", written_units=4)
-        region = Region(code="110000", name="北京市")
-        site = Site(region=region, code="1101", name="东城区考点", capacity=seats)
-        db.session.add_all([fam, year, subject, region, site])
+        regions = [Region(code=f"{11 + r:02d}0000", name=f"考区{r + 1}") for r in range(min(32, sites))]
+        site_rows = [Site(region=regions[k % len(regions)], code=f"{11 + k % len(regions):02d}{k:03d}",
+                          name=f"第{k + 1}考点", capacity=seats_of(seats, sites, k)) for k in range(sites)]
+        warm_site = Site(region=regions[0], code="99999", name="预热考点", capacity=warmup * 9 // 10)
+        db.session.add_all([fam, year, subject, *regions, *site_rows, warm_site])
         db.session.flush()
-        for k in range(candidates):
-            cand = Candidate(username=f"bench{k}", password_hash="x", name="王五", sex="M",
-                             birth_date=date(1990, 1, 1), doc_type="passport", doc_number=f"B{k:08d}",
+        for k in range(-warmup, candidates):
+            site = site_rows[k % sites] if k >= 0 else warm_site
+            cand = Candidate(username=f"bench{k + warmup}", password_hash="x", name="王五", sex="M",
+                             birth_date=date(1990, 1, 1), doc_type="passport", doc_number=f"B{k + warmup:08d}",
                              photo_path="bench/p.jpg", employment_status="在岗", practice_start="2020-07",
                              mobile="13800138000", address="北京")
             db.session.add(cand)
@@ -92,7 +108,7 @@ def seed(db_url: str, seats: int, candidates: int) -> list[dict]:
             reg = Registration(candidate_id=cand.id, exam_year_id=year.id, subject_id=subject.id, status="draft",
                                draft_step="site", draft_data={
                                    "done": ["basic", "work", "entries", "certificates", "site"],
-                                   "education_ids": [edu.id], "region_id": region.id, "site_id": site.id,
+                                   "education_ids": [edu.id], "region_id": site.region_id, "site_id": site.id,
                                    "attempts": 1})
             db.session.add(reg)
             db.session.flush()
@@ -159,14 +175,18 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a PostgreSQL URL of a database this script may empty")
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--candidates", type=int, default=1200)
+    parser.add_argument("--sites", type=int, default=350, help="test sites sharing the seats (1: worst case)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--trivial", type=int, default=2000, help="number of /healthz requests")
+    parser.add_argument("--warmup", type=int, default=100,
+                        help="untimed submissions first (own site), so every worker has served the path once")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
     parser.add_argument("--append", action="store_true", help="append the result to docs/BENCHMARKS.md")
     args = parser.parse_args()
 
-    print(f"seeding {args.candidates} drafts for {args.seats} seats …", file=sys.stderr)
-    jobs = seed(args.db, args.seats, args.candidates)
+    print(f"seeding {args.candidates} drafts for {args.seats} seats in {args.sites} sites …", file=sys.stderr)
+    jobs = seed(args.db, args.seats, args.candidates, args.sites, args.warmup)
+    warm_jobs, jobs = jobs[:args.warmup], jobs[args.warmup:]
     load_before = os.getloadavg()[0]
     port = free_port()
     env = dict(os.environ, DATABASE_URL=args.db, APP_ENV="development", GUNICORN_BIND=f"127.0.0.1:{port}")
@@ -183,6 +203,7 @@ def main() -> None:
                 time.sleep(0.2)
         time.sleep(3)
         run_clients(port, [{"path": "/healthz"}] * 200, args.clients)
+        run_clients(port, warm_jobs, args.clients)
         trivial, trivial_status, trivial_wall = run_clients(port, [{"path": "/healthz"}] * args.trivial,
                                                             args.clients)
         subs, sub_status, sub_wall = run_clients(port, jobs, args.clients)
@@ -193,19 +214,25 @@ def main() -> None:
     from sqlalchemy import create_engine, text
     engine = create_engine(args.db)
     with engine.connect() as conn:
-        submitted = conn.execute(text("SELECT count(*) FROM registrations WHERE status = 'submitted'")).scalar()
-        taken, capacity = conn.execute(text("SELECT taken, capacity FROM sites")).one()
+        rows = conn.execute(text(
+            "SELECT s.capacity, s.taken, count(r.id) FROM sites s LEFT JOIN registrations r "
+            "ON r.site_id = s.id AND r.status = 'submitted' WHERE s.code <> '99999' GROUP BY s.id ORDER BY s.id"
+        )).all()
     engine.dispose()
-    expected = min(args.seats, args.candidates)
-    overbooked = max(0, submitted - capacity)
+    capacity, taken, submitted = (sum(r[i] for r in rows) for i in range(3))
+    wanted = [len(range(k, args.candidates, args.sites)) for k in range(args.sites)]
+    expected = sum(min(seats_of(args.seats, args.sites, k), wanted[k]) for k in range(args.sites))
+    overbooked = sum(max(0, n - cap) for cap, _, n in rows)
+    mismatched = sum(1 for _, t, n in rows if t != n)
     workers = args.workers or os.cpu_count() * 2 + 1
+    threads = int(os.environ.get("GUNICORN_THREADS", 4))
     block = f"""
 ## Registration submissions (提交) — {datetime.now().strftime('%Y-%m-%d %H:%M')} (server clock)
 
 Command: `.venv/bin/python bench/submissions.py --db postgresql+psycopg://…/medexam_bench_reg --seats {args.seats} \
---candidates {args.candidates} --clients {args.clients}`
+--candidates {args.candidates} --sites {args.sites} --clients {args.clients} --warmup {args.warmup}{f" --workers {args.workers}" if args.workers else ""}`
 Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), shared with other work; PostgreSQL
-local; gunicorn.conf.py ({workers} gthread workers × 4 threads); clients on the same machine ({args.clients}
+local; gunicorn.conf.py ({workers} gthread workers × {threads} threads); clients on the same machine ({args.clients}
 keep-alive connections, threads).
 
 | endpoint | requests | per second | p50 ms | p99 ms | statuses |
@@ -213,12 +240,12 @@ keep-alive connections, threads).
 | GET /healthz (trivial, SELECT 1) | {len(trivial)} | {len(trivial) / trivial_wall:.0f} | {pct(trivial, 50):.0f} | {pct(trivial, 99):.0f} | {trivial_status} |
 | POST /registration/&lt;id&gt;/submit | {len(subs)} | {len(subs) / sub_wall:.0f} | {pct(subs, 50):.0f} | {pct(subs, 99):.0f} | {sub_status} |
 
-Seats: capacity {capacity}, taken {taken}, submitted registrations {submitted} (expected {expected}),
-overbooked {overbooked}. Targets: ≥100 submissions/s, p99 ≤300 ms, zero overbooking.
+Seats ({args.sites} sites): capacity {capacity}, taken {taken}, submitted registrations {submitted} (expected
+{expected}), overbooked {overbooked}, sites whose taken differs from their registrations {mismatched}. Targets: ≥100 submissions/s, p99 ≤300 ms, zero overbooking.
 Load average (1 min) before/after the run: {load_before:.1f} / {os.getloadavg()[0]:.1f}.
 """
     print(block)
-    ok = submitted == expected == taken and 500 not in sub_status
+    ok = submitted == expected == taken and not overbooked and not mismatched and 500 not in sub_status
     if args.append:
         with open(ROOT / "docs" / "BENCHMARKS.md", "a", encoding="utf-8") as fh:
             fh.write(block)
