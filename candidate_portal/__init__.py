@@ -1,19 +1,22 @@
 """考生门户: the candidate-facing blueprint, served at / by the portal app (factory.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from pathlib import Path
+
+from flask import Blueprint, Flask
 from flask_babel import Babel
 
 bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")  # the portal's own CSS and JS, no CDN
 
 
-def _select_locale() -> str:
-    return request.cookies.get("lang") if request.cookies.get("lang") in ("zh", "en") else "zh"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"  # translations/en/LC_MESSAGES
 
 
 def init_portal(app: Flask) -> None:
-    Babel(app, locale_selector=_select_locale, default_translation_directories="../translations")
+    from candidate_portal.i18n import init_i18n, select_locale
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    init_i18n(app)
     from candidate_portal import account_views, api_views, home_views, profile_views  # noqa: F401
     app.register_blueprint(bp)
 

@@ -5,6 +5,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import (flash, redirect, render_template, request, session, url_for)
+from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, log_in, log_out, login_required
@@ -23,11 +24,12 @@ def _errors(exc: DomainError) -> dict[str, str]:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never //host or a scheme)."""
+    """Only a path on this site (never //host, /\\host, a scheme or control characters)."""
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)):
         return None
     return target
 
@@ -36,19 +38,21 @@ def _safe_next(target: str | None) -> str | None:
 def register():
     form = request.form.to_dict() if request.method == "POST" else {"military_identity": "civilian"}
     errors: dict[str, str] = {}
+    doc_taken = False  # the document number has an account: offer 去登录 / 找回密码
     if request.method == "POST":
         try:
             cand = accounts.register(form)
         except DomainError as exc:
             errors = _errors(exc)
+            doc_taken = "已经注册" in errors.get("doc_number", "")
         else:
-            flash("注册成功。请牢记注册时的用户名和密码，然后登录完善个人信息。", "success")
+            flash(_("注册成功。请牢记注册时的用户名和密码，然后登录完善个人信息。"), "success")
             return redirect(url_for("portal.login", username=cand.username))
     form.pop("password", None)
     form.pop("password2", None)
     return render_template("portal/account/register.html", form=form, errors=errors,
                            doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
-                           ethnic_groups=ETHNIC_GROUPS), (422 if errors else 200)
+                           ethnic_groups=ETHNIC_GROUPS, doc_taken=doc_taken), (422 if errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,7 +70,7 @@ def login():
             if first_login:  # the guide: 首次进入系统将直接跳转至个人信息模块
                 return redirect(url_for("portal.profile"))
             if cand.must_change_password:  # reset by the exam authority: choose an own password first
-                flash("您的密码已由考试管理机构重置，请先修改密码。", "warning")
+                flash(_("您的密码已由考试管理机构重置，请先修改密码。"), "warning")
                 return redirect(url_for("portal.security"))
             return redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
     return render_template("portal/account/login.html", username=username, errors=errors), \
@@ -76,7 +80,7 @@ def login():
 @bp.post("/logout")
 def logout():
     log_out()
-    flash("您已安全退出。", "success")
+    flash(_("您已安全退出。"), "success")
     return redirect(url_for("portal.login"))
 
 
@@ -104,7 +108,7 @@ def change_password():
     except DomainError as exc:
         return _security_page(_errors(exc), {}, 422)
     log_in(cand)  # every old session ended: this browser gets a fresh one
-    flash("密码已修改。其他设备上的登录已退出。", "success")
+    flash(_("密码已修改。其他设备上的登录已退出。"), "success")
     return redirect(url_for("portal.security"))
 
 
@@ -119,7 +123,7 @@ def set_recovery():
                               f.get("recovery_answer", ""))
     except DomainError as exc:
         return _security_page(_errors(exc), {"recovery_question": question}, 422)
-    flash("密码找回问题和答案已保存。", "success")
+    flash(_("密码找回问题和答案已保存。"), "success")
     return redirect(url_for("portal.security"))
 
 
@@ -146,10 +150,10 @@ def forgot_password():
             errors = _errors(exc)
         else:
             session.pop("recover_cid", None)
-            flash("密码已重置，请用新密码登录。", "success")
+            flash(_("密码已重置，请用新密码登录。"), "success")
             return redirect(url_for("portal.login", username=cand.username))
     elif request.method == "POST":
-        errors = {"form": "操作已超时，请重新填写用户名和证件号码。"}
+        errors = {"form": _("操作已超时，请重新填写用户名和证件号码。")}
     elif request.args.get("restart"):
         session.pop("recover_cid", None)
         cand = None

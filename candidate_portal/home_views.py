@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate
@@ -13,13 +14,13 @@ def _notices(cand) -> list[str]:
     """What the candidate still has to do, in the guide's words."""
     notices = []
     if cand.must_change_password:
-        notices.append("您的密码已由考试管理机构重置，请在“安全设置”中修改密码。")
+        notices.append(_("您的密码已由考试管理机构重置，请在“安全设置”中修改密码。"))
     if cand.profile_completed_at is None:
-        notices.append("请完善个人信息：此处填报的个人信息将作为考试报名的数据来源，请如实、完整、认真填写。")
+        notices.append(_("请完善个人信息：此处填报的个人信息将作为考试报名的数据来源，请如实、完整、认真填写。"))
     if not cand.photo_path:
-        notices.append("尚未上传照片（jpg格式，不要大于40k）。")
+        notices.append(_("尚未上传照片（jpg格式，不要大于40k）。"))
     if not cand.recovery_answer_hash:
-        notices.append("尚未设置密码找回问题，请在“安全设置”中设置。")
+        notices.append(_("尚未设置密码找回问题，请在“安全设置”中设置。"))
     return notices
 
 

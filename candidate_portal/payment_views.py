@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
@@ -17,8 +18,8 @@ from core.payments import service
 from core.payments.provider import GatewayError, fen_to_yuan
 from core.services.errors import DomainError
 
-REFUND_LABELS = {"requested": "退费申请已提交，等待财务处理", "done": "已退费（原路退回）",
-                 "failed": "退费处理中（银行暂未完成，财务将重新办理）", "external": "已退费（线下办理）"}
+REFUND_LABELS = {"requested": _l("退费申请已提交，等待财务处理"), "done": _l("已退费（原路退回）"),
+                 "failed": _l("退费处理中（银行暂未完成，财务将重新办理）"), "external": _l("已退费（线下办理）")}
 
 
 @bp.record
@@ -93,7 +94,7 @@ def pay_start(registration_id: int):
         return _render_pay(registration, 409)
     except GatewayError as exc:
         current_app.logger.error("payment start: %s", exc)
-        flash("暂时无法连接银行支付平台，请稍后再试。", "error")
+        flash(_("暂时无法连接银行支付平台，请稍后再试。"), "error")
         return _render_pay(registration, 503)
     return redirect(payment.url, 303)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
+from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.i18n import translate_message
 from core.db import db
 from core.models import CertificateType, TrainingType, WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY,
@@ -64,10 +66,11 @@ def _error_labels(errors: dict) -> dict[str, str]:
     """'education-1-major' -> '教育经历 2：' so the summary says which row a message is about."""
     labels = {}
     for name in errors:
-        kind, _, rest = name.partition("-")
+        kind, _sep, rest = name.partition("-")
         index = rest.split("-", 1)[0]
         if kind in profile_service.KIND_LABELS and index.isdigit():
-            labels[name] = f"{profile_service.KIND_LABELS[kind]} {int(index) + 1}："
+            labels[name] = _("%(group)s %(row)s：", group=translate_message(profile_service.KIND_LABELS[kind]),
+                             row=int(index) + 1)
     return labels
 
 
@@ -110,7 +113,7 @@ def profile():
         sub.rows[action[4:]].append({})
         return _render(cand, sub)
     if action.startswith("delete:"):
-        _, kind, index = (action.split(":") + ["", ""])[:3]
+        _verb, kind, index = (action.split(":") + ["", ""])[:3]
         if kind in ROW_FIELDS and index.isdigit() and int(index) < len(sub.rows[kind]):
             row = sub.rows[kind].pop(int(index))
             if row.get("id", "").isdigit():
@@ -128,7 +131,7 @@ def profile():
     except DomainError as exc:
         errors = exc.errors if isinstance(exc, FieldErrors) else {exc.field or "form": exc.message}
         return _render(cand, sub, errors, status=422)
-    flash("个人信息已提交保存。", "success")
+    flash(_("个人信息已提交保存。"), "success")
     return redirect(url_for("portal.profile"))
 
 
@@ -146,7 +149,7 @@ def upload_photo():
     except DomainError as exc:
         db.session.rollback()
         return _render(cand, _from_database(cand), {"photo": exc.message}, status=422)
-    flash("照片已上传。", "success")
+    flash(_("照片已上传。"), "success")
     return redirect(url_for("portal.profile") + "#basic")
 
 

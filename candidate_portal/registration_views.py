@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
@@ -177,7 +178,7 @@ def registration_step_save(registration_id: int, step: str):
             db.session.rollback()
             errors = {f"new_{kind}-{k}": m for k, m in _errors(exc).items()}
             return _render_step(reg, step, errors, form, 422)
-        flash("已保存到个人信息，并可在此选择。", "success")
+        flash(_("已保存到个人信息，并可在此选择。"), "success")
         return redirect(url_for("portal.registration_step", registration_id=reg.id, step=step) + f"#{kind}")
     try:
         _save(reg, step, form)
@@ -206,11 +207,11 @@ def _submit(reg: Registration, token: str):
         return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
     except svc.NotEligible as exc:
         return _render_step(db.session.get(Registration, reg.id), "site",
-                            {"_form": "报名未能提交：请按以下提示修改后再提交。"}, None, 422)
+                            {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("portal.registrations"))
-    flash(f"报名已提交，报名号 {done.number}。请打印报名申请表，并按考区公告参加现场资格审核。", "success")
+    flash(_("报名已提交，报名号 %(number)s。请打印报名申请表，并按考区公告参加现场资格审核。", number=done.number), "success")
     return redirect(url_for("portal.registrations"), 303)
 
 
@@ -231,6 +232,7 @@ def registration_abandon(registration_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        extra = "已缴费用将按考区公告办理退费。" if reg.payment_status == "refund_pending" else ""
-        flash(f"已放弃报考{reg.subject.name}。{extra}如需报考，请重新“开始新的报名”。", "success")
+        extra = _("已缴费用将按考区公告办理退费。") if reg.payment_status == "refund_pending" else ""
+        flash(_("已放弃报考%(subject)s。%(extra)s如需报考，请重新“开始新的报名”。", subject=reg.subject.name, extra=extra),
+              "success")
     return redirect(url_for("portal.registrations"), 303)
