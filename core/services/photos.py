@@ -58,6 +58,8 @@ def clean_photo(data: bytes) -> bytes:
         raise DomainError("照片的像素尺寸异常，无法处理，请重新制作照片。", FIELD) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError("照片文件已损坏或无法识别，请重新选择。", FIELD) from None
+    if not data.rstrip(b"\0").endswith(b"\xff\xd9"):  # a polyglot: a ZIP, HTML or script after the image
+        raise DomainError("照片文件末尾附带了图片以外的数据，请重新保存为标准JPG文件后上传。", FIELD)
     for quality in (90, 80, 70, 60):
         out = io.BytesIO()
         rgb.save(out, "JPEG", quality=quality, optimize=True)  # no EXIF, ICC or comments
