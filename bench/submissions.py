@@ -125,26 +125,38 @@ def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int =
     return requests
 
 
-def run_clients(port: int, jobs: list[dict], clients: int) -> tuple[list[float], dict[int, int], float]:
-    """Send every job with `clients` keep-alive connections; latencies (s), status counts, wall time."""
+def run_clients(port: int, jobs: list[dict], clients: int,
+                rate: float = 0) -> tuple[list[float], dict[int, int], float]:
+    """Send every job with `clients` keep-alive connections; latencies (s), status counts, wall time.
+
+    With ``rate``, job i is due ``i / rate`` seconds after the start (an offered load, as real candidates
+    arrive) and its latency counts from when it was due, so time spent waiting for a free client counts too;
+    without, every client sends its next job as soon as it has an answer (a closed loop: saturation).
+    """
     work: queue.Queue = queue.Queue()
-    for job in jobs:
-        work.put(job)
+    for index, job in enumerate(jobs):
+        work.put((index, job))
+    begin = time.perf_counter() + 0.5  # every client thread is started by then
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    by_status: dict[int, list[float]] = {}
     lock = threading.Lock()
 
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        time.sleep(max(0.0, begin - time.perf_counter()))
         while True:
             try:
-                job = work.get_nowait()
+                index, job = work.get_nowait()
             except queue.Empty:
                 break
+            due = begin + index / rate if rate else None
+            if due and due > time.perf_counter():
+                time.sleep(due - time.perf_counter())
             headers = {"Cookie": job.get("cookie", "")}
             if job.get("body"):
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
-            start = time.perf_counter()
+            start = due or time.perf_counter()
             conn.request("POST" if job.get("body") else "GET", job["path"], body=job.get("body"), headers=headers)
             response = conn.getresponse()
             response.read()
@@ -152,17 +164,18 @@ def run_clients(port: int, jobs: list[dict], clients: int) -> tuple[list[float],
             with lock:
                 latencies.append(elapsed)
                 statuses[response.status] = statuses.get(response.status, 0) + 1
+                by_status.setdefault(response.status, []).append(elapsed)
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    begin = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    run_clients.by_status = by_status  # the last run's latencies per status, for the report
     return latencies, statuses, time.perf_counter() - begin
 
 
@@ -178,6 +191,8 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=350, help="test sites sharing the seats (1: worst case)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--trivial", type=int, default=2000, help="number of /healthz requests")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="offered submissions per second (default 0: closed loop, as fast as answered)")
     parser.add_argument("--warmup", type=int, default=100,
                         help="untimed submissions first (own site), so every worker has served the path once")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
@@ -206,7 +221,8 @@ def main() -> None:
         run_clients(port, warm_jobs, args.clients)
         trivial, trivial_status, trivial_wall = run_clients(port, [{"path": "/healthz"}] * args.trivial,
                                                             args.clients)
-        subs, sub_status, sub_wall = run_clients(port, jobs, args.clients)
+        subs, sub_status, sub_wall = run_clients(port, jobs, args.clients, args.rate)
+        by_status = run_clients.by_status
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -230,16 +246,17 @@ def main() -> None:
 ## Registration submissions (提交) — {datetime.now().strftime('%Y-%m-%d %H:%M')} (server clock)
 
 Command: `.venv/bin/python bench/submissions.py --db postgresql+psycopg://…/medexam_bench_reg --seats {args.seats} \
---candidates {args.candidates} --sites {args.sites} --clients {args.clients} --warmup {args.warmup}{f" --workers {args.workers}" if args.workers else ""}`
+--candidates {args.candidates} --sites {args.sites} --clients {args.clients} --warmup {args.warmup}{f" --rate {args.rate:g}" if args.rate else ""}{f" --workers {args.workers}" if args.workers else ""}`
 Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), shared with other work; PostgreSQL
 local; gunicorn.conf.py ({workers} gthread workers × {threads} threads); clients on the same machine ({args.clients}
-keep-alive connections, threads).
+keep-alive connections, threads); submissions {f"offered at {args.rate:g}/s, latency counted from when each was due" if args.rate else "in a closed loop (each client sends again as soon as answered: saturation)"}.
 
 | endpoint | requests | per second | p50 ms | p99 ms | statuses |
 |---|---|---|---|---|---|
 | GET /healthz (trivial, SELECT 1) | {len(trivial)} | {len(trivial) / trivial_wall:.0f} | {pct(trivial, 50):.0f} | {pct(trivial, 99):.0f} | {trivial_status} |
 | POST /registration/&lt;id&gt;/submit | {len(subs)} | {len(subs) / sub_wall:.0f} | {pct(subs, 50):.0f} | {pct(subs, 99):.0f} | {sub_status} |
 
+By status: {"; ".join(f"{code}: p50 {pct(v, 50):.0f} ms, p99 {pct(v, 99):.0f} ms" for code, v in sorted(by_status.items()))}.
 Seats ({args.sites} sites): capacity {capacity}, taken {taken}, submitted registrations {submitted} (expected
 {expected}), overbooked {overbooked}, sites whose taken differs from their registrations {mismatched}. Targets: ≥100 submissions/s, p99 ≤300 ms, zero overbooking.
 Load average (1 min) before/after the run: {load_before:.1f} / {os.getloadavg()[0]:.1f}.

@@ -14,9 +14,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm import selectinload
 
 from core import eligibility
 from core.db import db, to_shanghai, utcnow
