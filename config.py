@@ -87,6 +87,14 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     DEBUG = False  # never the debugger or a traceback page, whatever FLASK_DEBUG says
     TESTING = False
+    # Proxies in front of gunicorn that add X-Forwarded-For/-Proto (the load balancer): without this every
+    # candidate would share the load balancer's address, and so one login limit for the whole country.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "1"))
+    # One connection per gunicorn thread (GUNICORN_THREADS) plus a little slack; a request that cannot get
+    # one within 10 s fails rather than queueing forever. Sizing and PgBouncer: docs/deployment.md.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": int(_env("DB_POOL_SIZE", "4")),
+                                 "max_overflow": int(_env("DB_MAX_OVERFLOW", "2")), "pool_timeout": 10,
+                                 "pool_recycle": 1800}
     SESSION_COOKIE_SECURE = True
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", True)
     SANDBOX_BANK_ENABLED = False

@@ -42,6 +42,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from backoffice.roles import sync_roles
     portal.extensions["post_upgrade"] = [lambda: sync_roles(admin)]
     portal.wsgi_app = DispatcherMiddleware(portal.wsgi_app, {"/admin": admin})
+    proxies = portal.config.get("TRUSTED_PROXIES", 0)
+    if proxies:  # behind the load balancer: the client's own address (rate limits, audit) and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        portal.wsgi_app = ProxyFix(portal.wsgi_app, x_for=proxies, x_proto=proxies)
     return portal
 
 

@@ -2,7 +2,10 @@
 
 Requests are short and mostly wait on PostgreSQL, so each worker process runs a few threads:
 2 x cores + 1 processes x 4 threads keeps both cores busy while some threads wait on the database.
-PDFs and large exports never run in a request (background jobs), so a 30 s timeout is ample.
+Large exports and batch printing never run in a request (background jobs); the longest requests are one
+candidate's application form (about 0.2-0.3 s of CPU) and a payment-gateway call (PAYMENT_GATEWAY_TIMEOUT,
+10 s), so a 30 s timeout is ample and still ends a stuck worker. Each process holds a database pool of
+DB_POOL_SIZE=4 (one per thread) + 2 overflow connections (config.ProductionConfig).
 """
 import multiprocessing
 import os

@@ -5,6 +5,7 @@ afterwards each site's ``taken`` equals its live registrations, and every submit
 """
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 
@@ -53,7 +54,7 @@ def _submit_all(port: int, jobs: list, answers: list) -> list[threading.Thread]:
         try:
             answers.append(request(port, "POST", f"/registration/{reg_id}/submit",
                                    {"csrf_token": csrf, "submit_token": f"t-{reg_id}"}, cookies).status)
-        except OSError:  # the server died under this request
+        except (OSError, http.client.HTTPException):  # the server died under this request
             answers.append("cut")
 
     threads = [threading.Thread(target=submit, args=job) for job in jobs]
