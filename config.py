@@ -96,6 +96,8 @@ class ProductionConfig(Config):
                                  "max_overflow": int(_env("DB_MAX_OVERFLOW", "2")), "pool_timeout": 10,
                                  "pool_recycle": 1800}
     SESSION_COOKIE_SECURE = True
+    # Host names the platform answers to (comma-separated); any other Host header gets 400.
+    TRUSTED_HOSTS = [h.strip() for h in _env("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", True)
     SANDBOX_BANK_ENABLED = False
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "alipay")

@@ -102,7 +102,13 @@ def _error_pages(app: Flask) -> None:
             pass
         return ERROR_PAGE.format(title="系统繁忙", text="报名系统暂时无法连接数据库，请稍后刷新页面再试。"), 503
 
+    def too_large(_exc):
+        limit = app.config.get("MAX_CONTENT_LENGTH", 0) // (1024 * 1024)
+        return ERROR_PAGE.format(title="文件过大", text=f"上传的内容超过 {limit} MB，未被接收。"
+                                                       "请返回上一页，选择较小的文件后重试。"), 413
+
     app.register_error_handler(500, server_error)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
 

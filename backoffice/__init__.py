@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Flask, request
 from flask_appbuilder import AppBuilder, IndexView
 
 from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
@@ -49,4 +51,17 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         register_views(appbuilder)
     from backoffice.security import require_password_change
     app.before_request(require_password_change)
+    app.after_request(_relative_login_next)
     return app
+
+
+def _relative_login_next(response):
+    """FAB builds the login redirect's ``next`` from ``request.url``, i.e. from the Host header: a forged
+    Host would come back in it. Rewrite it to this request's own path, which cannot leave the site."""
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303, 307, 308) and "/login/" in location and "next=" in location:
+        parts = urlsplit(location)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "next"]
+        query.append(("next", request.script_root + request.full_path.rstrip("?")))
+        response.headers["Location"] = urlunsplit(("", "", parts.path, urlencode(query), ""))
+    return response

@@ -49,11 +49,13 @@ def test_staff_login_next_stays_on_site(client, app_ctx, admin_app, target):
     assert _stays_on_site(resp.headers["Location"]), resp.headers["Location"]
 
 
-@pytest.mark.xfail(strict=True, reason="FAB's login redirect builds next= from the request's Host "
-                   "(/admin/login/?next=http://evil.example/...); needs TRUSTED_HOSTS in config.py, see docs/security.md")
 def test_forged_host_header_in_the_back_office_login_redirect(client):
-    resp = client.get("/admin/review/list/", headers={"Host": "evil.example"})
-    assert resp.status_code == 400 or "evil.example" not in resp.headers.get("Location", "")
+    """FAB puts request.url (built from Host) in next=; the back office rewrites it to a relative path."""
+    resp = client.get("/admin/review/list/?page=2", headers={"Host": "evil.example"})
+    location = resp.headers.get("Location", "")
+    assert resp.status_code == 400 or ("evil.example" not in location and "/admin/login/" in location)
+    if resp.status_code != 400:
+        assert "next=%2Fadmin%2Freview%2Flist%2F%3Fpage%3D2" in location
 
 
 def test_forged_host_header_gives_no_redirect_to_that_host(client, app_ctx):

@@ -75,6 +75,7 @@ def test_request_over_the_size_limit_is_refused(client, app_ctx):
     resp = post_page(client, "/profile/photo", {"photo": (io.BytesIO(big), "me.jpg")}, page="/profile",
                      content_type="multipart/form-data")
     assert resp.status_code == 413
+    assert "文件过大" in resp.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Candidate, cand.id).photo_path is None
 
