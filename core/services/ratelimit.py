@@ -5,11 +5,14 @@ otherwise. Keys never contain a document number: callers pass usernames or IP ad
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,22 +55,43 @@ class MemoryStore:
 
 
 class RedisStore:
+    """Counters shared by every app server. When Redis is unreachable the limits fall back to this
+    process's memory (still limits, only per process) instead of refusing every login."""
+
     def __init__(self, url: str, prefix: str = "medexam:rl:"):
         import redis
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._errors = redis.RedisError
         self._prefix = prefix
+        self._fallback = MemoryStore()
+
+    def _call(self, op: str, key: str, *args):
+        try:
+            return getattr(self, f"_{op}")(self._prefix + key, *args)
+        except self._errors as exc:
+            log.warning("rate limits: Redis unavailable (%s); counting in process memory", type(exc).__name__)
+            return getattr(self._fallback, op)(key, *args)
 
     def incr(self, key: str, seconds: int) -> int:
-        pipe = self._redis.pipeline()
-        pipe.incr(self._prefix + key)
-        pipe.expire(self._prefix + key, seconds, nx=True)
-        return int(pipe.execute()[0])
+        return self._call("incr", key, seconds)
 
     def get(self, key: str) -> int:
-        return int(self._redis.get(self._prefix + key) or 0)
+        return self._call("get", key)
 
     def clear(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)
+        self._call("clear", key)
+
+    def _incr(self, full_key: str, seconds: int) -> int:
+        pipe = self._redis.pipeline()
+        pipe.incr(full_key)
+        pipe.expire(full_key, seconds, nx=True)
+        return int(pipe.execute()[0])
+
+    def _get(self, full_key: str) -> int:
+        return int(self._redis.get(full_key) or 0)
+
+    def _clear(self, full_key: str) -> None:
+        self._redis.delete(full_key)
 
 
 def store():

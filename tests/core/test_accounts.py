@@ -302,3 +302,13 @@ def test_recovery_step_one_is_rate_limited(app_ctx, limits_on):
             accounts.find_for_recovery(cand.username, "H12345678", "5.5.5.5")
     with pytest.raises(DomainError, match="次数过多"):
         accounts.find_for_recovery(cand.username, cand.doc_number, "5.5.5.6")
+
+
+def test_unreachable_redis_falls_back_to_process_memory_limits():
+    """Redis down at 2 a.m. must not refuse every login: counting goes on in this process."""
+    store = ratelimit.RedisStore("redis://127.0.0.1:1/0", "medexam-test-down:")
+    assert store.incr("k", 60) == 1
+    assert store.incr("k", 60) == 2
+    assert store.get("k") == 2
+    store.clear("k")
+    assert store.get("k") == 0
