@@ -38,6 +38,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     CANDIDATE_IDLE_TIMEOUT = timedelta(minutes=int(_env("CANDIDATE_IDLE_MINUTES", "30")))
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=int(_env("STAFF_IDLE_MINUTES", "30")))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_appbuilder import AppBuilder, IndexView
 
 from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
@@ -25,6 +25,9 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         SECRET_KEY=app.config["ADMIN_SECRET_KEY"],
         SESSION_COOKIE_NAME=app.config["ADMIN_SESSION_COOKIE_NAME"],
         SESSION_COOKIE_PATH="/admin",
+        # Idle timeout: the signed cookie is refused once older than this; every request renews it.
+        PERMANENT_SESSION_LIFETIME=app.config["STAFF_IDLE_TIMEOUT"],
+        SESSION_REFRESH_EACH_REQUEST=True,
         FAB_ROLES=FAB_ROLES,
         AUTH_ROLE_ADMIN=NATIONAL_ADMIN,
         AUTH_ROLE_PUBLIC="Public",
@@ -50,9 +53,14 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         from backoffice.views import register_views
         register_views(appbuilder)
     from backoffice.security import require_password_change
+    app.before_request(_permanent_session)
     app.before_request(require_password_change)
     app.after_request(_relative_login_next)
     return app
+
+
+def _permanent_session() -> None:
+    session.permanent = True  # so that PERMANENT_SESSION_LIFETIME (the idle timeout) applies
 
 
 def _relative_login_next(response):

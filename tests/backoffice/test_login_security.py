@@ -155,3 +155,17 @@ def test_password_set_by_admin_must_be_changed(world, client, app):
     other.post("/admin/resetmypassword/form", data={"password": mine, "conf_password": mine,
                                                     "csrf_token": csrf_token_from(page)})
     assert other.get("/admin/review/list/").status_code == 200
+
+
+def test_idle_staff_session_expires(app_ctx, admin_app, client, monkeypatch):
+    """The admin cookie carries its own age: past STAFF_IDLE_TIMEOUT the back office asks for a login again."""
+    import time
+
+    _, name = make_staff(admin_app, REGION_ADMIN)
+    staff_login(client, name)
+    assert client.get("/admin/candidates/").status_code == 200
+    lifetime = admin_app.permanent_session_lifetime.total_seconds()
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + lifetime + 60)
+    resp = client.get("/admin/candidates/")
+    assert resp.status_code == 302 and "/admin/login/" in resp.headers["Location"]
