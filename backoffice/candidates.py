@@ -4,7 +4,9 @@ Every route looks the candidate up through ``core.services.scope`` (404 outside 
 """
 from __future__ import annotations
 
-from flask import abort, g, request, send_file
+import time
+
+from flask import abort, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy import or_, select
 
@@ -19,6 +21,7 @@ from core.validators import FieldErrors, normalise_document
 from backoffice.base import shanghai
 
 SEARCH_LIMIT = 50
+IDENTITY_GRANT_KEY = "identity_grant"  # in the staff session only, never in a URL
 
 
 def search_candidates(user, q: str) -> list[Candidate]:
@@ -42,7 +45,8 @@ class CandidateView(BaseView):
     class_permission_name = "Candidate"
     default_view = "search"
     method_permission_name = {"search": "list", "page": "page", "reveal": "reveal", "photo": "photo",
-                              "correct": "correct", "reset_password": "reset_password"}
+                              "correct": "correct", "reset_password": "reset_password",
+                              "identity_check": "identity_check"}
 
     def _candidate(self, cid: int) -> Candidate:
         try:
@@ -78,7 +82,8 @@ class CandidateView(BaseView):
         q = request.args.get("q", "")
         rows = search_candidates(g.user, q)
         return self.render_template("backoffice/candidate_search.html", title="考生查询", q=q, rows=rows,
-                                    mask=mask_document, doc_types=DOC_TYPES)
+                                    mask=mask_document, doc_types=DOC_TYPES,
+                                    may_identity=staff_actions.may_check_identity(g.user))
 
     @expose("/<int:cid>")
     @has_access
@@ -132,16 +137,51 @@ class CandidateView(BaseView):
     @expose("/<int:cid>/reset-password", methods=["GET", "POST"])
     @has_access
     def reset_password(self, cid):
-        cand = self._candidate(cid)
+        grant = session.get(IDENTITY_GRANT_KEY)
+        by_identity = staff_actions.grant_allows(grant, g.user, cid, time.time())
+        cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid)
+        if cand is None:
+            abort(404)
         errors, one_time, reason = {}, None, ""
         if request.method == "POST":
             reason = request.form.get("reason", "")
             try:
-                one_time = staff_actions.reset_candidate_password(g.user, cid, reason)
+                if by_identity:
+                    one_time = staff_actions.reset_after_identity_check(g.user, cid, reason, grant, time.time())
+                else:
+                    one_time = staff_actions.reset_candidate_password(g.user, cid, reason)
                 db.session.commit()
+                session.pop(IDENTITY_GRANT_KEY, None)  # one reset per identity check
             except DomainError as exc:
                 db.session.rollback()
                 errors = {exc.field or "_": exc.message}
         return self.render_template("backoffice/candidate_reset.html", title=f"密码重置：{cand.name}", c=cand,
-                                    errors=errors, one_time=one_time, reason=reason,
+                                    errors=errors, one_time=one_time, reason=reason, by_identity=by_identity,
+                                    may_open_page=scope.can_see_candidate(g.user, cid),
                                     masked=mask_document(cand.doc_number))
+
+    @expose("/identity-check", methods=["GET", "POST"])
+    @has_access
+    def identity_check(self):
+        """身份核验: document type, full number and name from the original document, all three exact; a
+        match opens only that candidate's 密码重置, for this staff session, for a short while."""
+        if not staff_actions.may_check_identity(g.user):
+            abort(403)
+        form = {f: request.form.get(f, "") for f in ("doc_type", "doc_number", "name")}
+        form["doc_type"] = form["doc_type"] or "id_card"
+        errors = {}
+        if request.method == "POST":
+            session.pop(IDENTITY_GRANT_KEY, None)
+            try:
+                cand = staff_actions.identity_lookup(g.user, form["doc_type"], form["doc_number"], form["name"])
+                db.session.commit()
+                session[IDENTITY_GRANT_KEY] = staff_actions.identity_grant(g.user, cand.id, time.time())
+                return redirect(url_for("CandidateView.reset_password", cid=cand.id))
+            except FieldErrors as exc:
+                db.session.rollback()
+                errors = exc.errors
+            except DomainError as exc:
+                db.session.commit()  # keeps the audit entry of the miss
+                errors = {exc.field or "_": exc.message}
+        return self.render_template("backoffice/identity_check.html", title="身份核验（密码重置）", form=form,
+                                    errors=errors, doc_types=DOC_TYPES)

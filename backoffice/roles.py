@@ -29,7 +29,7 @@ _REPORT_MENUS = ("统计报表", "统计分析", "数据导出", "批量打印�
 FAB_ROLES = {
     NATIONAL_ADMIN: [[".*", ".*"]],
     REGION_ADMIN: _OWN_ACCOUNT + [
-        _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "photo"),
+        _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "photo", "identity_check"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),
         _can("Payment", "list", "show"),

@@ -13,17 +13,18 @@ import re
 import secrets
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from core.db import db, to_shanghai, utcnow
 from core.models import AuditEntry, Candidate, Site
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.services import audit, scope
+from core.services import audit, ratelimit, scope
 from core.services.errors import DomainError, NotAllowed
 from core.services.sessions import close_all_sessions
 from core.validators import (Checker, FieldErrors, check_choice, check_document, check_name,
-                             check_travel_permit)
+                             check_travel_permit, normalise_document)
 
 REASON_MAX = 300
 CORRECTED_ACTION = "candidate.basic_info.corrected"
@@ -157,13 +158,19 @@ def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str
     """密码重置 after the identity check: returns the one-time password (shown once, never stored)."""
     reason = _reason(reason)
     cand = candidate_in_scope(user, candidate_id)
+    one_time = _new_one_time_password(cand)
+    audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
+    return one_time
+
+
+def _new_one_time_password(cand: Candidate) -> str:
+    """Set a one-time password the candidate must change at next login; end their sessions."""
     one_time = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(10)) + "#" + str(secrets.randbelow(10))
     cand.password_hash = generate_password_hash(one_time)
     cand.must_change_password = True
     cand.failed_logins = 0
     cand.locked_until = None
     close_all_sessions(cand.id)
-    audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
     return one_time
 
 
@@ -212,3 +219,86 @@ def staff_password_problem(password: str) -> str | None:
     if len(set(password)) < 6:
         return "密码重复字符过多，请换一个不易被猜到的密码。"
     return None
+
+
+# --- identity check at the counter (身份核验后重置密码) ------------------------------------------------
+#
+# A candidate who forgot both password and recovery answer brings the original identity document to the
+# local examination authority, whether or not they have registered in that region. The staff member types
+# document type, the FULL number and the name from the original; only an exact match of all three names a
+# candidate, and only for that staff session and only for the password reset (the grant, kept by the view
+# in the staff session, expires after IDENTITY_GRANT_SECONDS). Each lookup is audited with the number
+# masked and limited per staff user, so the form cannot be used to find out who has an account.
+
+IDENTITY_CHECK_ROLES = (scope.NATIONAL_ADMIN, scope.REGION_ADMIN)
+IDENTITY_CHECK_LIMIT = "20 per hour"
+IDENTITY_GRANT_SECONDS = 15 * 60
+IDENTITY_NOT_FOUND = "未找到与证件信息一致的考生"
+IDENTITY_CHECKED_ACTION = "candidate.identity.checked"
+
+
+def may_check_identity(user) -> bool:
+    return bool(scope.role_names(user) & set(IDENTITY_CHECK_ROLES))
+
+
+def _identity_limit_key(user) -> str:
+    return f"staff-identity-check:{user.id}:{user.username}"
+
+
+def identity_lookup(user, doc_type: str | None, doc_number: str | None, name: str | None) -> Candidate:
+    """The candidate whose document type, full document number and name all match exactly, else
+    DomainError(IDENTITY_NOT_FOUND). Audited (number masked) and rate limited per staff user; the caller
+    commits, also on a miss (the audit entry must stay)."""
+    if not may_check_identity(user):
+        raise NotAllowed("您的角色不能进行身份核验。")
+    doc_type = (doc_type or "").strip()
+    number = normalise_document(doc_number)
+    name = (name or "").strip()
+    c = Checker()
+    c(check_choice, doc_type, "doc_type", "证件类型", DOC_TYPES)
+    if not number:
+        c.errors["doc_number"] = "请填写证件原件上的完整证件号码。"
+    if not name:
+        c.errors["name"] = "请填写证件上的姓名。"
+    if c.errors:
+        raise FieldErrors(c.errors)
+    facts = {"doc_type": doc_type, "doc_number": audit.mask_document(number)}
+    limit = ratelimit.Limit.parse(current_app.config.get("IDENTITY_CHECK_RATE_LIMIT", IDENTITY_CHECK_LIMIT))
+    if not ratelimit.hit(_identity_limit_key(user), limit):
+        audit.record(IDENTITY_CHECKED_ACTION, object_type="candidates", after={**facts, "result": "rate_limited"},
+                     **_actor(user))
+        raise DomainError("身份核验查询过于频繁，请一小时后再试。")
+    cand = db.session.scalar(select(Candidate).where(Candidate.doc_type == doc_type,
+                                                     Candidate.doc_number == number, Candidate.name == name))
+    audit.record(IDENTITY_CHECKED_ACTION, obj=cand, object_type=None if cand else "candidates",
+                 after={**facts, "result": "found" if cand else "not_found"}, **_actor(user))
+    if cand is None:
+        raise DomainError(IDENTITY_NOT_FOUND)
+    return cand
+
+
+def identity_grant(user, candidate_id: int, now: float) -> dict:
+    """What the view keeps in the staff session after a match: this user, this candidate, until when."""
+    return {"user_id": user.id, "candidate_id": candidate_id, "until": now + IDENTITY_GRANT_SECONDS}
+
+
+def grant_allows(grant: dict | None, user, candidate_id: int, now: float) -> bool:
+    return bool(grant) and grant.get("user_id") == user.id and grant.get("candidate_id") == candidate_id \
+        and float(grant.get("until", 0)) > now and may_check_identity(user)
+
+
+def reset_after_identity_check(user, candidate_id: int, reason: str | None, grant: dict | None,
+                               now: float) -> str:
+    """密码重置 for a candidate found by ``identity_lookup`` (possibly outside the user's scope): only with
+    a valid grant; the audit entry says the identity was checked in person and by whom."""
+    reason = _reason(reason)
+    if not grant_allows(grant, user, candidate_id, now):
+        raise NotAllowed("请先进行身份核验。")
+    cand = db.session.get(Candidate, candidate_id)
+    if cand is None:
+        raise NotAllowed("没有找到该考生。")
+    one_time = _new_one_time_password(cand)
+    audit.record("candidate.password.reset_by_staff", obj=cand,
+                 after={"reason": reason, "identity": "identity checked in person",
+                        "checked_by": user.username}, **_actor(user))
+    return one_time
