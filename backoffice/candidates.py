@@ -76,10 +76,11 @@ class CandidateView(BaseView):
             doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY, shanghai=shanghai,
             corrections=staff_actions.corrections_for(cand.id), **extra)
 
-    @expose("/")
+    @expose("/", methods=["GET", "POST"])
     @has_access
     def search(self):
-        q = request.args.get("q", "")
+        # The form posts (with CSRF): a document number typed here never ends up in a URL or access log.
+        q = (request.form.get("q") if request.method == "POST" else request.args.get("q", "")) or ""
         rows = search_candidates(g.user, q)
         return self.render_template("backoffice/candidate_search.html", title="考生查询", q=q, rows=rows,
                                     mask=mask_document, doc_types=DOC_TYPES,

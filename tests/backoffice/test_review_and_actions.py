@@ -281,3 +281,14 @@ def test_national_admin_resets_a_lost_authenticator(world, client):
     db.session.expire_all()
     assert db.session.get(StaffSecurity, site_user).totp_secret is None
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "staff.totp.reset"))
+
+
+def test_search_form_posts_so_document_numbers_stay_out_of_urls(world, client):
+    ids = world["ids"]
+    cand = db.session.get(Candidate, ids["cand_a"])
+    staff_login(client, world["staff"]["region"][1])
+    page = client.get("/admin/candidates/").get_data(as_text=True)
+    assert '<form method="post" class="form-inline" role="search">' in page
+    found = client.post("/admin/candidates/", data={"q": cand.doc_number, "csrf_token": csrf_token_from(page)})
+    assert f'/admin/candidates/{cand.id}"' in found.get_data(as_text=True)
+    assert client.post("/admin/candidates/", data={"q": cand.doc_number}).status_code == 400  # no CSRF token
