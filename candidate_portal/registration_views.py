@@ -129,9 +129,10 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
     if step == "certificates":
         context["certificate_required"] = svc.certificate_required(reg)
     if step == "site":
-        context.update(regions=svc.regions_with_sites(), missing=svc.missing_steps(reg),
+        region_id = svc.draft_value(reg, "region_id")
+        context.update(regions=svc.regions(), sites=svc.sites_of(region_id), missing=svc.missing_steps(reg),
                        submit_token=svc.new_submit_token(),
-                       region_id=svc.draft_value(reg, "region_id"), site_id=svc.draft_value(reg, "site_id"),
+                       region_id=region_id, site_id=svc.draft_value(reg, "site_id"),
                        attempts=svc.draft_value(reg, "attempts", 1),
                        blocking=eligibility.blocking(context["findings"]))
     return render_template("portal/registration/wizard.html", **context), status
@@ -168,6 +169,9 @@ def registration_step_save(registration_id: int, step: str):
     if step not in svc.STEP_NAMES:
         abort(404)
     form, action = request.form, request.form.get("action", "next")
+    if action == "region" and step == "site":  # 选择考区 without JavaScript: its 考点, keeping what was typed
+        svc.choose_region(reg, form.get("region_id"))
+        return _render_step(reg, step, form={k: v for k, v in form.items() if k not in ("region_id", "site_id")})
     if action in ENTRY_ACTIONS:  # the “+” button: saved to the profile, then ticked here
         kind = ENTRY_ACTIONS[action]
         svc.remember_ticks(reg, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
@@ -213,6 +217,17 @@ def _submit(reg: Registration, token: str):
         return redirect(url_for("portal.registrations"))
     flash(_("报名已提交，报名号 %(number)s。请打印报名申请表，并按考区公告参加现场资格审核。", number=done.number), "success")
     return redirect(url_for("portal.registrations"), 303)
+
+
+@bp.get("/registration/<int:registration_id>/sites")
+@login_required
+def registration_sites(registration_id: int):
+    """The 考点 of the chosen 考区 (an HTML fragment the 选择考区及考点 step loads on a 考区 change)."""
+    reg = _own(registration_id, draft=True)
+    region = svc.region_or_none(request.args.get("region_id"))
+    return render_template("portal/registration/_sites.html", sites=svc.sites_of(region.id if region else None),
+                           region_id=region.id if region else None, site_id=svc.draft_value(reg, "site_id"),
+                           form={}, errors={})
 
 
 @bp.post("/registration/<int:registration_id>/submit")

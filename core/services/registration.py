@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import eligibility
@@ -325,19 +325,37 @@ def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
     return entry
 
 
-def regions_with_sites() -> list[Region]:
-    """Every region with its sites, in two queries (the 选择考区及考点 page lists them all)."""
-    return list(db.session.scalars(select(Region).options(selectinload(Region.sites)).order_by(Region.code)))
+def regions() -> list[Region]:
+    """The 考区 to choose from, in one query (their 考点 are listed once one is chosen)."""
+    return list(db.session.scalars(select(Region).order_by(Region.code)))
 
 
-def sites_of(region_id: int) -> list[Site]:
+def sites_of(region_id: int | None) -> list[Site]:
+    """The 考点 of one 考区 with their seats left (none before a 考区 is chosen)."""
+    if region_id is None:
+        return []
     return list(db.session.scalars(select(Site).filter_by(region_id=region_id).order_by(Site.code)))
+
+
+def region_or_none(raw) -> Region | None:
+    return db.session.get(Region, int(raw)) if str(raw or "").isdigit() else None
+
+
+def choose_region(reg: Registration, raw) -> Region | None:
+    """选择考区: remember the 考区 in the draft (its 考点 are then listed); a 考点 of another 考区 is dropped."""
+    region = region_or_none(raw)
+    data = dict(reg.draft_data or {})
+    if data.get("region_id") != (region.id if region else None):
+        data.update(region_id=region.id if region else None, site_id=None)
+        reg.draft_data = data
+        db.session.commit()
+    return region
 
 
 def save_site(reg: Registration, form: dict) -> None:
     """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt)."""
     errors: dict[str, str] = {}
-    region = db.session.get(Region, int(form["region_id"])) if str(form.get("region_id", "")).isdigit() else None
+    region = region_or_none(form.get("region_id"))
     site = db.session.get(Site, int(form["site_id"])) if str(form.get("site_id", "")).isdigit() else None
     if region is None:
         errors["region_id"] = "请选择考区。"

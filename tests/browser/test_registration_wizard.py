@@ -73,3 +73,25 @@ def test_register_abandon_register_again(app_ctx, live_server, page):
     page.click("button[aria-label='报名 临床执业医师']")
     page.wait_for_url("**/step/basic")
     assert db.session.scalar(db.select(db.func.count(Registration.id)).filter_by(status="draft")) == 1
+
+
+def test_changing_the_region_loads_only_its_sites(app_ctx, live_server, page):
+    from core.models import Region
+    from tests.core.test_registration import ready_draft
+    app = app_ctx
+    cat = make_catalogue(capacity=5)
+    other = Region(code="440000", name="广东省")
+    db.session.add_all([other, Site(region=other, code="G1", name="广州考点", capacity=3)])
+    cand = ready_candidate()
+    db.session.flush()
+    reg = ready_draft(cand, cat)
+    db.session.commit()
+    _login(page, live_server, app, cand)
+
+    page.goto(f"{live_server}/registration/{reg.id}/step/site")
+    assert page.locator(f"#site-{cat['site'].id}").is_checked() and page.locator("text=广州考点").count() == 0
+    assert not page.locator("#choose-region").is_visible()  # with JavaScript the change itself loads the sites
+    page.select_option("#region_id", str(other.id))
+    page.locator("label", has_text="广州考点").wait_for()
+    assert page.locator(f"#site-{cat['site'].id}").count() == 0
+    assert page.url.endswith("/step/site") and page.input_value("#attempts") == "1"

@@ -143,7 +143,10 @@ def test_wizard_step_by_step(setup, client, session):
 
     # 选择考区及考点: review, attempts explained, then 提交
     html = client.get(_step(reg, "site")).get_data(as_text=True)
-    assert "累计报考次数" in html and "默认次数为1" in html and "剩余名额 2" in html and "协和医学院" in html
+    assert "累计报考次数" in html and "默认次数为1" in html and "请先选择考区" in html and "剩余名额 2" not in html
+    chosen = _post(client, _step(reg, "site"), {"region_id": cat["region"].id, "attempts": "3", "action": "region"})
+    html = chosen.get_data(as_text=True)  # 选择考区 without JavaScript: its 考点, and what was typed kept
+    assert chosen.status_code == 200 and "剩余名额 2" in html and "协和医学院" in html and 'value="3"' in html
     bad = _post(client, _step(reg, "site"), {"region_id": cat["region"].id, "site_id": cat["site"].id,
                                               "attempts": "0", "action": "submit"})
     assert bad.status_code == 422 and "累计报考次数" in bad.get_data(as_text=True)

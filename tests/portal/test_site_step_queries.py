@@ -1,4 +1,4 @@
-"""选择考区及考点 lists every region's sites in a fixed number of queries, however many regions there are."""
+"""选择考区及考点 lists the regions and the chosen region's sites in a fixed number of queries, however many regions."""
 from __future__ import annotations
 
 from sqlalchemy import event
@@ -41,4 +41,6 @@ def test_site_step_queries_do_not_grow_with_regions(client, session):
     session.commit()
     many, html = _queries_for(client, url)
     assert many == few
-    assert "考点11乙" in html and "考点0甲" in html
+    assert "考区11" in html and "考区0" in html  # every 考区 to choose from
+    assert "考点11乙" not in html and "考点0甲" not in html  # only the chosen 考区's 考点
+    assert reg.draft_data["site_id"] and f'id="site-{reg.draft_data["site_id"]}"' in html
