@@ -275,3 +275,8 @@ class FeeView(CatalogueView):
             raise DomainError("金额格式不正确。") from None
         if not scope.can_manage_region(g.user, item.region_id):
             raise DomainError("不能为您管理范围以外的考区设置收费标准。")
+        twin = self.datamodel.session.scalar(select(Fee.id).where(
+            Fee.region_id == item.region_id, Fee.subject_id == item.subject_id, Fee.item == item.item,
+            Fee.id != (item.id or 0)))
+        if twin is not None:
+            raise DomainError("该考区、报考类别的这一收费项目已有收费标准，请修改原有记录。")

@@ -292,3 +292,18 @@ def test_search_form_posts_so_document_numbers_stay_out_of_urls(world, client):
     found = client.post("/admin/candidates/", data={"q": cand.doc_number, "csrf_token": csrf_token_from(page)})
     assert f'/admin/candidates/{cand.id}"' in found.get_data(as_text=True)
     assert client.post("/admin/candidates/", data={"q": cand.doc_number}).status_code == 400  # no CSRF token
+
+
+def test_a_second_fee_for_the_same_item_is_refused_in_chinese(world, client):
+    ids = world["ids"]  # the world already has a registration fee for region A's subject
+    staff_login(client, world["staff"]["region"][1])
+    page = client.get("/admin/fees/add").get_data(as_text=True)
+    resp = client.post("/admin/fees/add", data={"region_id": str(ids["region_a"]), "subject_id": str(ids["subject_a"]),
+                                                "item": "registration", "amount_yuan": "99",
+                                                "csrf_token": csrf_token_from(page)}, follow_redirects=True)
+    assert resp.status_code == 200
+    assert "已有收费标准" in resp.get_data(as_text=True)
+    from core.models import Fee
+    amounts = db.session.scalars(select(Fee.amount_fen).where(Fee.region_id == ids["region_a"],
+                                                              Fee.item == "registration")).all()
+    assert amounts == [6000]
