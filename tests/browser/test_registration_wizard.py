@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Registration, Site
@@ -32,8 +33,9 @@ def test_register_abandon_register_again(app_ctx, live_server, page):
 
     page.goto(f"{live_server}/registration")
     page.click("#start-new")
+    page.wait_for_load_state("load")  # the filter script is bound once the page has loaded
     page.select_option("#level", "执业助理医师")  # filters narrow the list at once
-    assert page.locator("tr:visible", has_text="临床执业医师").count() == 0
+    expect(page.locator("tr:visible", has_text="临床执业医师")).to_have_count(0)
     page.select_option("#level", "")
     page.fill("#q", "110")
     page.click("button[aria-label='报名 临床执业医师']")
