@@ -3,7 +3,7 @@
 Start a worker beside the web servers (same environment: APP_ENV, DATABASE_URL, REDIS_URL ...):
 
     .venv/bin/celery -A celery_app worker --loglevel=info
-    .venv/bin/celery -A celery_app beat     # one per deployment: payment reconciliation and expiry
+    .venv/bin/celery -A celery_app beat     # one per deployment: the periodic jobs of beat_schedule below
 
 and set ``JOB_BACKEND=celery`` (or just ``REDIS_URL``) for the web app. The task only carries the job
 id; the job's parameters, progress and result live in the ``jobs`` table, as on every backend.
@@ -12,7 +12,9 @@ id; the job's parameters, progress and result live in the ``jobs`` table, as on 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+from datetime import timedelta
 
 from celery import Celery
 
@@ -21,6 +23,7 @@ QUEUE = os.environ.get("JOB_QUEUE", "medexam-jobs")
 HANDLER_MODULES = os.environ.get("JOB_HANDLER_MODULES", "reports.tasks")
 
 celery = Celery("medexam", broker=BROKER_URL)
+log = logging.getLogger(__name__)
 celery.conf.update(
     task_default_queue=QUEUE,
     task_ignore_result=True,  # results live in the jobs table
@@ -33,6 +36,7 @@ celery.conf.update(
                                "args": ["payments.reconcile"]},
         "payments-expire": {"task": "medexam.system_job", "schedule": 600.0, "args": ["payments.expire"]},
         "jobs-housekeeping": {"task": "medexam.job_housekeeping", "schedule": 900.0},
+        "photos-prune": {"task": "medexam.photos_prune", "schedule": 3600.0},
     },
 )
 
@@ -92,6 +96,20 @@ def job_housekeeping_task() -> None:
         try:
             fail_stale_jobs()
             purge_results()
+        finally:
+            db.session.remove()
+
+
+@celery.task(name="medexam.photos_prune")
+def photos_prune_task() -> None:
+    """Frozen photo copies no registration references (`flask photos prune`, default age limit)."""
+    from core.db import db
+    from core.services.snapshot import prune_frozen_photos
+
+    with flask_app().app_context():
+        try:
+            files, size = prune_frozen_photos(timedelta(minutes=60))
+            log.info("photos prune: %d unreferenced frozen photos removed (%d bytes)", files, size)
         finally:
             db.session.remove()
 

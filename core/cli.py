@@ -1,4 +1,5 @@
-"""Operator commands: `flask --app wsgi db upgrade`, `demo load`, `schools import PATH`, `roles sync`.
+"""Operator commands: `flask --app wsgi db upgrade`, `demo load`, `schools import PATH`, `roles sync`,
+`photos prune`.
 
 Each failure is one clear sentence on stderr and exit status 1: no traceback, nothing half-written.
 """
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -108,6 +110,27 @@ def roles_sync() -> None:
     click.echo("角色与权限已同步。")
 
 
+photos_cli = AppGroup("photos", help="照片文件维护")
+
+
+@photos_cli.command("prune")
+@click.option("--older-than-minutes", type=click.IntRange(min=10), default=60, show_default=True,
+              help="只删除早于这么多分钟写入的文件（至少10分钟：正在提交的报名不受影响）")
+@click.option("--dry-run", is_flag=True, help="只统计，不删除")
+@clear_errors
+def photos_prune(older_than_minutes: int, dry_run: bool) -> None:
+    """Delete frozen photo copies (frozen/) that no registration references, e.g. of a killed submission.
+
+    Profile photos (the candidates' current ones) are never touched.
+    """
+    from core.services.snapshot import prune_frozen_photos
+    files, size = prune_frozen_photos(timedelta(minutes=older_than_minutes), dry_run=dry_run)
+    if dry_run:
+        click.echo(f"演练（未删除）：可删除无报名引用的冻结照片 {files} 个，共 {size} 字节。")
+    else:
+        click.echo(f"已删除无报名引用的冻结照片 {files} 个，共 {size} 字节。")
+
+
 def _run_post_upgrade_hooks() -> None:
     """The app registers what must follow a schema upgrade (the back office: roles and permissions)."""
     for hook in current_app.extensions.get("post_upgrade", []):
@@ -118,6 +141,7 @@ def register_cli(app: Flask) -> None:
     Migrate(app, db, directory=MIGRATIONS_DIR, command="alembic")  # full Alembic CLI for developers
     app.cli.add_command(db_cli)
     app.cli.add_command(roles_cli)
+    app.cli.add_command(photos_cli)
     from core.demo import demo_cli
     from core.schools_import import schools_cli
     app.cli.add_command(demo_cli)

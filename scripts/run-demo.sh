@@ -30,10 +30,13 @@ if [ -f scripts/sandbox-bank.sh ]; then
 fi
 
 # Periodic jobs without Celery (production runs them on Celery beat, see celery_app.py):
-# payment reconciliation every 5 minutes, expiry of unpaid registrations past the region's deadline.
-( while sleep 300; do
+# payment reconciliation every 5 minutes, expiry of unpaid registrations past the region's deadline,
+# and hourly the frozen photo copies no registration references (submissions killed before their commit).
+( n=0; while sleep 300; do
     $FLASK payments reconcile >>instance/periodic.log 2>&1
     $FLASK payments expire >>instance/periodic.log 2>&1
+    n=$((n + 1))
+    if [ $((n % 12)) -eq 0 ]; then $FLASK photos prune >>instance/periodic.log 2>&1; fi
   done ) &
 echo $! > instance/periodic.pid
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -457,6 +455,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
             .execution_options(synchronize_session=False)).rowcount
         if claimed != 1:  # another tab or a retried request submitted it a moment ago
             db.session.rollback()
+            snapshot.discard_frozen_photo(photo)
             return own_registration(candidate, registration_id)
         entries.lock_entries(reg, {k: list(v) for k, v in ids.items()})
         audit.record("registration.submitted", actor_type="candidate", actor_id=candidate.id,
@@ -468,8 +467,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         db.session.commit()
     except Exception:
         db.session.rollback()
-        if photo:
-            (Path(current_app.config["PHOTO_DIR"]) / photo).unlink(missing_ok=True)
+        snapshot.discard_frozen_photo(photo)
         raise
     for key, value in submitted.items():  # what was just committed; no second transaction to read it back
         set_committed_value(reg, key, value)

@@ -1,0 +1,152 @@
+"""`flask photos prune`: frozen photo copies no registration references are removed once old enough;
+a submission that rolls back leaves no copy behind (core.services.snapshot, core.services.registration)."""
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import text
+
+from core.db import db
+from core.models import Registration
+from core.services import registration as svc
+from core.services.snapshot import prune_frozen_photos
+from tests.core.test_registration import jpeg_bytes, ready_candidate, ready_draft
+from tests.factories import make_catalogue, make_registration
+
+TWO_HOURS_AGO = time.time() - 2 * 3600
+
+
+@pytest.fixture
+def frozen(app_ctx):
+    """The app's frozen photo folder; the files a test writes are removed afterwards."""
+    folder = Path(current_app.config["PHOTO_DIR"]) / "frozen"
+    folder.mkdir(parents=True, exist_ok=True)
+    before = set(folder.iterdir())
+    yield folder
+    for path in set(folder.iterdir()) - before:
+        path.unlink(missing_ok=True)
+
+
+def write_photo(folder: Path, name: str, mtime: float | None = TWO_HOURS_AGO) -> Path:
+    path = folder / name
+    path.write_bytes(jpeg_bytes())
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
+
+
+def referenced_registration(folder: Path, attempt: str = "a1b2c3d4") -> tuple[Registration, Path]:
+    """A submitted registration whose snapshot names its (old) frozen photo file."""
+    reg = make_registration()
+    path = write_photo(folder, f"{reg.number}-{attempt}.jpg")
+    reg.snapshot = {**reg.snapshot, "photo": f"frozen/{path.name}"}
+    db.session.commit()
+    return reg, path
+
+
+def prune(app, *args):
+    result = app.test_cli_runner().invoke(args=["photos", "prune", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_an_old_orphan_is_removed_and_counted(app, frozen):
+    orphan = write_photo(frozen, "202711000000999999-deadbeef.jpg")  # a submission killed before its commit
+    size = orphan.stat().st_size
+    output = prune(app)
+    assert not orphan.exists()
+    assert f"已删除无报名引用的冻结照片 1 个，共 {size} 字节" in output
+
+
+def test_a_referenced_frozen_photo_is_kept_but_a_failed_attempt_of_the_same_number_is_not(app, frozen):
+    reg, kept = referenced_registration(frozen)
+    failed_attempt = write_photo(frozen, f"{reg.number}-0badf00d.jpg")
+    prune(app)
+    assert kept.is_file() and not failed_attempt.exists()
+
+
+def test_an_abandoned_registration_keeps_its_frozen_photo(app, frozen):
+    reg, kept = referenced_registration(frozen)
+    reg.status = "abandoned"
+    db.session.commit()
+    prune(app)
+    assert kept.is_file()
+
+
+def test_a_fresh_orphan_is_kept_it_may_belong_to_a_submission_in_flight(app, frozen):
+    fresh = write_photo(frozen, "202711000000999998-cafecafe.jpg", mtime=None)
+    ninety_minutes = write_photo(frozen, "202711000000999997-cafecafe.jpg", time.time() - 90 * 60)
+    assert "0 个" in prune(app, "--older-than-minutes", "120")
+    assert fresh.is_file() and ninety_minutes.is_file()
+    prune(app)  # default: 60 minutes
+    assert fresh.is_file() and not ninety_minutes.exists()
+
+
+def test_an_age_limit_below_ten_minutes_is_refused(app, frozen):
+    result = app.test_cli_runner().invoke(args=["photos", "prune", "--older-than-minutes", "1"])
+    assert result.exit_code == 2 and "--older-than-minutes" in result.output
+
+
+def test_dry_run_counts_but_removes_nothing(app, frozen):
+    orphan = write_photo(frozen, "202711000000999996-feedface.jpg")
+    output = prune(app, "--dry-run")
+    assert orphan.is_file()
+    assert f"可删除无报名引用的冻结照片 1 个，共 {orphan.stat().st_size} 字节" in output
+
+
+def test_profile_photos_are_never_touched(app, frozen):
+    folder = frozen.parent / "ab"  # where save_photo puts a candidate's current photo
+    folder.mkdir(exist_ok=True)
+    profile_photo = write_photo(folder, "prune-test-no-candidate-names-it.jpg")
+    try:
+        prune(app)
+        assert profile_photo.is_file()
+    finally:
+        profile_photo.unlink()
+
+
+def test_batches_check_every_file(app, frozen):
+    regs = [referenced_registration(frozen, attempt=f"0000000{i}") for i in range(3)]
+    orphans = [write_photo(frozen, f"20271100000099990{i}-abcdabcd.jpg") for i in range(4)]
+    assert prune_frozen_photos(timedelta(minutes=60), batch=2)[0] == 4
+    assert all(path.is_file() for _, path in regs) and not any(path.exists() for path in orphans)
+
+
+# --- a submission that does not commit leaves no frozen copy ----------------------------------------
+
+def _frozen_copies(folder: Path, reg: Registration, cat: dict) -> list[Path]:
+    number = svc.registration_number(cat["year"].year, cat["region"], reg.id)
+    return list(folder.glob(f"{number}-*.jpg"))
+
+
+def test_a_site_filled_at_the_commit_leaves_no_frozen_copy(session, frozen):
+    cat = make_catalogue(capacity=1)
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    assert cat["site"].seats_left == 1  # what this session saw ...
+    with db.engine.begin() as other:  # ... before another server took the last seat
+        other.execute(text("UPDATE sites SET taken = capacity WHERE id = :id"), {"id": cat["site"].id})
+    with pytest.raises(svc.SiteFull):
+        svc.submit_registration(cand, reg.id, "t")  # the early check passes, the seat UPDATE does not
+    assert _frozen_copies(frozen, reg, cat) == []
+    assert session.get(Registration, reg.id).status == "draft"
+
+
+def test_a_submission_that_loses_the_race_leaves_no_frozen_copy(session, frozen):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    assert reg.status == "draft"  # what this session saw, before another tab submitted it:
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE registrations SET status = 'submitted', number = 'other-tab', "
+                           "site_id = :site WHERE id = :id"), {"site": cat["site"].id, "id": reg.id})
+    done = svc.submit_registration(cand, reg.id, "t")
+    assert (done.status, done.number) == ("submitted", "other-tab")
+    assert _frozen_copies(frozen, reg, cat) == []
