@@ -24,6 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Report reads (exports, statistics, batch printing) on a read replica; empty: the primary.
+    # Writes and staff scope always use DATABASE_URL (core.db.reports_session, docs/deployment.md).
+    REPORTS_DATABASE_URL = _env("REPORTS_DATABASE_URL", "")
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)  # portal cookie
     ADMIN_SECRET_KEY = _env("ADMIN_SECRET_KEY", DEFAULT_SECRET + "-admin")  # back-office cookie
     REDIS_URL = _env("REDIS_URL")  # rate limits and caches; in memory when unset
@@ -127,6 +130,8 @@ def load_config(name: str | None = None) -> type[Config]:
         raise ConfigurationError(f"APP_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}.")
     cfg = CONFIGS[name]
     _check_database_url(cfg.SQLALCHEMY_DATABASE_URI)
+    if cfg.REPORTS_DATABASE_URL:
+        _check_database_url(cfg.REPORTS_DATABASE_URL, "REPORTS_DATABASE_URL")
     if cfg.ENV_NAME == "production" and (cfg.SECRET_KEY == DEFAULT_SECRET
                                          or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
         raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
@@ -143,7 +148,7 @@ def _is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in ("localhost", "::1") or url.split("//")[-1].startswith("127.")
 
 
-def _check_database_url(url: str) -> None:
+def _check_database_url(url: str, name: str = "DATABASE_URL") -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -151,5 +156,5 @@ def _check_database_url(url: str) -> None:
         make_url(url).get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise ConfigurationError(
-            "DATABASE_URL is not a database URL this platform can use: expected e.g. "
+            f"{name} is not a database URL this platform can use: expected e.g. "
             "sqlite:///instance/platform.db or postgresql+psycopg://user@host/dbname.") from None

@@ -6,17 +6,56 @@ history covers everything.
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_appbuilder import Model
 from flask_appbuilder.utils.legacy import get_sqla_class
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 db = get_sqla_class()()
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["db", "Model", "utcnow", "to_shanghai", "SHANGHAI"]
+__all__ = ["db", "Model", "utcnow", "to_shanghai", "SHANGHAI", "reports_session"]
+
+_engine_lock = threading.Lock()
+
+
+@contextmanager
+def reports_session() -> Iterator[Session]:
+    """Where report reads (exports, statistics, batch printing) run: a read-only session on
+    ``REPORTS_DATABASE_URL`` (a read replica), closed on exit; the primary's ``db.session`` when unset.
+    Only reads go here: job progress, audit entries and staff scope stay on ``db.session``."""
+    engine = _reports_engine()
+    if engine is None:
+        yield db.session
+        return
+    with Session(engine) as session:
+        yield session
+
+
+def _reports_engine() -> Engine | None:
+    """One engine per app, created on first use with the app's pool settings; every transaction on it
+    is read-only, so a write fails loudly even if the URL points at the primary."""
+    app = current_app._get_current_object()
+    url = app.config.get("REPORTS_DATABASE_URL")
+    if not url:
+        return None
+    with _engine_lock:
+        if "reports_engine" not in app.extensions:
+            engine = create_engine(url, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                   execution_options={"postgresql_readonly": True})
+            if engine.dialect.name == "sqlite":  # tests: the same refusal on SQLite
+                event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
+            app.extensions["reports_engine"] = engine
+        return app.extensions["reports_engine"]
 
 
 def utcnow() -> datetime:

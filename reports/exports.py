@@ -4,7 +4,8 @@ Rows are read from the database in keyset-paginated batches (``WHERE id > :last 
 and appended to an openpyxl ``write_only`` workbook, so memory stays flat however many rows there are.
 Beyond a sheet's row limit (Excel: 1,048,576 rows including the header) the export goes on in a new
 sheet. Headers are Chinese; document and phone numbers are text cells, masked unless the scope allows
-full documents; every query is limited to the scope.
+full documents; every query is limited to the scope. Rows are read through ``reports_session`` (the
+read replica when ``REPORTS_DATABASE_URL`` is set).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy import Select, exists, func, select
 
-from core.db import db
+from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
                          Registration, Site)
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
@@ -215,16 +216,19 @@ EXPORTS: dict[str, ExportSpec] = {
 def count_rows(kind: str, scope: ReportScope, filters: RegistrationFilters | None = None) -> int:
     spec = EXPORTS[kind]
     query = spec.query(scope, filters or RegistrationFilters())
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    with reports_session() as session:
+        return session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 def stream_rows(query: Select, key, batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
     """Rows in key order, ``batch_size`` at a time: each batch is its own short query (keyset
-    pagination), so no cursor or transaction stays open between batches and memory stays flat."""
+    pagination) in its own reports session, so on a replica no cursor or transaction stays open
+    between batches, and memory stays flat."""
     last = None
     while True:
         page = query if last is None else query.where(key > last)
-        rows = db.session.execute(page.order_by(key).limit(batch_size)).all()
+        with reports_session() as session:
+            rows = session.execute(page.order_by(key).limit(batch_size)).all()
         yield from rows
         if len(rows) < batch_size:
             return

@@ -3,6 +3,7 @@ window, and the seat fill rate per site — always within the user's scope, coun
 
 A "registration" here is a submitted one (every status but 填报中/draft). Each function returns a
 ``Table`` (Chinese headers + rows) that the dashboard draws as bars and that downloads as Excel.
+Every count is read through ``reports_session`` (the read replica when ``REPORTS_DATABASE_URL`` is set).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from io import BytesIO
 import pandas as pd
 from sqlalchemy import func, literal_column, select
 
-from core.db import db, to_shanghai
+from core.db import reports_session, to_shanghai
 from core.models import ExamSubject, ExamYear, Region, Registration, Site
 from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
 from reports.exports import EXPORTED_STATUSES
@@ -30,6 +31,11 @@ class Table:
     unit: str = ""
 
 
+def _rows(query) -> list:
+    with reports_session() as session:
+        return session.execute(query).all()
+
+
 def _base(scope: ReportScope, exam_year_id: int | None):
     clauses = [Registration.status.in_(EXPORTED_STATUSES), scope.registration_clause()]
     if exam_year_id is not None:
@@ -38,64 +44,67 @@ def _base(scope: ReportScope, exam_year_id: int | None):
 
 
 def by_region(scope: ReportScope, exam_year_id: int | None = None) -> Table:
-    rows = db.session.execute(
+    rows = _rows(
         select(Region.name, func.count(Registration.id))
         .join(Region, Region.id == Registration.region_id).where(*_base(scope, exam_year_id))
-        .group_by(Region.id, Region.code, Region.name).order_by(Region.code)).all()
+        .group_by(Region.id, Region.code, Region.name).order_by(Region.code))
     return Table("按考区统计", ["考区", "报名人数"], [list(r) for r in rows])
 
 
 def by_site(scope: ReportScope, exam_year_id: int | None = None) -> Table:
-    rows = db.session.execute(
+    rows = _rows(
         select(Region.name, Site.name, func.count(Registration.id))
         .join(Site, Site.id == Registration.site_id).join(Region, Region.id == Site.region_id)
         .where(*_base(scope, exam_year_id))
         .group_by(Region.code, Region.name, Site.id, Site.code, Site.name)
-        .order_by(Region.code, Site.code)).all()
+        .order_by(Region.code, Site.code))
     return Table("按考点统计", ["考点", "报名人数", "考区"], [[s, n, r] for r, s, n in rows])
 
 
 def by_subject(scope: ReportScope, exam_year_id: int | None = None) -> Table:
-    rows = db.session.execute(
+    rows = _rows(
         select(ExamSubject.code, ExamSubject.name, func.count(Registration.id))
         .join(ExamSubject, ExamSubject.id == Registration.subject_id).where(*_base(scope, exam_year_id))
-        .group_by(ExamSubject.id, ExamSubject.code, ExamSubject.name).order_by(ExamSubject.code)).all()
+        .group_by(ExamSubject.id, ExamSubject.code, ExamSubject.name).order_by(ExamSubject.code))
     return Table("按报考类别统计", ["报考类别", "报名人数", "代码"], [[n, c, code] for code, n, c in rows])
 
 
 def by_status(scope: ReportScope, exam_year_id: int | None = None) -> Table:
-    counts = dict(db.session.execute(
+    counts = dict(_rows(
         select(Registration.status, func.count(Registration.id)).where(*_base(scope, exam_year_id))
-        .group_by(Registration.status)).all())
+        .group_by(Registration.status)))
     return Table("按报名状态统计", ["报名状态", "报名人数"],
                  [[STATUS_LABELS[s], counts.get(s, 0)] for s in EXPORTED_STATUSES])
 
 
 def by_payment(scope: ReportScope, exam_year_id: int | None = None) -> Table:
-    counts = dict(db.session.execute(
+    counts = dict(_rows(
         select(Registration.payment_status, func.count(Registration.id))
-        .where(*_base(scope, exam_year_id)).group_by(Registration.payment_status)).all())
+        .where(*_base(scope, exam_year_id)).group_by(Registration.payment_status)))
     return Table("按缴费状态统计", ["缴费状态", "报名人数"],
                  [[label, counts.get(s, 0)] for s, label in PAYMENT_LABELS.items()])
 
 
-def _beijing_day(column):
+def _beijing_day(column, dialect: str):
     """The Beijing calendar day of a naive-UTC timestamp, in SQL (UTC+8, no daylight saving)."""
-    if db.engine.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.date(column + literal_column("interval '8 hours'"))
     return func.date(column, "+8 hours")
 
 
 def per_day(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     """Submissions per Beijing day; with an exam year, every day of its window appears (zeros too)."""
-    day = _beijing_day(Registration.submitted_at).label("day")
-    counts = {str(d): n for d, n in db.session.execute(
-        select(day, func.count(Registration.id))
-        .where(*_base(scope, exam_year_id), Registration.submitted_at.is_not(None))
-        .group_by(day).order_by(day)).all()}
+    with reports_session() as session:
+        day = _beijing_day(Registration.submitted_at, session.get_bind().dialect.name).label("day")
+        counts = {str(d): n for d, n in session.execute(
+            select(day, func.count(Registration.id))
+            .where(*_base(scope, exam_year_id), Registration.submitted_at.is_not(None))
+            .group_by(day).order_by(day)).all()}
+        year = exam_year_id is not None and session.execute(
+            select(ExamYear.window_opens_at, ExamYear.window_closes_at)
+            .where(ExamYear.id == exam_year_id)).first()
     days = sorted(counts)
-    if exam_year_id is not None:
-        year = db.session.get(ExamYear, exam_year_id)
+    if year:
         first, last = to_shanghai(year.window_opens_at).date(), to_shanghai(year.window_closes_at).date()
         window = [str(first + timedelta(days=i)) for i in range((last - first).days + 1)]
         days = sorted(set(window) | set(days))
@@ -106,9 +115,9 @@ def seat_fill(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     """考点座位使用率: seats taken (the seat counter) over capacity, per site in scope."""
     clause = (Site.id.is_not(None) if scope.national else
               (Site.region_id.in_(sorted(scope.region_ids)) | Site.id.in_(sorted(scope.site_ids))))
-    rows = db.session.execute(
+    rows = _rows(
         select(Site.name, Site.taken, Site.capacity, Region.name)
-        .join(Region, Region.id == Site.region_id).where(clause).order_by(Region.code, Site.code)).all()
+        .join(Region, Region.id == Site.region_id).where(clause).order_by(Region.code, Site.code))
     table = Table("考点座位使用率", ["考点", "使用率（%）", "已用座位", "座位总数", "考区"], unit="%")
     for name, taken, capacity, region in rows:
         rate = round(100 * taken / capacity, 1) if capacity else 0.0
@@ -122,7 +131,8 @@ def dashboard(scope: ReportScope, exam_year_id: int | None = None) -> list[Table
 
 
 def total_registrations(scope: ReportScope, exam_year_id: int | None = None) -> int:
-    return db.session.scalar(select(func.count(Registration.id)).where(*_base(scope, exam_year_id)))
+    with reports_session() as session:
+        return session.scalar(select(func.count(Registration.id)).where(*_base(scope, exam_year_id)))
 
 
 def tables_to_xlsx(tables: list[Table]) -> bytes:

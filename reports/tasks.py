@@ -1,7 +1,9 @@
 """Background-job handlers for reports (registered with core.jobs; a Celery worker imports this).
 
 The scope is recomputed from the owner's account when the job runs, so a job never sees more than
-its owner may see at that moment (a disabled account gets nothing).
+its owner may see at that moment (a disabled account gets nothing). The scope, the job row and the
+audit entries use the primary (``db.session``); the rows exported or printed are read through
+``core.db.reports_session`` (the read replica when ``REPORTS_DATABASE_URL`` is set).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from flask import current_app
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
 
-from core.db import db, utcnow
+from core.db import db, reports_session, utcnow
 from core.jobs import JobContext, JobResult, enqueue, job_handler
 from core.models import Job, Registration, Site
 from core.services import audit
@@ -86,11 +88,13 @@ def start_site_print(user, site_id: int) -> Job:
 
 
 def site_snapshots(site_id: int) -> list[dict]:
-    return list(db.session.scalars(
-        select(Registration.snapshot).where(Registration.site_id == site_id,
-                                            Registration.status.in_(PRINTED_STATUSES),
-                                            Registration.snapshot.is_not(None))
-        .order_by(Registration.number)))
+    """The frozen forms of a site, read through ``reports_session`` (the replica when configured)."""
+    with reports_session() as session:
+        return list(session.scalars(
+            select(Registration.snapshot).where(Registration.site_id == site_id,
+                                                Registration.status.in_(PRINTED_STATUSES),
+                                                Registration.snapshot.is_not(None))
+            .order_by(Registration.number)))
 
 
 @job_handler(PRINT_JOB)
