@@ -6,13 +6,13 @@ stored in integer fen. A 考区管理员 sees and edits only their own region, i
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import g, request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, DecimalField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
 from sqlalchemy import select
 
@@ -184,12 +184,37 @@ class RegionView(CatalogueView):
     add_form_extra_fields = edit_form_extra_fields = {"online_payment_open": BooleanField("开通网上缴费")}
 
 
+def posted_id(field) -> int | None:
+    """The id a select posted, even one outside the choices offered (those leave ``field.data`` empty)."""
+    try:
+        return int(field.raw_data[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def region_in_scope(message: str):
+    """Field validator: the chosen region must be one the user manages (``scope.can_manage_region``).
+
+    Its message replaces WTForms' generic 不是有效的选择 (a region outside the scope is not offered) and
+    ends the field's checks, so the user reads why.
+    """
+    def check(form, field):
+        region_id = posted_id(field)
+        if region_id is not None and not scope.can_manage_region(g.user, region_id):
+            field.errors[:] = []
+            raise StopValidation(message)
+    return check
+
+
 def _capacity_not_below_taken(form, field):
     pk = (request.view_args or {}).get("pk")
     try:
         check_capacity(int(pk) if pk else None, field.data)
     except DomainError as exc:
         raise ValidationError(exc.message) from None
+
+
+SITE_OUT_OF_SCOPE = "不能在您管理范围以外的考区设置考点。"
 
 
 class SiteView(CatalogueView):
@@ -208,20 +233,41 @@ class SiteView(CatalogueView):
     label_columns = {"region": "考区", "code": "代码", "name": "名称", "address": "地址", "capacity": "容量",
                      "taken": "已占用", "seats_left": "剩余"}
     validators_columns = {"capacity": [InputRequired("请填写容量。"), NumberRange(min=0, message="容量不能为负数。"),
-                                       _capacity_not_below_taken]}
+                                       NumberRange(max=1_000_000, message="容量不能超过1000000。"),  # integer column
+                                       _capacity_not_below_taken],
+                          "region": [region_in_scope(SITE_OUT_OF_SCOPE)]}
     add_form_query_rel_fields = edit_form_query_rel_fields = {"region": scoped(scope.manageable_region_clause)}
     search_form_query_rel_fields = {"region": scoped(scope.region_clause)}
 
     def before_write(self, item):
+        """Defence in depth: the form's validator has already refused a region outside the scope."""
         if not scope.can_manage_region(g.user, item.region_id if item.region_id else getattr(item.region, "id", None)):
-            raise DomainError("不能在您管理范围以外的考区设置考点。")
+            raise DomainError(SITE_OUT_OF_SCOPE)
+
+
+MAX_YUAN = Decimal(10_000_000)  # stored in fen in a 32-bit integer column
 
 
 def _amount(form, field):
-    if field.data is None or field.data < 0:
+    if field.data is None or not field.data.is_finite() or field.data < 0:  # Decimal parses NaN, Infinity
         raise ValidationError("金额须为不小于0的数，单位元，最多两位小数。")
     if field.data != field.data.quantize(Decimal("0.01")):
         raise ValidationError("金额最多两位小数（分）。")
+    if field.data >= MAX_YUAN:
+        raise ValidationError("金额须小于1000万元。")
+
+
+FEE_OUT_OF_SCOPE = "不能为您管理范围以外的考区设置收费标准。"
+
+
+def _fee_not_twin(form, field):
+    """One fee per region, subject and item (the unique constraint behind it is the last resort)."""
+    pk = (request.view_args or {}).get("pk")
+    twin = db.session.scalar(select(Fee.id).where(
+        Fee.region_id == form.region_id.data, Fee.subject_id == form.subject_id.data, Fee.item == field.data,
+        Fee.id != (int(pk) if pk else 0)))
+    if twin is not None:
+        raise ValidationError("该考区、报考类别的这一收费项目已有收费标准，请修改原有记录。")
 
 
 def _region_choices():
@@ -258,9 +304,10 @@ class FeeView(CatalogueView):
     formatters_columns = {"amount_fen": yuan, "item": lambda i: FEE_ITEM_LABELS.get(i, i),
                           "region_id": _name_of(Region), "subject_id": _name_of(ExamSubject)}
     add_form_extra_fields = edit_form_extra_fields = {
-        "region_id": SelectField("考区", coerce=int, choices=_region_choices),
+        "region_id": SelectField("考区", coerce=int, choices=_region_choices,
+                                 validators=[region_in_scope(FEE_OUT_OF_SCOPE)]),
         "subject_id": SelectField("报考类别", coerce=int, choices=_subject_choices),
-        "item": SelectField("收费项目", choices=list(FEE_ITEM_LABELS.items())),
+        "item": SelectField("收费项目", choices=list(FEE_ITEM_LABELS.items()), validators=[_fee_not_twin]),
         "amount_yuan": DecimalField("金额（元）", places=2, validators=[InputRequired("请填写金额。"), _amount]),
     }
 
@@ -269,14 +316,7 @@ class FeeView(CatalogueView):
         form.amount_yuan.data = Decimal(item.amount_fen) / 100
 
     def before_write(self, item):
-        try:
-            item.amount_fen = int(Decimal(request.form.get("amount_yuan", "")) * 100)
-        except InvalidOperation:
-            raise DomainError("金额格式不正确。") from None
+        """The amount is valid here (``_amount``); the scope is checked again as defence in depth."""
+        item.amount_fen = int(Decimal(request.form["amount_yuan"]) * 100)
         if not scope.can_manage_region(g.user, item.region_id):
-            raise DomainError("不能为您管理范围以外的考区设置收费标准。")
-        twin = self.datamodel.session.scalar(select(Fee.id).where(
-            Fee.region_id == item.region_id, Fee.subject_id == item.subject_id, Fee.item == item.item,
-            Fee.id != (item.id or 0)))
-        if twin is not None:
-            raise DomainError("该考区、报考类别的这一收费项目已有收费标准，请修改原有记录。")
+            raise DomainError(FEE_OUT_OF_SCOPE)

@@ -6,7 +6,7 @@ from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select
-from wtforms.validators import Regexp
+from wtforms.validators import Regexp, ValidationError
 
 from core.db import db
 from wtforms import BooleanField, SelectField
@@ -142,6 +142,11 @@ class CertificateTypeView(CatalogueView):
         "qualifies_assistant": BooleanField("可作为中专报考执业医师的助理医师证书")}
 
 
+def _one_letter_per_character(form, field):
+    if len(form.phrase.data or "") != len(field.data or ""):
+        raise ValidationError("每个字对应一个拼音首字母（字数与字母数须相同）。")
+
+
 class PinyinExceptionView(CatalogueView):
     """Phrases whose initials pypinyin gets wrong (长治 -> cz); effective at once in this worker."""
 
@@ -152,11 +157,10 @@ class PinyinExceptionView(CatalogueView):
     list_title, show_title, add_title, edit_title = "拼音例外", "拼音例外", "新增拼音例外", "修改拼音例外"
     list_columns = show_columns = add_columns = edit_columns = ["phrase", "initials"]
     label_columns = {"phrase": "词语", "initials": "拼音首字母"}
-    validators_columns = {"initials": [Regexp(r"^[A-Za-z]+$", message="拼音首字母只能是字母，每个字一个。")]}
+    validators_columns = {"initials": [Regexp(r"^[A-Za-z]+$", message="拼音首字母只能是字母，每个字一个。"),
+                                       _one_letter_per_character]}
 
     def before_write(self, item):
-        if len(item.phrase or "") != len(item.initials or ""):
-            raise DomainError("每个字对应一个拼音首字母（字数与字母数须相同）。")
         item.initials = item.initials.lower()
 
     def post_add(self, item):

@@ -6,10 +6,12 @@ import json
 from flask import flash, g, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from wtforms.validators import ValidationError
 
 from core.db import db
 from core.models import AuditEntry, StaffScope
 from core.services import totp
+from core.services.errors import DomainError
 
 from backoffice.base import ScopedModelView, shanghai
 from backoffice.catalogue import CatalogueView
@@ -39,6 +41,18 @@ class AuditLogView(ScopedModelView):
                                                    "gateway": "支付网关"}.get(t, t)}
 
 
+REGION_XOR_SITE = "请在考区与考点中选择且只选择一项。"
+
+
+def _exactly_one(region, site) -> bool:
+    return (region is None) != (site is None)
+
+
+def _region_xor_site(form, field):
+    if not _exactly_one(form.region.data, form.site.data):
+        raise ValidationError(REGION_XOR_SITE)
+
+
 class StaffScopeView(CatalogueView):
     """考务人员数据范围: bind a staff account to a region (考区管理员, 财务) or a site (考点审核员)."""
 
@@ -52,11 +66,12 @@ class StaffScopeView(CatalogueView):
     search_columns = ["user", "region", "site"]
     label_columns = {"user": "考务人员", "region": "考区（整个考区）", "site": "考点（单个考点）"}
     description_columns = {"region": "考区与考点二选一", "site": "考区与考点二选一"}
+    validators_columns = {"region": [_region_xor_site]}
 
     def before_write(self, item):
-        from core.services.errors import DomainError
-        if (item.region is None) == (item.site is None):
-            raise DomainError("请在考区与考点中选择且只选择一项。")
+        """Backstop for a post without the region field at all (WTForms' Optional then drops the message)."""
+        if not _exactly_one(item.region, item.site):
+            raise DomainError(REGION_XOR_SITE)
 
     @action("reset_totp", "重置双因素认证", "该人员下次登录时须重新绑定验证器，确定？", "fa-key", single=False)
     def reset_totp(self, items):
