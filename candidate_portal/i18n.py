@@ -2,16 +2,20 @@
 
 core speaks Chinese only and never imports Flask-Babel. Its labels and fixed messages are listed in
 ``CORE_TEXTS`` so ``pybabel extract`` puts them in the catalogue; the portal translates them as it
-shows them (``translate_message``, the ``tr`` template filter). Messages core builds around a field
-label are translated by pattern (``_FIELD_MESSAGES``); any other message with numbers or names in it
-stays Chinese in English pages.
+shows them (``translate_message``, the ``tr`` template filter). Messages core builds around names and
+numbers are ``core.messages.Msg``: their template is translated (``pybabel extract -k Msg``), then filled
+in with the parameters, each translated too where the catalogue knows it (a level, a field label); names
+of sites, schools and exam years stay as they are.
 """
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext
+
+from core.messages import Msg
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -32,33 +36,42 @@ def translate_message(msg):
     """A core text in the page's language; text the catalogue does not know is shown as it is."""
     if not isinstance(msg, str) or not msg:
         return msg  # gettext("") would return the catalogue header
-    translated = gettext(msg)
-    if translated != msg:
-        return translated
-    for pattern, template, in_sentence in _FIELD_MESSAGES:
-        match = pattern.match(msg)
-        if match:
-            return gettext(template, **{k: _label(v, in_sentence) for k, v in match.groupdict().items()})
-    return msg
+    if isinstance(msg, Msg):
+        return _translate_msg(msg)
+    return gettext(msg)
+
+
+def _translate_msg(msg: Msg) -> str:
+    """The sentence's translation filled in with the parameters, those the catalogue knows translated too."""
+    template = gettext(msg.template)
+    if template == msg.template:
+        return str(msg)  # a Chinese page, or a template the catalogue lacks
+    return template % {name: _param(value, _in_sentence(template, name)) for name, value in msg.params.items()}
+
+
+def _in_sentence(template: str, name: str) -> bool:
+    """True where the parameter follows a word ('Please enter %(label)s.'), not a quote or a sentence's end."""
+    return bool(re.search(r"[A-Za-z,] $", template.split(f"%({name})s", 1)[0]))
+
+
+def _param(value, in_sentence: bool) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param(v, in_sentence) for v in value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value:
+        return _label(value, in_sentence)
+    return str(value)
 
 
 def _label(text: str, in_sentence: bool) -> str:
-    """'民族' -> 'ethnic group' inside a sentence; a quoted step name keeps its capital."""
+    """'民族' -> 'ethnic group' inside a sentence; at a sentence's start or in quotes it keeps its capital."""
     label = gettext(text)
     if in_sentence and label != text and label[1:2].islower():
         return label[0].lower() + label[1:]
     return label
-
-
-# Messages core builds around a field or step label (core/validators.py, core/services/registration.py): the sentence and the label are
-# translated separately.
-_FIELD_MESSAGES = [
-    (re.compile(r"^请填写(?P<label>[^，。“”]{1,20})。$"), N_("请填写%(label)s。"), True),
-    (re.compile(r"^请选择(?P<label>[^，。“”]{1,20})。$"), N_("请选择%(label)s。"), True),
-    (re.compile(r"^请从列表中选择(?P<label>[^，。“”]{1,20})。$"), N_("请从列表中选择%(label)s。"), True),
-    (re.compile(r"^(?P<label>[^，。“”]{1,20})最多(?P<n>\d+)个字符。$"), N_("%(label)s最多%(n)s个字符。"), False),
-    (re.compile(r"^请完成“(?P<label>[^“”]{1,20})”一步。$"), N_("请完成“%(label)s”一步。"), False),
-]
 
 
 def init_i18n(app: Flask) -> None:
@@ -110,6 +123,8 @@ CORE_TEXTS = (
     N_('民族医'),
     N_('口腔'),
     N_('公共卫生'),
+    N_('临床'),
+    N_('军事医学'),
     N_('填报中'),
     N_('已提交'),
     N_('审核通过'),
@@ -184,8 +199,6 @@ CORE_TEXTS = (
     N_('性别与证件号码不符（证件号码第17位决定性别）。'),
     N_('出生日期与证件号码不符。'),
     N_('找回答案最多60个字符。'),
-    N_('找回答案错误次数过多，找回密码已被锁定。'),
-    N_('该账户尚未设置密码找回问题。'),
     N_('该条目已在报名申请中使用并被锁定，不可修改或删除；可通过“放弃报考”相关报考项目来解锁。'),
     N_('该条目已通过验证（对勾标记），作为可信数据使用，不可修改或删除。'),
     N_('找不到该条目。'),

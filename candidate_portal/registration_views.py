@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.i18n import translate_message
 from core import eligibility
 from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
@@ -84,7 +85,7 @@ def registration_start():
     try:
         reg = svc.start_registration(current_candidate(), request.form.get("subject_id", type=int))
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(translate_message(exc.message), "error")
         return redirect(url_for("portal.registration_subjects"))
     return redirect(url_for("portal.registration_step", registration_id=reg.id, step=reg.draft_step or "basic"))
 
@@ -205,7 +206,7 @@ def _submit(reg: Registration, token: str):
     try:
         done = svc.submit_registration(current_candidate(), reg.id, token)
     except svc.Incomplete as exc:
-        flash(exc.message, "error")
+        flash(translate_message(exc.message), "error")
         return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
     except svc.SiteFull as exc:
         return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
@@ -213,7 +214,7 @@ def _submit(reg: Registration, token: str):
         return _render_step(db.session.get(Registration, reg.id), "site",
                             {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(translate_message(exc.message), "error")
         return redirect(url_for("portal.registrations"))
     flash(_("报名已提交，报名号 %(number)s。请打印报名申请表，并按考区公告参加现场资格审核。", number=done.number), "success")
     return redirect(url_for("portal.registrations"), 303)
@@ -245,7 +246,7 @@ def registration_abandon(registration_id: int):
     try:
         reg = svc.abandon_registration(current_candidate(), registration_id)
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(translate_message(exc.message), "error")
     else:
         extra = _("已缴费用将按考区公告办理退费。") if reg.payment_status == "refund_pending" else ""
         flash(_("已放弃报考%(subject)s。%(extra)s如需报考，请重新“开始新的报名”。", subject=reg.subject.name, extra=extra),

@@ -3,8 +3,9 @@
 The rules are data per exam year: an ``EligibilityRuleSetting`` row switches a rule on or off and carries
 its parameters (years of practice ...); a missing row means the rule applies with ``DEFAULTS``.
 
-``evaluate(facts, settings)`` is a pure function over plain facts and returns every finding as a plain
-Chinese sentence that tells the candidate what to change. Findings with ``blocking=False`` are notices
+``evaluate(facts, settings)`` is a pure function over plain facts and returns every finding as a Chinese
+sentence that tells the candidate what to change (a ``core.messages.Msg`` where it names levels, years or
+entries, so the portal can show it in English). Findings with ``blocking=False`` are notices
 (e.g. R8: 现役军人 sit the extra 军事医学 unit). The wizard shows them as warnings at each step; submission
 refuses while any blocking finding remains. ``facts_for(registration)`` builds the facts from a draft or
 a submitted registration, so a reviewer sees the same verdict as the candidate.
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from core.messages import Msg
 
 LEVEL_ORDER = ("中专", "专科", "本科", "硕士研究生", "博士研究生")
 POSTGRADUATE = ("硕士研究生", "博士研究生")
@@ -137,27 +140,30 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
     selected = [e for e in facts.educations if e.selected]
     highest = max(selected, key=lambda e: _rank(e.level)) if selected else None
     by_diploma = facts.route == "学历"
-    cutoff_text = f"{facts.cutoff.year}年{facts.cutoff.month}月{facts.cutoff.day}日"
 
     if not selected:
         out.append(Finding("BASE", "请在“教育经历和培训经历”一步勾选一条用于报考的教育经历。"))
 
     def practice(rule: str, years: int) -> None:
         if months_between(facts.practice_start, facts.cutoff) < years * 12:
-            out.append(Finding(rule, f"报考{facts.level}需在{cutoff_text}前试用期（执业）满{years}年："
-                                     f"请在“工作情况”中填写试用期起始年月（YYYY-MM），"
-                                     f"不满{years}年的请待年限满后再报考。"))
+            out.append(Finding(rule, Msg("报考%(level)s需在%(cutoff)s前试用期（执业）满%(years)s年："
+                                         "请在“工作情况”中填写试用期起始年月（YYYY-MM），"
+                                         "不满%(years)s年的请待年限满后再报考。",
+                                         level=facts.level, cutoff=facts.cutoff, years=years)))
 
     def certificate_years(rule: str, years: int) -> CertificateFact | None:
         certs = [c for c in facts.certificates if c.qualifies_assistant]
         if not certs:
-            out.append(Finding(rule, f"以{highest.level}学历报考执业医师，需在“选择证书”一步勾选"
-                                     f"“执业助理医师”证书（“执业助理医师（乡镇）”类型不具备报考资格）。"))
+            out.append(Finding(rule, Msg("以%(level)s学历报考执业医师，需在“选择证书”一步勾选"
+                                         "“执业助理医师”证书（“执业助理医师（乡镇）”类型不具备报考资格）。",
+                                         level=highest.level)))
             return None
         cert = certs[0]
         if months_between(cert.issue_ym, facts.cutoff) < years * 12:
-            out.append(Finding(rule, f"以{highest.level}学历报考执业医师，需取得执业助理医师资格后"
-                                     f"至{cutoff_text}执业满{years}年；您的证书发证年月为{cert.issue_ym}。"))
+            out.append(Finding(rule, Msg("以%(level)s学历报考执业医师，需取得执业助理医师资格后"
+                                         "至%(cutoff)s执业满%(years)s年；您的证书发证年月为%(issued)s。",
+                                         level=highest.level, cutoff=facts.cutoff, years=years,
+                                         issued=cert.issue_ym)))
         return cert
 
     if highest and by_diploma and facts.level == "执业医师":
@@ -180,13 +186,15 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
                                                         ("注册年月", cert.reg_ym), ("注册编号", cert.reg_number))
                                if not value]
                     if missing:
-                        out.append(Finding("R3", "请补全执业助理医师证书的" + "、".join(missing)
-                                           + "（注册年月和注册编号见执业证书，注意与资格证书区分开）。"))
+                        out.append(Finding("R3", Msg("请补全执业助理医师证书的%(missing)s"
+                                                     "（注册年月和注册编号见执业证书，注意与资格证书区分开）。",
+                                                     missing=missing)))
 
     if highest and by_diploma and facts.level == "执业助理医师" and s.on("R4"):
         lowest_ok = "中专" if s.p("R4", "allow_zhongzhuan") else "专科"
         if _rank(highest.level) < _rank(lowest_ok):
-            out.append(Finding("R4", f"报考执业助理医师需{lowest_ok}及以上医学学历：请勾选相应的教育经历。"))
+            out.append(Finding("R4", Msg("报考执业助理医师需%(level)s及以上医学学历：请勾选相应的教育经历。",
+                                         level=lowest_ok)))
         else:
             practice("R4", int(s.p("R4", "practice_years")))
 
@@ -194,8 +202,8 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
         allowed = s.p("R5", "categories")
         if (facts.route == APPRENTICE_ROUTE or any(_apprentice(e) for e in selected)) \
                 and facts.category not in allowed:
-            out.append(Finding("R5", "师承或确有专长人员只能报考" + "、".join(allowed)
-                               + "类别：请改选相应的报考类别。"))
+            out.append(Finding("R5", Msg("师承或确有专长人员只能报考%(categories)s类别：请改选相应的报考类别。",
+                                         categories=allowed)))
 
     for e in selected:
         exempt = ((s.on("R5") and (_apprentice(e) or facts.route == APPRENTICE_ROUTE))
@@ -204,7 +212,8 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
         if not (e.diploma_number or "").strip() and not exempt:
             hint = ("当年毕业研究生请在“工作情况”的在岗情况中选择“当年毕业研究生”。"
                     if e.level in POSTGRADUATE else "只有当年毕业研究生和师承或确有专长者可以不填。")
-            out.append(Finding("BASE", f"请填写教育经历“{e.label}”的毕业证书编号；{hint}"))
+            out.append(Finding("BASE", Msg("请填写教育经历“%(entry)s”的毕业证书编号；%(hint)s", entry=e.label,
+                                           hint=hint)))
 
     if s.on("R6") and highest and highest.level in POSTGRADUATE:
         undergrad = [e for e in facts.educations if e.level in ("本科", "专科")]
@@ -213,18 +222,19 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
                                      "请在“教育经历和培训经历”一步点“+”添加。"))
         for e in undergrad:
             if e.selected:
-                out.append(Finding("R6", f"以研究生学历报考时，本科/专科教育经历“{e.label}”只需填写、"
-                                         f"不用勾选：请取消勾选。"))
+                out.append(Finding("R6", Msg("以研究生学历报考时，本科/专科教育经历“%(entry)s”只需填写、"
+                                             "不用勾选：请取消勾选。", entry=e.label)))
 
     if s.on("R7") and selected:
         kinds = s.p("R7", "major_kinds")
         tcm = [e for e in selected if e.major_kind in kinds]
         if tcm and facts.category in s.p("R7", "forbidden_categories"):
-            out.append(Finding("R7", f"{'、'.join(kinds)}专业的学历不能报考{facts.category}类别："
-                                     f"请改选中医类别，或勾选相应专业的教育经历。"))
+            out.append(Finding("R7", Msg("%(kinds)s专业的学历不能报考%(category)s类别："
+                                         "请改选中医类别，或勾选相应专业的教育经历。",
+                                         kinds=kinds, category=facts.category)))
 
     if s.on("R8") and facts.military:
-        out.append(Finding("R8", f"您的本人身份为现役军人，本次报名将加考{s.p('R8', 'unit')}。",
+        out.append(Finding("R8", Msg("您的本人身份为现役军人，本次报名将加考%(unit)s。", unit=s.p("R8", "unit")),
                            blocking=False))
 
     if s.on("R9") and facts.hk_macau_taiwan and not (facts.permit_number or "").strip():
@@ -233,8 +243,8 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
     if s.on("R10"):
         wrong = [t.label for t in facts.trainings if not t.selectable_for_physician]
         if wrong:
-            out.append(Finding("R10", "医师资格考试报名只勾选“住院医师规范化培训”类型的培训经历："
-                                      f"请取消勾选“{'”“'.join(wrong)}”。"))
+            out.append(Finding("R10", Msg("医师资格考试报名只勾选“住院医师规范化培训”类型的培训经历："
+                                          "请取消勾选“%(trainings)s”。", trainings="”“".join(wrong))))
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from core.messages import Msg
 from core.services.errors import DomainError
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -65,7 +66,7 @@ def check_id_number(number: str, field: str = "doc_number", *, today: date | Non
     if not re.fullmatch(r"\d{17}[\dX]", number):
         raise DomainError("证件号码应为18位：17位数字加1位数字或字母X。", field)
     if prefixes and not number.startswith(prefixes):
-        raise DomainError(f"港澳台居民居住证号码以{'、'.join(prefixes)}开头。", field)
+        raise DomainError(Msg("港澳台居民居住证号码以%(prefixes)s开头。", prefixes=prefixes), field)
     if id_check_char(number[:17]) != number[17]:
         raise DomainError("证件号码校验位不正确，请核对后重新输入。", field)
     try:
@@ -124,7 +125,7 @@ def check_name(name: str, *, mainland: bool = True, field: str = "name") -> str:
     if not name:
         raise DomainError("请填写姓名。", field)
     if len(name) > NAME_MAX:
-        raise DomainError(f"姓名最多{NAME_MAX}个字符。", field)
+        raise DomainError(Msg("姓名最多%(n)s个字符。", n=NAME_MAX), field)
     pattern = _CHINESE_NAME if mainland else _FOREIGN_NAME
     if not pattern.fullmatch(name):
         raise DomainError("姓名只能包含汉字，少数民族姓名中间用“·”分隔。" if mainland
@@ -198,9 +199,9 @@ def check_password(password: str | None, *, username: str = "", doc_number: str 
     """8 to 64 characters; not the username, not the document number, not a common password."""
     password = password or ""
     if len(password) < PASSWORD_MIN:
-        raise DomainError(f"密码至少{PASSWORD_MIN}位。", field)
+        raise DomainError(Msg("密码至少%(n)s位。", n=PASSWORD_MIN), field)
     if len(password) > PASSWORD_MAX:
-        raise DomainError(f"密码最多{PASSWORD_MAX}位。", field)
+        raise DomainError(Msg("密码最多%(n)s位。", n=PASSWORD_MAX), field)
     lowered = password.lower()
     if username and lowered == username.lower():
         raise DomainError("密码不能与用户名相同。", field)
@@ -216,10 +217,10 @@ def check_text(value: str | None, field: str, label: str, *, max_len: int, requi
     value = (value or "").strip()
     if not value:
         if required:
-            raise DomainError(f"请填写{label}。", field)
+            raise DomainError(Msg("请填写%(label)s。", label=label), field)
         return None
     if len(value) > max_len:
-        raise DomainError(f"{label}最多{max_len}个字符。", field)
+        raise DomainError(Msg("%(label)s最多%(n)s个字符。", label=label, n=max_len), field)
     return value
 
 
@@ -227,10 +228,10 @@ def check_choice(value: str | None, field: str, label: str, choices, *, required
     value = (value or "").strip()
     if not value:
         if required:
-            raise DomainError(f"请选择{label}。", field)
+            raise DomainError(Msg("请选择%(label)s。", label=label), field)
         return None
     if value not in choices:
-        raise DomainError(f"请从列表中选择{label}。", field)
+        raise DomainError(Msg("请从列表中选择%(label)s。", label=label), field)
     return value
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import validators as v
 from core.db import db, utcnow
+from core.messages import Msg
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.services import audit, ratelimit
@@ -26,6 +27,7 @@ RECOVERY_MAX_FAILURES = 5
 RECOVERY_LOCK = timedelta(hours=24)
 GO_TO_AUTHORITY = ("当同时忘记密码及找回答案时，请携带注册时使用的身份证明材料到当地考试管理机构，"
                    "提请予以密码重置。")
+RECOVERY_LOCKED = Msg("找回答案错误次数过多，找回密码已被锁定。%(help)s", help=GO_TO_AUTHORITY)
 RECOVERY_QUESTIONS = ("我母亲的姓名是？", "我父亲的姓名是？", "我的出生地是？", "我就读的小学是？",
                       "我最好的朋友的名字是？", "我的第一位老师的姓名是？")
 _dummy_hashes: dict[str, str] = {}
@@ -242,16 +244,16 @@ def find_for_recovery(username: str, doc_number: str, ip: str | None) -> Candida
     if cand is None or cand.doc_number != v.normalise_document(doc_number):
         raise DomainError("用户名与证件号码不匹配。", "username")
     if _recovery_locked(cand):
-        raise DomainError("找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY, "username")
+        raise DomainError(RECOVERY_LOCKED, "username")
     if not cand.recovery_answer_hash:
-        raise DomainError("该账户尚未设置密码找回问题。" + GO_TO_AUTHORITY, "username")
+        raise DomainError(Msg("该账户尚未设置密码找回问题。%(help)s", help=GO_TO_AUTHORITY), "username")
     return cand
 
 
 def recover_password(cand: Candidate, answer: str, new: str, new2: str) -> None:
     """找回密码, step 2: the recovery answer -> a new password; locked after repeated failures."""
     if _recovery_locked(cand):
-        raise DomainError("找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY, "recovery_answer")
+        raise DomainError(RECOVERY_LOCKED, "recovery_answer")
     if not cand.recovery_answer_hash or not check_password_hash(cand.recovery_answer_hash,
                                                                 normalise_answer(answer)):
         cand.recovery_failures += 1
@@ -260,7 +262,7 @@ def recover_password(cand: Candidate, answer: str, new: str, new2: str) -> None:
         if cand.recovery_failures >= RECOVERY_MAX_FAILURES:
             cand.recovery_locked_until = utcnow() + RECOVERY_LOCK
             action = "candidate.recovery.locked"
-            message = "找回答案错误次数过多，找回密码已被锁定。" + GO_TO_AUTHORITY
+            message = RECOVERY_LOCKED
         audit.record(action, actor_type="candidate", actor_id=cand.id, actor_name=cand.username,
                      obj=cand, after={"recovery_failures": cand.recovery_failures})
         db.session.commit()

@@ -15,6 +15,7 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from core.db import db, utcnow
+from core.messages import Msg
 from core.models import Candidate
 from core.services import audit
 from core.services.errors import DomainError
@@ -34,8 +35,8 @@ def clean_photo(data: bytes) -> bytes:
     if not data:
         raise DomainError("请选择要上传的照片文件。", FIELD)
     if len(data) > max_bytes:
-        raise DomainError(f"照片文件不能大于{max_bytes // 1024}KB（当前约{-(-len(data) // 1024)}KB）。",
-                          FIELD)
+        raise DomainError(Msg("照片文件不能大于%(max)sKB（当前约%(size)sKB）。", max=max_bytes // 1024,
+                              size=-(-len(data) // 1024)), FIELD)
     if not data.startswith(b"\xff\xd8\xff"):
         raise DomainError("照片必须是JPG格式的图片文件。", FIELD)
     try:
@@ -48,8 +49,8 @@ def clean_photo(data: bytes) -> bytes:
                 if width * height > MAX_PIXELS:
                     raise DomainError("照片的像素尺寸异常，无法处理，请重新制作照片。", FIELD)
                 if width < min_w or height < min_h:
-                    raise DomainError(f"照片尺寸太小：至少{min_w}×{min_h}像素（当前{width}×{height}）。",
-                                      FIELD)
+                    raise DomainError(Msg("照片尺寸太小：至少%(min_w)s×%(min_h)s像素（当前%(width)s×%(height)s）。",
+                                          min_w=min_w, min_h=min_h, width=width, height=height), FIELD)
                 img.load()
                 rgb = img.convert("RGB")
     except DomainError:

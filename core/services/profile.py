@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from core import validators as v
 from core.db import db, utcnow
+from core.messages import Msg
 from core.models import (Candidate, Certificate, CertificateType, Education, School, Training,
                          TrainingType, WorkUnit)
 from core.models.candidate import EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, STUDY_MODES
@@ -142,7 +143,7 @@ def check_education(data: dict) -> dict:
 def _dictionary_id(model, value, field: str, label: str) -> int:
     row = db.session.get(model, int(value)) if str(value or "").isdigit() else None
     if row is None:
-        raise DomainError(f"请选择{label}。", field)
+        raise DomainError(Msg("请选择%(label)s。", label=label), field)
     return row.id
 
 

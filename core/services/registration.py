@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core import eligibility
 from core.db import db, to_shanghai, utcnow
+from core.messages import Msg
 from core.models import (Candidate, Certificate, Education, ExamSubject, ExamYear, Region, Registration,
                          Site, Training)
 from core.models.registration import LIVE_STATUSES
@@ -74,21 +75,20 @@ def window_state(year: ExamYear, now=None) -> str:
     return "open" if now < year.window_closes_at else "after"
 
 
-def _fmt(value) -> str:
-    return to_shanghai(value).strftime("%Y年%m月%d日 %H:%M")
-
-
 def window_text(year: ExamYear) -> str:
-    return f"{_fmt(year.window_opens_at)} 至 {_fmt(year.window_closes_at)}"
+    return Msg("%(opens)s 至 %(closes)s", opens=to_shanghai(year.window_opens_at),
+               closes=to_shanghai(year.window_closes_at))
 
 
 def window_message(year: ExamYear, now=None) -> str | None:
     """Why 报名 is not possible now (None while the window is open)."""
     state = window_state(year, now)
     if state == "before":
-        return f"{year.name}网上报名尚未开始，将于{_fmt(year.window_opens_at)}（北京时间）开始。"
+        return Msg("%(year)s网上报名尚未开始，将于%(opens)s（北京时间）开始。", year=year.name,
+                   opens=to_shanghai(year.window_opens_at))
     if state == "after":
-        return f"{year.name}网上报名已于{_fmt(year.window_closes_at)}（北京时间）结束。"
+        return Msg("%(year)s网上报名已于%(closes)s（北京时间）结束。", year=year.name,
+                   closes=to_shanghai(year.window_closes_at))
     return None
 
 
@@ -172,8 +172,9 @@ def start_registration(candidate: Candidate, subject_id: int) -> Registration:
     require_window_open(subject.exam_year)
     live = _live_for_year(candidate, subject.exam_year_id)
     if live is not None and live.status != "draft":
-        raise AlreadyRegistered(f"您已报名{subject.exam_year.name}（{live.subject.name}），报名信息不提供修改功能；"
-                                f"如需改报，请先“放弃报考”，然后重新“开始新的报名”。")
+        raise AlreadyRegistered(Msg("您已报名%(year)s（%(subject)s），报名信息不提供修改功能；"
+                                    "如需改报，请先“放弃报考”，然后重新“开始新的报名”。",
+                                    year=subject.exam_year.name, subject=live.subject.name))
     if live is not None:
         if live.subject_id != subject.id:
             live.subject_id = subject.id
@@ -360,7 +361,7 @@ def save_site(reg: Registration, form: dict) -> None:
     elif site is None or site.region_id != region.id:
         errors["site_id"] = "请选择考点。"
     elif site.seats_left <= 0:
-        errors["site_id"] = f"考点“{site.name}”已报满，请选择其他考点。"
+        errors["site_id"] = Msg("考点“%(site)s”已报满，请选择其他考点。", site=site.name)
     raw = (form.get("attempts") or "").strip() or "1"
     attempts = int(raw) if raw.isdigit() else 0
     if not 1 <= attempts <= 50:
@@ -385,7 +386,7 @@ def missing_steps(reg: Registration) -> list[tuple[str, str]]:
     done = set(draft_value(reg, "done", []))
     for step, label in STEPS[:2]:
         if step not in done:
-            out.append((step, f"请完成“{label}”一步。"))
+            out.append((step, Msg("请完成“%(label)s”一步。", label=label)))
     if not draft_value(reg, "education_ids"):
         out.append(("entries", "请在“教育经历和培训经历”中勾选用于报考的教育经历。"))
     if not draft_value(reg, "site_id"):
@@ -405,8 +406,8 @@ def registration_number(year: int, region: Region, registration_id: int) -> str:
 
 
 def _site_full(site: Site) -> SiteFull:
-    return SiteFull(f"考点“{site.name}”刚刚已报满，请在“选择考区及考点”中选择其他考点；您填写的报名信息已保存。",
-                    "site_id")
+    return SiteFull(Msg("考点“%(site)s”刚刚已报满，请在“选择考区及考点”中选择其他考点；您填写的报名信息已保存。",
+                        site=site.name), "site_id")
 
 
 def submit_registration(candidate: Candidate, registration_id: int, token: str) -> Registration:

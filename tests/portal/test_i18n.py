@@ -2,18 +2,27 @@
 from __future__ import annotations
 
 import ast
+import copy
+import io
+import pickle
 import re
+from datetime import timedelta
 from pathlib import Path
 
+import flask_babel
 import pytest
 from babel.messages.pofile import read_po
 
 from candidate_portal.i18n import CORE_TEXTS, translate_message
+from core.db import to_shanghai, utcnow
+from core.messages import Msg
+from core.models import Site, Training
 from core.models.candidate import DOC_TYPES, EMPLOYMENT, MILITARY, SEXES
 from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
 from core.services.registration import STEPS
+from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
 from tests.factories import PASSWORD, id_number, login_as, make_candidate, make_catalogue, make_registration
-from tests.portal.helpers import post_page, text
+from tests.portal.helpers import jpeg, post_page, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -162,10 +171,181 @@ def test_core_labels_have_english(app):
               *STATUS_LABELS.values(), *PAYMENT_LABELS.values(), *[label for _, label in STEPS]]
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         english = {label: translate_message(label) for label in labels}
-        step = translate_message("请完成“基本情况”一步。")
+        step = translate_message(Msg("请完成“%(label)s”一步。", label="基本情况"))
         field = translate_message("请选择证件类型。")
     assert [label for label, en in english.items() if CJK.search(en)] == []
     assert (step, field) == ("Please complete the “Basic information” step.", "Please choose the document type.")
     with app.test_request_context("/"):
         assert translate_message("用户名或密码错误。") == "用户名或密码错误。"
         assert translate_message("") == "" and translate_message(None) is None
+
+
+# --- messages core builds around names and numbers (core.messages.Msg) ---------------------------
+
+def msg_templates() -> dict[str, str]:
+    """Every ``Msg("...")`` template written in core, with where it is."""
+    found = {}
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Msg":
+                assert isinstance(node.args[0], ast.Constant), f"{path}:{node.lineno}: Msg needs a literal template"
+                found[node.args[0].value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_every_msg_template_in_core_has_english():
+    """A new Msg in core without its English (or with other placeholders) fails here, not on a page."""
+    templates = msg_templates()
+    assert len(templates) > 20
+    catalogue = read_po(PO.open("rb"))
+    placeholders = re.compile(r"%\((\w+)\)s")
+    problems = []
+    for template, where in templates.items():
+        entry = catalogue.get(template)
+        if entry is None or not entry.string or entry.fuzzy:
+            problems.append(f"{where}: no English")
+        elif set(placeholders.findall(entry.string)) != set(placeholders.findall(template)):
+            problems.append(f"{where}: placeholders differ")
+    assert problems == []
+
+
+def test_msg_is_the_chinese_sentence_and_keeps_its_parts(app):
+    msg = Msg("考点“%(site)s”已报满，请选择其他考点。", site="东城区考点")
+    assert msg == "考点“东城区考点”已报满，请选择其他考点。" and isinstance(msg, str)
+    assert (msg.template, msg.params) == ("考点“%(site)s”已报满，请选择其他考点。", {"site": "东城区考点"})
+    for again in (copy.copy(msg), pickle.loads(pickle.dumps(msg))):
+        assert again == msg and again.params == msg.params
+    listed = Msg("%(kinds)s专业的学历不能报考%(category)s类别：请改选中医类别，或勾选相应专业的教育经历。",
+                 kinds=["中医", "中西医结合"], category="临床")
+    assert listed.startswith("中医、中西医结合专业的学历不能报考临床类别")
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert translate_message(msg) == "The test site “东城区考点” is full. Please choose another test site."
+        assert translate_message(listed).startswith(  # labels translated, lower-case inside the sentence
+            "Education in traditional Chinese medicine, integrated Chinese and Western medicine cannot be used "
+            "to apply in the clinical category")
+        assert translate_message(Msg("未知的%(x)s。", x="模板")) == "未知的模板。"  # not in the catalogue
+    with app.test_request_context("/"):
+        assert translate_message(listed) == listed
+
+
+def switch(client, lang: str) -> None:
+    """The language switch, mid-test: the test's app context would keep the locale Flask-Babel cached."""
+    client.get(f"/lang/{lang}")
+    flask_babel.refresh()
+
+
+def _chinese(client, url):
+    switch(client, "zh")
+    html = text(client.get(url))
+    switch(client, "en")
+    return html
+
+
+def test_site_full_in_english_and_in_chinese(english, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    full = Site(region_id=cat["region"].id, code="SFULL", name="已满考点", capacity=1, taken=1)
+    session.add(full)
+    reg = ready_draft(cand, cat)
+    session.commit()
+    login_as(english, cand)
+    url = f"/registration/{reg.id}/step/site"
+    data = {"region_id": cat["region"].id, "site_id": full.id, "action": "next"}
+    refused = post_page(english, url, data)
+    assert refused.status_code == 422
+    assert "The test site “已满考点” is full. Please choose another test site." in text(refused)
+    switch(english, "zh")
+    assert "考点“已满考点”已报满，请选择其他考点。" in text(post_page(english, url, data))
+
+
+def test_window_closed_in_english_on_the_list_and_when_starting(english, session):
+    cat = make_catalogue()
+    year = cat["year"]
+    year.window_opens_at, year.window_closes_at = utcnow() - timedelta(days=20), utcnow() - timedelta(days=2)
+    cand = make_candidate()
+    session.commit()
+    login_as(english, cand)
+    closes = to_shanghai(year.window_closes_at)
+    sentence = f"Online registration for 2027年医师资格考试 closed on {closes:%Y-%m-%d %H:%M} (Beijing time)."
+    html = text(english.get("/registration/subjects"))
+    assert sentence in html
+    opens = to_shanghai(year.window_opens_at)
+    assert f"{opens:%Y-%m-%d %H:%M} to {closes:%Y-%m-%d %H:%M}" in html
+    started = post_page(english, "/registration/start", {"subject_id": cat["subject"].id},
+                        page="/registration/subjects", follow_redirects=True)
+    assert sentence in text(started)  # flashed across the redirect
+    chinese = _chinese(english, "/registration/subjects")
+    assert f"2027年医师资格考试网上报名已于{closes:%Y年%m月%d日 %H:%M}（北京时间）结束。" in chinese
+    assert f"{opens:%Y年%m月%d日 %H:%M} 至 {closes:%Y年%m月%d日 %H:%M}" in chinese
+
+
+def test_already_registered_in_english(english, session):
+    cat = make_catalogue()
+    cand = make_candidate()
+    make_registration(cand, cat)
+    session.commit()
+    login_as(english, cand)
+    response = post_page(english, "/registration/start", {"subject_id": cat["assistant_subject"].id},
+                         page="/registration/subjects", follow_redirects=True)
+    assert ("You have already registered for 2027年医师资格考试 (临床执业医师), and a registration cannot be "
+            "changed. To register for another subject, first “Abandon” this one") in text(response)
+
+
+def test_too_long_name_in_english_and_in_chinese(english, app_ctx):
+    data = {"username": "wangwu2027", "password": PASSWORD, "password2": PASSWORD, "name": "王" * 29,
+            "doc_type": "id_card", "doc_number": id_number("19930115", "471"), "ethnic_group": "汉族",
+            "military_identity": "civilian"}
+    refused = post_page(english, "/register", data)
+    assert refused.status_code == 422 and "The name can have at most 28 characters." in text(refused)
+    switch(english, "zh")
+    assert "姓名最多28个字符。" in text(post_page(english, "/register", data))
+
+
+def test_photo_too_large_in_english_and_in_chinese(english, session):
+    cand = make_candidate()
+    session.commit()
+    login_as(english, cand)
+    data = jpeg(400, 500, quality=100) + b"\0" * 40000
+    size = -(-len(data) // 1024)
+
+    def upload():
+        return post_page(english, "/profile/photo", {"photo": (io.BytesIO(data), "photo.jpg")}, page="/profile",
+                         content_type="multipart/form-data")
+    refused = upload()
+    assert refused.status_code == 422
+    assert f"The photo file cannot be larger than 40 KB (this one is about {size} KB)." in text(refused)
+    switch(english, "zh")
+    assert f"照片文件不能大于40KB（当前约{size}KB）。" in text(upload())
+
+
+def test_eligibility_findings_in_english_and_in_chinese(english, session):
+    cat = make_catalogue()
+    cand = ready_candidate(practice_start="2027-01", military_identity="active")
+    other = Training(candidate_id=cand.id, training_type_id=dictionaries()["进修"].id, institution="某医院",
+                     start_ym="2016-09")
+    session.add(other)
+    session.flush()
+    reg = ready_draft(cand, cat)
+    reg.draft_data = {**reg.draft_data, "training_ids": [other.id]}
+    session.commit()
+    login_as(english, cand)
+    url = f"/registration/{reg.id}/step/entries"
+    html = text(english.get(url))
+    for sentence in (
+            "Applying for licensed physician requires 1 year(s) of probation (practice) by 2027-08-31:",
+            "please untick “某医院 进修”.",
+            "As active military, you will also sit the military medicine unit in this registration."):
+        assert sentence in html, sentence
+    chinese = _chinese(english, url)
+    assert "报考执业医师需在2027年8月31日前试用期（执业）满1年" in chinese
+    assert "请取消勾选“某医院 进修”。" in chinese and "本次报名将加考军事医学。" in chinese
+
+
+def test_recovery_refusal_with_the_authority_hint_in_english(english, session):
+    cand = make_candidate()  # no recovery question set
+    session.commit()
+    refused = post_page(english, "/forgot-password", {"step": "1", "username": cand.username,
+                                                      "doc_number": cand.doc_number})
+    assert refused.status_code == 422
+    assert ("This account has no password recovery question. If you have forgotten both your password and "
+            "your recovery answer") in text(refused)
