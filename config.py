@@ -29,7 +29,7 @@ class Config:
     REPORTS_DATABASE_URL = _env("REPORTS_DATABASE_URL", "")
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET)  # portal cookie
     ADMIN_SECRET_KEY = _env("ADMIN_SECRET_KEY", DEFAULT_SECRET + "-admin")  # back-office cookie
-    REDIS_URL = _env("REDIS_URL")  # rate limits and caches; in memory when unset
+    REDIS_URL = _env("REDIS_URL")  # rate limits and the Celery job queue; in memory / threads when unset
     INSTANCE_DIR = INSTANCE_DIR
     PHOTO_DIR = Path(_env("PHOTO_DIR", INSTANCE_DIR / "photos"))
     EXPORT_DIR = Path(_env("EXPORT_DIR", INSTANCE_DIR / "exports"))
