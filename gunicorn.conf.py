@@ -10,7 +10,8 @@ DB_POOL_SIZE=4 (one per thread) + 2 overflow connections (config.ProductionConfi
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback by default: the load balancer or nginx on the same host is the only client (GUNICORN_BIND to change).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_class = "gthread"

@@ -8,7 +8,7 @@ bash scripts/setup.sh
 
 export APP_ENV=${APP_ENV:-development}
 PORT=${PORT:-5000}
-HOST=${HOST:-0.0.0.0}
+HOST=${HOST:-127.0.0.1}  # the demo has published passwords: this machine only (HOST=0.0.0.0 to show it on a network)
 FLASK=".venv/bin/flask --app wsgi"
 
 for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid instance/periodic.pid; do
