@@ -5,7 +5,6 @@ it, runs a real app server against it, stops and starts the database, and watche
 """
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -16,37 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IS_SQLITE, csrf_token_from
-from tests.multiserver.servers import ROOT, Server, free_port, request
+from tests.conftest import csrf_token_from
+from tests.faults.pgserver import Cluster, needs_pg_programs
+from tests.multiserver.servers import ROOT, Server, request
 
-PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
-
-pytestmark = pytest.mark.skipif(IS_SQLITE or PG_BIN is None or shutil.which("runuser") is None,
-                                reason="needs PostgreSQL's server programs (a PostgreSQL run of the suite)")
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster; run as the postgres user when the test runs as root."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port = folder, free_port()
-        self.data = folder / "data"
-        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_owner:
-            shutil.chown(folder, "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/medexam"
-
-    def _run(self, program: str, *args: str) -> None:
-        subprocess.run([*self.as_owner, f"{PG_BIN}/{program}", *args], check=True, capture_output=True,
-                       cwd=self.folder)
-
-    def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+pytestmark = needs_pg_programs("initdb", "pg_ctl")
 
 
 @pytest.fixture
@@ -56,15 +29,12 @@ def cluster():
     db = Cluster(folder)
     db.start()
     try:
-        db._run("createdb", "-h", "127.0.0.1", "-p", str(db.port), "-U", "postgres", "medexam")
+        db.createdb()
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
                        capture_output=True, env=dict(os.environ, APP_ENV="development", DATABASE_URL=db.url))
         yield db
     finally:
-        try:
-            db.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
+        db.stop_quietly()
         shutil.rmtree(folder, ignore_errors=True)
 
 
