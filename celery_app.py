@@ -102,14 +102,17 @@ def job_housekeeping_task() -> None:
 
 @celery.task(name="medexam.photos_prune")
 def photos_prune_task() -> None:
-    """Frozen photo copies no registration references (`flask photos prune`, default age limit)."""
+    """Frozen copies and profile photos no row names (`flask photos prune`, default age limit)."""
     from core.db import db
+    from core.services.photos import prune_profile_photos
     from core.services.snapshot import prune_frozen_photos
 
     with flask_app().app_context():
         try:
             files, size = prune_frozen_photos(timedelta(minutes=60))
             log.info("photos prune: %d unreferenced frozen photos removed (%d bytes)", files, size)
+            files, size = prune_profile_photos(timedelta(minutes=60))
+            log.info("photos prune: %d unreferenced profile photos removed (%d bytes)", files, size)
         finally:
             db.session.remove()
 

@@ -71,7 +71,7 @@ class Candidate(Timestamps, Model):
     employment_status: Mapped[str | None] = mapped_column(String(10))  # 在岗情况
     practice_start: Mapped[str | None] = mapped_column(String(7))  # 试用期/执业起始 YYYY-MM
     # 照片: a re-encoded JPEG stored outside the web root
-    photo_path: Mapped[str | None] = mapped_column(String(200))
+    photo_path: Mapped[str | None] = mapped_column(String(200), index=True)  # `photos prune` looks files up
     photo_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime)
     profile_completed_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -2,17 +2,26 @@
 pixel size, decoded and re-encoded (no metadata kept), stored under PHOTO_DIR outside the web root.
 
 The portal serves a photo to its owner; the back office serves it to staff in scope with
-``photo_file(candidate)``.
+``photo_file(candidate)``. A file that no candidate's ``photo_path`` names any more (an upload killed
+between writing the file and its commit, or between the commit and removing the old file; two tabs
+uploading at once) is removed later by ``prune_profile_photos`` (`flask photos prune`).
 """
 from __future__ import annotations
 
 import io
+import itertools
+import os
+import re
 import secrets
+import time
 import warnings
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import Select, select
 
 from core.db import db, utcnow
 from core.messages import Msg
@@ -22,6 +31,8 @@ from core.services.errors import DomainError
 
 MAX_PIXELS = 4000 * 4000  # far above any ID photo; a 40 KB file claiming more is a decompression bomb
 FIELD = "photo"
+PROFILE_FOLDER = re.compile(r"[0-9a-f]{2}")  # save_photo names a file <2 hex>/<32 hex>.jpg
+PROFILE_NAME = re.compile(r"[0-9a-f]{32}\.jpg")
 
 
 def limits() -> tuple[int, int, int]:
@@ -108,3 +119,63 @@ def photo_file(candidate: Candidate) -> Path | None:
     """The candidate's photo file, if one is stored (callers check who may see it)."""
     path = _safe_path(candidate.photo_path)
     return path if path and path.is_file() else None
+
+
+def prune_profile_photos(older_than: timedelta, *, dry_run: bool = False,
+                         batch: int = 500) -> tuple[int, int]:
+    """Delete profile photos (``<2 hex>/<32 hex>.jpg``) that no candidate's ``photo_path`` names and that are
+    older than ``older_than``; returns (files, bytes) removed (or that would be, with ``dry_run``).
+
+    Only the 256 two-hex-digit folders are read (not ``frozen/``, not a symbolic link) and only files named
+    as save_photo names them; one query per batch on the index ``ix_candidates_photo_path``. An upload in
+    flight is safe: its file is younger than the limit.
+    """
+    def referenced(paths: list[str]) -> Select:
+        return select(Candidate.photo_path).where(Candidate.photo_path.in_(paths))
+
+    with os.scandir(photo_dir()) as entries:
+        folders = [e.name for e in entries
+                   if PROFILE_FOLDER.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+    return prune_unreferenced(folders, PROFILE_NAME, referenced, older_than, dry_run=dry_run, batch=batch)
+
+
+def prune_unreferenced(folders: Iterable[str], name: re.Pattern, referenced: Callable[[list[str]], Select],
+                       older_than: timedelta, *, dry_run: bool, batch: int) -> tuple[int, int]:
+    """Delete the files of ``folders`` (under PHOTO_DIR) whose names match ``name``, older than
+    ``older_than``, whose paths relative to PHOTO_DIR the query ``referenced(paths)`` does not return;
+    returns (files, bytes) removed (or that would be, with ``dry_run``). Shared by both photo prunes.
+
+    How it scales: a folder is read one entry at a time (``os.scandir``) and the old files are checked
+    ``batch`` at a time, one query per batch, each on its own short connection (behind PgBouncer's
+    transaction pooling a long scan holds no server connection between batches). Memory is one batch,
+    whatever the number of rows; time grows with the number of files.
+    """
+    cutoff = time.time() - older_than.total_seconds()
+    old = (f for f in _files(folders, name) if _modified_before(f[1], cutoff))
+    files = size = 0
+    while chunk := list(itertools.islice(old, batch)):
+        with db.engine.connect() as conn:
+            kept = set(conn.scalars(referenced([path for path, _ in chunk])))
+        for path, entry in chunk:
+            if path not in kept:
+                files, size = files + 1, size + entry.stat(follow_symlinks=False).st_size
+                if not dry_run:
+                    Path(entry.path).unlink(missing_ok=True)
+    return files, size
+
+
+def _files(folders: Iterable[str], name: re.Pattern) -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to PHOTO_DIR, entry) of the matching files, one directory entry at a time."""
+    for folder in folders:
+        try:
+            with os.scandir(photo_dir() / folder) as entries:
+                yield from ((f"{folder}/{e.name}", e) for e in entries if name.fullmatch(e.name))
+        except FileNotFoundError:  # no such folder (yet)
+            continue
+
+
+def _modified_before(entry: os.DirEntry, cutoff: float) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff
+    except FileNotFoundError:  # removed meanwhile (a failed write cleaning up after itself)
+        return False

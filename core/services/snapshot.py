@@ -8,22 +8,22 @@ in between) is removed later by ``prune_frozen_photos`` (`flask photos prune`).
 """
 from __future__ import annotations
 
-import itertools
-import os
+import re
 import shutil
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from core.db import db, to_shanghai
+from core.db import to_shanghai
 from core.models import Registration
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.services.photos import prune_unreferenced
 
 VERSION = 1
 FROZEN_DIR = "frozen"
+FROZEN_NAME = re.compile(r".*\.jpg")  # <报名号>-<attempt>.jpg
 
 
 def photo_file(relative: str | None) -> Path | None:
@@ -60,43 +60,19 @@ def prune_frozen_photos(older_than: timedelta, *, dry_run: bool = False,
     """Delete frozen photos that no registration's snapshot names and that are older than ``older_than``;
     returns (files, bytes) removed (or that would be, with ``dry_run``).
 
-    How it scales: the frozen folder is read one entry at a time (``os.scandir``) and checked in batches of
-    ``batch`` files, one query per batch on the unique ``registrations.number`` (a frozen file is named after
-    its 报名号), reading only ``snapshot['photo']``. Memory is one batch, whatever the number of
-    registrations; time grows with the number of files. The age limit keeps a submission in flight safe:
-    its copy is written moments before its commit.
+    Batched like every photo prune (``photos.prune_unreferenced``): one query per batch on the unique
+    ``registrations.number`` (a frozen file is named after its 报名号), reading only ``snapshot['photo']``.
+    The age limit keeps a submission in flight safe: its copy is written moments before its commit.
     """
-    folder = Path(current_app.config["PHOTO_DIR"]) / FROZEN_DIR
-    if not folder.is_dir():
-        return 0, 0
-    cutoff = time.time() - older_than.total_seconds()
-    files = size = 0
-    with os.scandir(folder) as entries:
-        old = _files_older_than(entries, cutoff)
-        while chunk := list(itertools.islice(old, batch)):
-            referenced = _referenced_photos(chunk)
-            for entry in chunk:
-                if f"{FROZEN_DIR}/{entry.name}" not in referenced:
-                    files, size = files + 1, size + entry.stat().st_size
-                    if not dry_run:
-                        Path(entry.path).unlink(missing_ok=True)
-    return files, size
+    return prune_unreferenced([FROZEN_DIR], FROZEN_NAME, _referenced_photos, older_than,
+                              dry_run=dry_run, batch=batch)
 
 
-def _files_older_than(entries, cutoff: float):
-    for entry in entries:
-        try:
-            if entry.name.endswith(".jpg") and entry.is_file() and entry.stat().st_mtime < cutoff:
-                yield entry
-        except FileNotFoundError:  # removed meanwhile (a failed submission cleaning up after itself)
-            continue
-
-
-def _referenced_photos(entries: list[os.DirEntry]) -> set[str]:
+def _referenced_photos(paths: list[str]) -> Select:
     """The frozen photo paths named by the snapshots of the registrations these files are named after."""
-    numbers = {e.name.removesuffix(".jpg").split("-")[0] for e in entries}
+    numbers = {Path(path).name.split("-")[0] for path in paths}
     photo = Registration.snapshot["photo"].as_string()
-    return set(db.session.scalars(select(photo).where(Registration.number.in_(numbers), photo.is_not(None))))
+    return select(photo).where(Registration.number.in_(numbers), photo.is_not(None))
 
 
 def build_snapshot(reg: Registration, *, site, number: str, attempts: int, military_unit: bool,

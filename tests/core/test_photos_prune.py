@@ -1,35 +1,41 @@
-"""`flask photos prune`: frozen photo copies no registration references are removed once old enough;
-a submission that rolls back leaves no copy behind (core.services.snapshot, core.services.registration)."""
+"""`flask photos prune`: frozen photo copies no registration references and profile photos no candidate
+references are removed once old enough; a submission that rolls back leaves no copy behind
+(core.services.snapshot, core.services.photos, core.services.registration)."""
 from __future__ import annotations
 
+import math
 import os
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db
 from core.models import Registration
 from core.services import registration as svc
+from core.services.photos import prune_profile_photos, save_photo
 from core.services.snapshot import prune_frozen_photos
 from tests.core.test_registration import jpeg_bytes, ready_candidate, ready_draft
-from tests.factories import make_catalogue, make_registration
+from tests.factories import make_candidate, make_catalogue, make_registration
 
 TWO_HOURS_AGO = time.time() - 2 * 3600
 
 
 @pytest.fixture
-def frozen(app_ctx):
-    """The app's frozen photo folder; the files a test writes are removed afterwards."""
-    folder = Path(current_app.config["PHOTO_DIR"]) / "frozen"
-    folder.mkdir(parents=True, exist_ok=True)
-    before = set(folder.iterdir())
-    yield folder
-    for path in set(folder.iterdir()) - before:
-        path.unlink(missing_ok=True)
+def photo_root(app_ctx, tmp_path, monkeypatch):
+    """An empty PHOTO_DIR of this test's own: no file another test left behind is counted."""
+    monkeypatch.setitem(app_ctx.config, "PHOTO_DIR", tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def frozen(photo_root):
+    folder = photo_root / "frozen"
+    folder.mkdir()
+    return folder
 
 
 def write_photo(folder: Path, name: str, mtime: float | None = TWO_HOURS_AGO) -> Path:
@@ -99,22 +105,83 @@ def test_dry_run_counts_but_removes_nothing(app, frozen):
     assert f"可删除无报名引用的冻结照片 1 个，共 {orphan.stat().st_size} 字节" in output
 
 
-def test_profile_photos_are_never_touched(app, frozen):
-    folder = frozen.parent / "ab"  # where save_photo puts a candidate's current photo
-    folder.mkdir(exist_ok=True)
-    profile_photo = write_photo(folder, "prune-test-no-candidate-names-it.jpg")
-    try:
-        prune(app)
-        assert profile_photo.is_file()
-    finally:
-        profile_photo.unlink()
-
-
 def test_batches_check_every_file(app, frozen):
     regs = [referenced_registration(frozen, attempt=f"0000000{i}") for i in range(3)]
     orphans = [write_photo(frozen, f"20271100000099990{i}-abcdabcd.jpg") for i in range(4)]
     assert prune_frozen_photos(timedelta(minutes=60), batch=2)[0] == 4
     assert all(path.is_file() for _, path in regs) and not any(path.exists() for path in orphans)
+
+
+# --- profile photos (save_photo: <2 hex>/<32 hex>.jpg) --------------------------------------------
+
+def age(path: Path, mtime: float = TWO_HOURS_AGO) -> Path:
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def raced_uploads(photo_root: Path) -> tuple[Path, Path]:
+    """Two tabs upload at once: the second read the candidate before the first committed, so it does not
+    remove the first upload's file. Returns (orphan, current photo)."""
+    cand = make_candidate()
+    db.session.commit()
+    first = save_photo(cand, jpeg_bytes())
+    set_committed_value(cand, "photo_path", None)  # what the second tab had read
+    current = save_photo(cand, jpeg_bytes())
+    assert cand.photo_path == current != first
+    return photo_root / first, photo_root / current
+
+
+def test_an_old_orphaned_profile_photo_is_removed_the_current_one_kept_however_old(app, photo_root):
+    orphan, current = map(age, raced_uploads(photo_root))
+    size = orphan.stat().st_size
+    output = prune(app)
+    assert not orphan.exists() and current.is_file()
+    assert "已删除无报名引用的冻结照片 0 个" in output
+    assert f"已删除无考生引用的个人照片 1 个，共 {size} 字节" in output
+
+
+def test_a_young_orphaned_profile_photo_is_kept_it_may_be_an_upload_in_flight(app, photo_root):
+    orphan, current = raced_uploads(photo_root)
+    age(orphan, time.time() - 90 * 60)
+    assert "个人照片 0 个" in prune(app, "--older-than-minutes", "120")
+    assert orphan.is_file() and current.is_file()
+
+
+def test_dry_run_counts_an_orphaned_profile_photo_but_removes_nothing(app, photo_root):
+    orphan, current = map(age, raced_uploads(photo_root))
+    output = prune(app, "--dry-run")
+    assert orphan.is_file() and current.is_file()
+    assert f"可删除无考生引用的个人照片 1 个，共 {orphan.stat().st_size} 字节" in output
+
+
+def test_only_profile_photo_names_in_two_hex_digit_folders_are_touched(app, photo_root, frozen, tmp_path_factory):
+    root, name = photo_root, "0123456789abcdef0123456789abcdef.jpg"
+    outside = tmp_path_factory.mktemp("outside")
+    (root / "cd").symlink_to(outside)  # a link out of PHOTO_DIR is not followed
+    for folder in ("ab", "abc", "AB"):
+        (root / folder).mkdir()
+    left_alone = [write_photo(root / "ab", "not-a-profile-photo.jpg"), write_photo(root / "ab", name.upper()),
+                  write_photo(root / "ab", name + ".bak"), write_photo(root / "abc", name),
+                  write_photo(root / "AB", name), write_photo(root, name), write_photo(outside, name),
+                  write_photo(frozen, name)]  # frozen/ is the frozen pass's: it goes by 报名号
+    assert prune_profile_photos(timedelta(minutes=60)) == (0, 0)
+    assert all(path.is_file() for path in left_alone)
+    removed = write_photo(root / "ab", name)
+    assert prune_profile_photos(timedelta(minutes=60))[0] == 1 and not removed.exists()
+
+
+@pytest.mark.parametrize("batch", [1, 4, 6, 500])
+def test_profile_photos_are_checked_in_batches_one_query_each(app, photo_root, batch):
+    uploads = [tuple(map(age, raced_uploads(photo_root))) for _ in range(3)]  # 6 old files
+    queries = []
+    listen = (db.engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
+    event.listen(*listen)
+    try:
+        assert prune_profile_photos(timedelta(minutes=60), batch=batch)[0] == 3
+    finally:
+        event.remove(*listen)
+    assert len(queries) == math.ceil(6 / batch) and all("photo_path IN" in q for q in queries)
+    assert all(current.is_file() and not orphan.exists() for orphan, current in uploads)
 
 
 # --- a submission that does not commit leaves no frozen copy ----------------------------------------
