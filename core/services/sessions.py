@@ -28,21 +28,31 @@ def open_session(candidate: Candidate, ip: str | None) -> str:
 
 
 def resolve_session(token: str | None, idle_timeout: timedelta) -> Candidate | None:
-    """The candidate behind a cookie token, or None when unknown, ended or idle too long."""
+    """The candidate behind a cookie token, or None when unknown, ended or idle too long.
+
+    One query on every page: the session's id and last-seen time, and its candidate, joined.
+    """
     if not token:
         return None
-    row = db.session.scalar(db.select(CandidateSession).filter_by(token_hash=_hash(token)))
-    if row is None or row.ended_at is not None:
+    found = db.session.execute(
+        db.select(CandidateSession.id, CandidateSession.last_seen_at, Candidate)
+        .join(Candidate, Candidate.id == CandidateSession.candidate_id)
+        .where(CandidateSession.token_hash == _hash(token), CandidateSession.ended_at.is_(None))).first()
+    if found is None:
         return None
+    session_id, last_seen_at, candidate = found
     now = utcnow()
-    if now - row.last_seen_at > idle_timeout:
-        row.ended_at = now
-        db.session.commit()
+    if now - last_seen_at > idle_timeout:
+        _set(session_id, ended_at=now)
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.commit()
-    return db.session.get(Candidate, row.candidate_id)
+    if now - last_seen_at > TOUCH_EVERY:
+        _set(session_id, last_seen_at=now)
+    return candidate
+
+
+def _set(session_id: int, **values) -> None:
+    db.session.execute(db.update(CandidateSession).where(CandidateSession.id == session_id).values(**values))
+    db.session.commit()
 
 
 def close_session(token: str | None) -> None:

@@ -1,0 +1,56 @@
+"""The journey's pages read what they show in few queries: no query per row, no read-back after a commit.
+
+Every query is a round trip to PostgreSQL and CPU in the app server (docs/BENCHMARKS.md, profile of the journey).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from core.db import db
+from core.models import CandidateSession
+from tests.factories import login_as, make_candidate
+
+
+def statements(client, url: str, data: dict | None = None) -> tuple[list[str], object]:
+    """The SQL statements one fresh request runs (GET, or POST with ``data``), and its response."""
+    db.session.commit()
+    db.session.expunge_all()  # nothing cached from the test's own session
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url) if data is None else client.post(url, data=data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen, response
+
+
+def test_the_logged_in_candidate_and_the_session_come_in_one_query(client, session):
+    cand = make_candidate()
+    session.commit()
+    login_as(client, cand)
+    seen, response = statements(client, "/")
+    assert response.status_code == 200 and "张三" in response.get_data(as_text=True)
+    assert len(seen) == 2, seen  # the session joined with its candidate; the candidate's registrations
+    assert "FROM candidate_sessions JOIN candidates" in seen[0]
+
+
+def test_last_seen_is_written_at_most_once_a_minute(client, session):
+    cand = make_candidate()
+    session.commit()
+    login_as(client, cand)
+    row = session.scalar(db.select(CandidateSession))
+    row.last_seen_at -= timedelta(minutes=2)
+    two_minutes_ago = row.last_seen_at
+    session.commit()
+    seen, _ = statements(client, "/")
+    assert [s for s in seen if s.startswith("UPDATE")] == [
+        next(s for s in seen if s.startswith("UPDATE candidate_sessions SET last_seen_at"))]
+    seen, _ = statements(client, "/")
+    assert not [s for s in seen if not s.startswith("SELECT")]
+    assert session.scalar(db.select(CandidateSession.last_seen_at)) > two_minutes_ago
