@@ -1,7 +1,8 @@
 """个人信息: the six groups on one page, saved only by 提交; the photo upload and its owner-only view.
 
 The add (+) and delete icons, and the work-unit picker, re-render the page from what was posted:
-nothing is saved and nothing typed is lost until 提交 succeeds.
+nothing is saved and nothing typed is lost until 提交 succeeds. The registration wizard's 工作情况 step
+opens the same picker as a page of its own (registration_work_unit_picker).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
 from flask_babel import gettext as _
 
-from candidate_portal import bp
+from candidate_portal import bp, field_checks  # noqa: F401  (field_checks: the red frame while typing)
 from candidate_portal.auth import current_candidate, login_required
 from candidate_portal.i18n import translate_message
 from core.db import db
@@ -19,7 +20,8 @@ from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJO
                                    SEXES, STUDY_MODES)
 from core.services import photos, schools, staff_actions
 from core.services import profile as profile_service
-from core.services.errors import DomainError
+from core.services import registration as registration_service
+from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
 CONTACT_FIELDS = ("mobile", "email", "address", "postcode")
@@ -137,6 +139,30 @@ def profile():
 
 def _work_unit(unit_id: str):
     return db.session.get(WorkUnit, int(unit_id)) if unit_id.isdigit() else None
+
+
+# what the wizard's 工作情况 step posts besides the work unit, carried through the picker page
+WIZARD_WORK_FIELDS = ("employment_status", "department", "title", "title_date", "post", "practice_start")
+
+
+@bp.post("/registration/<int:registration_id>/work-unit-picker")
+@login_required
+def registration_work_unit_picker(registration_id: int):
+    """工作单位选择页 of the wizard's 工作情况 step (its “选择…” button posts the step here).
+
+    The step's other fields ride along hidden; choosing a unit posts them back to the step with the
+    unit's id and name, where they are saved as the step saves them (and the step is shown again).
+    """
+    try:
+        reg = registration_service.own_draft(current_candidate(), registration_id)
+    except NotAllowed:
+        abort(404)
+    form = request.form
+    return render_template(
+        "portal/profile/work_unit_picker.html", reg=reg, picker=_picker(form),
+        carried={k: form.get(k, "") for k in WIZARD_WORK_FIELDS},
+        typed={"work_unit_name": form.get("work_unit_name", ""), "work_unit_id": form.get("work_unit_id", "")},
+        back=url_for("portal.registration_step_save", registration_id=registration_id, step="work"))
 
 
 @bp.post("/profile/photo")

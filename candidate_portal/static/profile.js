@@ -1,7 +1,13 @@
-/* 个人信息: live school search (an ARIA combobox) and year-month format hints. No libraries. */
+/* 个人信息 and the registration wizard: live school search (an ARIA combobox), and the red frame as the
+   candidate leaves a field that is required and empty or not in its format (the formats and messages come
+   from the page: portal/_field_checks.html). No libraries. */
 (function () {
   "use strict";
-  var YM = /^\d{4}-(0[1-9]|1[0-2])$/;
+  var config = JSON.parse((document.getElementById("field-checks") || {}).textContent || "{}");
+  var formats = (config.formats || []).map(function (f) {
+    return {re: new RegExp(f.pattern), ignore: f.ignore ? new RegExp(f.ignore, "g") : null,
+            message: f.message, names: f.names};
+  });
 
   function debounce(fn, ms) {
     var t; return function () { var a = arguments, self = this; clearTimeout(t); t = setTimeout(function () { fn.apply(self, a); }, ms); };
@@ -10,7 +16,6 @@
   function setupSchool(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
     var hidden = document.getElementById(input.dataset.schoolId);
-    var field = input.closest(".field");
     var items = [], active = -1, chosenName = hidden.value ? input.value : null, seq = 0;
 
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
@@ -49,11 +54,11 @@
         .catch(function () {});
     }, 120);
     function mark() {
-      field.classList.remove("has-error");
       input.classList.remove("valid-choice", "empty-choice", "manual-choice");
       if (!input.value.trim()) { input.classList.add("empty-choice"); }
       else if (hidden.value && input.value === chosenName) { input.classList.add("valid-choice"); }
       else { input.classList.add("manual-choice"); }
+      check(input);
     }
     input.addEventListener("input", function () {
       if (input.value !== chosenName) { hidden.value = ""; }
@@ -70,17 +75,74 @@
     input.addEventListener("blur", function () { setTimeout(function () { close(); mark(); }, 100); });
   }
 
-  function setupYm(input) {
-    input.addEventListener("blur", function () {
-      var field = input.closest(".field"), v = input.value.trim();
-      var bad = v !== "" && !YM.test(v);
-      field.classList.toggle("has-error", bad);
-      input.setAttribute("aria-invalid", bad ? "true" : "false");
-    });
+  // --- the red frame ---------------------------------------------------------------------------
+  function labelOf(el) { return el.id ? document.querySelector('label[for="' + el.id + '"]') : null; }
+  function isRequired(el) {
+    var label = labelOf(el);
+    return el.required || el.getAttribute("aria-required") === "true" || !!(label && label.querySelector(".req"));
+  }
+  function formatOf(el) {
+    var name = (el.name || "").split("-").pop();
+    return formats.filter(function (f) { return f.names.indexOf(name) >= 0; })[0] || null;
+  }
+  function problem(el) {
+    var value = el.value.trim(), f = formatOf(el);
+    if (!value) {
+      if (!isRequired(el)) return "";
+      var label = labelOf(el) ? labelOf(el).cloneNode(true) : document.createElement("span");
+      label.querySelectorAll(".req").forEach(function (r) { r.remove(); });
+      var text = el.tagName === "SELECT" ? config.choose : config.required;
+      return (text || "").replace("%(label)s", label.textContent.trim());
+    }
+    return f && !f.re.test(f.ignore ? value.replace(f.ignore, "") : value) ? f.message : "";
+  }
+  function describe(el, id, on) {
+    var ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) { return x && x !== id; });
+    if (on) ids.push(id);
+    if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+  }
+  function show(el, message) {
+    // The page's own message slot: <p class="error" id="e-NAME"> on 个人信息, <span class="field-error"
+    // id="NAME-error"> in the wizard (made here when the server did not write one).
+    var field = el.closest(".field"), slot = field.querySelector(".error, .field-error");
+    field.classList.toggle("has-error", !!message);
+    if (!message) {
+      el.removeAttribute("aria-invalid");
+      if (slot) { describe(el, slot.id, false); slot.remove(); }
+      return;
+    }
+    if (!slot) {
+      var onProfile = el.id.indexOf("f-") === 0;
+      slot = document.createElement(onProfile ? "p" : "span");
+      slot.className = onProfile ? "error" : "field-error";
+      slot.id = onProfile ? "e-" + el.name : el.id + "-error";
+      field.appendChild(slot);
+    }
+    slot.textContent = message;
+    el.setAttribute("aria-invalid", "true");
+    describe(el, slot.id, true);
+  }
+  function check(el) {
+    if (!el.dataset.checked) return;
+    var message = problem(el);
+    // what 提交 refused stays until the value changes (the server checks more than the page can)
+    if (!message && el.dataset.serverError && el.value === el.dataset.initial) return;
+    delete el.dataset.serverError;
+    show(el, message);
+  }
+  function setupCheck(el) {
+    if (!el.closest(".field") || !(isRequired(el) || formatOf(el))) return;
+    el.dataset.checked = "1";
+    el.dataset.initial = el.value;
+    if (el.getAttribute("aria-invalid") === "true") el.dataset.serverError = "1";
+    el.addEventListener("blur", function () { check(el); });
+    el.addEventListener("change", function () { check(el); });
+    el.addEventListener("input", function () { if (el.getAttribute("aria-invalid") === "true") check(el); });
   }
 
   document.querySelectorAll("[data-school-search]").forEach(setupSchool);
-  document.querySelectorAll("[data-ym]").forEach(setupYm);
+  document.querySelectorAll("form input:not([type=hidden]):not([type=file]):not([type=checkbox]):not([type=radio])" +
+                            ":not([type=search]):not([type=submit]), form select, form textarea").forEach(setupCheck);
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
   var picker = document.getElementById("picker");
