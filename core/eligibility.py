@@ -34,7 +34,7 @@ RULE_TITLES = {
     "R7": "中医、中西医结合学历不能报考临床、口腔、公共卫生类别",
     "R8": "现役军人加考军事医学",
     "R9": "台港澳人士须填写往来大陆通行证号码",
-    "R10": "医师资格考试只勾选住院医师规范化培训经历",
+    "R10": "医师资格考试只勾选、且须勾选住院医师规范化培训经历",
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -47,7 +47,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "R7": {"major_kinds": ["中医", "中西医结合"], "forbidden_categories": ["临床", "口腔", "公共卫生"]},
     "R8": {"unit": "军事医学"},
     "R9": {},
-    "R10": {},
+    "R10": {"residency_must_be_ticked": True},
 }
 
 
@@ -65,7 +65,8 @@ class EducationFact:
 class TrainingFact:
     label: str
     type_name: str
-    selectable_for_physician: bool
+    selectable_for_physician: bool  # the 住院医师规范化培训 type (培训类型 dictionary)
+    selected: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Facts:
     route: str  # 学历 / 师承或确有专长
     cutoff: date
     educations: tuple[EducationFact, ...] = ()  # every entry of the profile, `selected` says if ticked
-    trainings: tuple[TrainingFact, ...] = ()  # the ticked ones
+    trainings: tuple[TrainingFact, ...] = ()  # every entry of the profile, `selected` says if ticked
     certificates: tuple[CertificateFact, ...] = ()  # the ticked ones
     employment_status: str | None = None
     practice_start: str | None = None  # YYYY-MM, start of 试用期 / practice
@@ -241,10 +242,16 @@ def evaluate(facts: Facts, settings: RuleSettings | None = None) -> list[Finding
         out.append(Finding("R9", "台港澳人士须在“基本情况”一步填写往来大陆通行证号码。"))
 
     if s.on("R10"):
-        wrong = [t.label for t in facts.trainings if not t.selectable_for_physician]
+        wrong = [t.label for t in facts.trainings if t.selected and not t.selectable_for_physician]
         if wrong:
             out.append(Finding("R10", Msg("医师资格考试报名只勾选“住院医师规范化培训”类型的培训经历："
                                           "请取消勾选“%(trainings)s”。", trainings="”“".join(wrong))))
+        # the guide: 除住院医师规范化培训类型的培训经历之外可不予勾选 — that one must be ticked
+        unticked = [t.label for t in facts.trainings if t.selectable_for_physician and not t.selected]
+        if unticked and s.p("R10", "residency_must_be_ticked"):
+            out.append(Finding("R10", Msg("医师资格考试报名须勾选“住院医师规范化培训”类型的培训经历："
+                                          "请在“教育经历和培训经历”一步勾选“%(trainings)s”。",
+                                          trainings="”“".join(unticked))))
     return out
 
 
@@ -284,8 +291,9 @@ def facts_for(registration) -> Facts:
                          for e in cand.educations),
         trainings=tuple(TrainingFact(label=f"{t.institution} {t.training_type.name}",
                                      type_name=t.training_type.name,
-                                     selectable_for_physician=t.training_type.selectable_for_physician)
-                        for t in (cand.trainings if chosen["training"] else ()) if t.id in chosen["training"]),
+                                     selectable_for_physician=t.training_type.selectable_for_physician,
+                                     selected=t.id in chosen["training"])
+                        for t in cand.trainings),
         certificates=tuple(CertificateFact(type_name=c.certificate_type.name,
                                            qualifies_assistant=c.certificate_type.qualifies_assistant,
                                            issue_ym=c.issue_ym, cert_number=c.cert_number,

@@ -27,6 +27,7 @@ from core.models import (Candidate, GatewayNotification, PaymentAttempt, Payment
 from core.payments.fees import fee_lines, total_fen
 from core.payments.provider import GatewayError, PaymentRequest, get_provider
 from core.services import audit
+from core.services.entries import unlock_entries
 from core.services.errors import DomainError, NotAllowed
 
 log = logging.getLogger(__name__)
@@ -306,8 +307,9 @@ def _expire(registration_id: int, now: datetime) -> int:
     db.session.refresh(registration)
     if registration.site_id is not None:
         _release_seat(registration.site_id)
+    unlocked = unlock_entries(registration)  # 可通过放弃相关报考项目来解锁: an expired one is given up too
     audit.record("registration.expired", actor_type="system", obj=registration,
-                 after={"status": "expired", "reason": "逾期未缴费"})
+                 after={"status": "expired", "reason": "逾期未缴费", "entries_unlocked": unlocked})
     db.session.commit()
     return 1
 

@@ -1,16 +1,16 @@
 """锁定 / 解锁: education, training and certificate entries used by registrations.
 
 An entry ticked in a submitted registration is locked (lock icon; not editable in the personal-information
-centre) unless a reviewer has already verified it (tick icon, never editable again). Abandoning the
-registration unlocks the entries that no other live registration still uses (the guide: 可通过放弃相关报考
-项目来解锁).
+centre) unless a reviewer has already verified it (tick icon, never editable again). When the registration
+stops being live — abandoned, rejected, or expired for non-payment — the entries no other live registration
+still uses are unlocked (the guide: 可通过放弃相关报考项目来解锁).
 """
 from __future__ import annotations
 
 from sqlalchemy import exists, select, update
 
 from core.db import db
-from core.models import Certificate, Education, Registration, RegistrationEntry, Training
+from core.models import Candidate, Certificate, Education, Registration, RegistrationEntry, Training
 from core.models.registration import LIVE_STATUSES
 
 KINDS = {"education": Education, "training": Training, "certificate": Certificate}
@@ -29,8 +29,17 @@ def lock_entries(registration: Registration, ids: dict[str, list[int]]) -> None:
                                .values(state="locked"))
 
 
-def unlock_entries(registration: Registration) -> None:
-    """Unlock this registration's entries unless another live registration still uses them."""
+def unlock_entries(registration: Registration) -> dict[str, list[int]]:
+    """Unlock this registration's entries unless another live registration still uses them.
+
+    Every path that moves a submitted registration out of the live statuses (放弃报考, 审核不通过, 逾期未缴费)
+    calls it in that transaction, after its status UPDATE; it returns the ids unlocked, by kind, for the
+    audit entry. The candidate's row is locked first (PostgreSQL; SQLite writers queue anyway), so two of
+    their registrations ending at once do not each still count the other as live and leave a shared entry
+    locked for good: the second waits, then sees the first one's new status.
+    """
+    db.session.execute(select(Candidate.id).where(Candidate.id == registration.candidate_id).with_for_update())
+    unlocked: dict[str, list[int]] = {}
     for kind, model in KINDS.items():
         column = getattr(RegistrationEntry, f"{kind}_id")
         used_elsewhere = exists(
@@ -40,7 +49,11 @@ def unlock_entries(registration: Registration) -> None:
                    Registration.status.in_([s for s in LIVE_STATUSES if s != "draft"])))
         mine = select(column).where(RegistrationEntry.registration_id == registration.id,
                                     column.is_not(None))
-        db.session.execute(update(model)
-                           .where(model.id.in_(mine), model.state == "locked", ~used_elsewhere)
-                           .values(state="editable")
-                           .execution_options(synchronize_session=False))
+        ids = db.session.scalars(update(model)
+                                 .where(model.id.in_(mine), model.state == "locked", ~used_elsewhere)
+                                 .values(state="editable")
+                                 .returning(model.id)
+                                 .execution_options(synchronize_session=False)).all()
+        if ids:
+            unlocked[kind] = sorted(ids)
+    return unlocked

@@ -27,6 +27,8 @@ R2_NO_CERT = ("以专科学历报考执业医师，需在“选择证书”一�
               "（“执业助理医师（乡镇）”类型不具备报考资格）。")
 R3_NO_CERT = R2_NO_CERT.replace("专科", "中专", 1)
 R4_PRACTICE = R1.replace("执业医师", "执业助理医师", 1)
+R10_TICK = ("医师资格考试报名须勾选“住院医师规范化培训”类型的培训经历："
+            "请在“教育经历和培训经历”一步勾选“协和医院 住院医师规范化培训”。")
 R6_UNDERGRAD = ("以研究生学历报考的考生，还应补充相应本科/专科的教育经历（不用勾选）："
                 "请在“教育经历和培训经历”一步点“+”添加。")
 
@@ -86,6 +88,16 @@ def cases():
         ("R10 pass", replace(BASE, trainings=(RESIDENCY,)), []),
         ("R10 fail", replace(BASE, trainings=(RESIDENCY, OTHER_TRAINING)),
          [("R10", "医师资格考试报名只勾选“住院医师规范化培训”类型的培训经历：请取消勾选“某医院 进修”。")]),
+        ("R10 pass: another training entered, not ticked",
+         replace(BASE, trainings=(RESIDENCY, replace(OTHER_TRAINING, selected=False))), []),
+        ("R10 pass: no training at all", replace(BASE, trainings=()), []),
+        ("R10 fail: residency training entered, not ticked",
+         replace(BASE, trainings=(replace(RESIDENCY, selected=False), replace(OTHER_TRAINING, selected=False))),
+         [("R10", R10_TICK)]),
+        ("R10 fail: the other training ticked instead of residency",
+         replace(BASE, trainings=(replace(RESIDENCY, selected=False), OTHER_TRAINING)),
+         [("R10", "医师资格考试报名只勾选“住院医师规范化培训”类型的培训经历：请取消勾选“某医院 进修”。"),
+          ("R10", R10_TICK)]),
         ("BASE fail: no education ticked", replace(BASE, educations=(unticked_bachelor,)),
          [("BASE", "请在“教育经历和培训经历”一步勾选一条用于报考的教育经历。")]),
         ("BASE fail: diploma number missing", replace(BASE, educations=(replace(BACHELOR, diploma_number=""),)),
@@ -107,6 +119,17 @@ def test_a_rule_switched_off_for_the_year_is_not_checked():
     settings = RuleSettings()
     settings.enabled["R1"] = False
     assert evaluate(replace(BASE, practice_start=None), settings) == []
+
+
+def test_unticked_residency_training_blocks_submission_unless_the_year_says_otherwise():
+    facts = replace(BASE, trainings=(replace(RESIDENCY, selected=False),))
+    assert [(f.rule, f.blocking) for f in evaluate(facts)] == [("R10", True)]
+    settings = RuleSettings()
+    settings.params["R10"] = {"residency_must_be_ticked": False}
+    assert evaluate(facts, settings) == []
+    settings = RuleSettings()
+    settings.enabled["R10"] = False
+    assert evaluate(replace(facts, trainings=(replace(RESIDENCY, selected=False), OTHER_TRAINING)), settings) == []
 
 
 def test_parameters_come_from_the_year():

@@ -290,3 +290,28 @@ def test_training_and_certificate_entries_are_locked_too(session):
     reg.draft_data = {**reg.draft_data, "training_ids": [training.id]}
     svc.submit_registration(cand, reg.id, "t")
     assert session.get(Training, training.id).state == "locked"
+
+
+def test_residency_training_left_unticked_is_flagged_at_the_steps_and_refused_at_submission(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    types = dictionaries()
+    residency = Training(candidate_id=cand.id, training_type_id=types["住院医师规范化培训"].id,
+                         institution="协和医院", start_ym="2016-09", end_ym="2019-07")
+    other = Training(candidate_id=cand.id, training_type_id=types["进修"].id, institution="某医院",
+                     start_ym="2019-09", end_ym="2020-07")
+    session.add_all([residency, other])
+    session.flush()
+    reg = ready_draft(cand, cat)  # nothing ticked among the trainings
+    message = ("医师资格考试报名须勾选“住院医师规范化培训”类型的培训经历："
+               "请在“教育经历和培训经历”一步勾选“协和医院 住院医师规范化培训”。")
+    assert [(f.rule, f.message) for f in svc.findings_for_step(reg, "site")] == [("R10", message)]
+    assert svc.findings_for_step(reg, "work") == []  # shown from its own step on
+    with pytest.raises(svc.NotEligible) as refused:
+        svc.submit_registration(cand, reg.id, "t")
+    assert refused.value.findings[0].message == message
+    assert session.get(Site, cat["site"].id).taken == 0
+
+    svc.save_entries(reg, [e.id for e in cand.educations], [residency.id])  # the other one stays unticked
+    assert svc.findings_for_step(reg, "site") == []
+    assert svc.submit_registration(cand, reg.id, "t").status == "submitted"

@@ -1,0 +1,164 @@
+"""解锁: a registration that stops being live gives its entries back — 放弃报考, 审核不通过 and 逾期未缴费 alike.
+
+The guide: 被锁定后该条目将不可修改（可通过放弃相关报考项目来解锁）. An entry another live registration of the
+candidate still uses stays locked; racing endings release each seat once and leave no entry locked for good.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from core.db import db, utcnow
+from core.models import AuditEntry, Candidate, Education, Registration, Site, Training
+from core.payments import service
+from core.services import entries
+from core.services import registration as svc
+from tests.conftest import IS_SQLITE
+from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
+from tests.core.test_seats import _abandon, _many_drafts
+from tests.factories import make_catalogue, make_registration
+
+
+def deadline_passed(cat) -> None:
+    cat["region"].payment_deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+
+def state(model, entry_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(model, entry_id).state
+
+
+def test_expiry_for_non_payment_unlocks_the_entries_and_says_so_in_the_audit(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    training = Training(candidate_id=cand.id, training_type_id=dictionaries()["住院医师规范化培训"].id,
+                        institution="协和医院", start_ym="2016-09", end_ym="2019-07")
+    session.add(training)
+    session.flush()
+    draft = ready_draft(cand, cat)
+    draft.draft_data = {**draft.draft_data, "training_ids": [training.id]}
+    reg = svc.submit_registration(cand, draft.id, "t")
+    edu_id = cand.educations[0].id
+    assert (state(Education, edu_id), state(Training, training.id)) == ("locked", "locked")
+
+    deadline_passed(cat)
+    assert service.expire_unpaid() == 1
+    assert session.get(Registration, reg.id).status == "expired"
+    assert (state(Education, edu_id), state(Training, training.id)) == ("editable", "editable")
+    audit = session.scalar(select(AuditEntry).filter_by(action="registration.expired"))
+    assert audit.after["entries_unlocked"] == {"education": [edu_id], "training": [training.id]}
+    assert service.expire_unpaid() == 0
+
+
+def test_expiry_keeps_an_entry_used_by_another_live_registration_locked(session):
+    this_year, other_year = make_catalogue(), make_catalogue()
+    cand = ready_candidate()
+    expiring = svc.submit_registration(cand, ready_draft(cand, this_year).id, "a")
+    other = svc.submit_registration(cand, ready_draft(cand, other_year).id, "b")
+    edu_id = cand.educations[0].id
+
+    deadline_passed(this_year)
+    assert service.expire_unpaid() == 1
+    assert session.get(Registration, expiring.id).status == "expired"
+    assert state(Education, edu_id) == "locked"  # still used by `other`
+    audit = session.scalar(select(AuditEntry).filter_by(action="registration.expired"))
+    assert audit.after["entries_unlocked"] == {}
+
+    svc.abandon_registration(cand, other.id)  # the last live one gives it back
+    assert state(Education, edu_id) == "editable"
+
+
+def test_expiry_leaves_a_verified_entry_verified(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    cand.educations[0].state = "verified"
+    svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    deadline_passed(cat)
+    assert service.expire_unpaid() == 1
+    assert state(Education, cand.educations[0].id) == "verified"
+
+
+def test_a_paid_registration_does_not_expire_and_keeps_its_entries_locked(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    reg.payment_status = "paid"
+    deadline_passed(cat)
+    assert service.expire_unpaid() == 0
+    assert state(Education, cand.educations[0].id) == "locked"
+
+
+# --- racing, on PostgreSQL ------------------------------------------------------------------------
+
+def _expire_all(app) -> str:
+    with app.app_context():
+        try:
+            service.expire_unpaid()
+            return "ok"
+        except Exception as exc:  # noqa: BLE001 — the test counts anything leaking
+            return f"error: {exc!r}"
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.skipif(IS_SQLITE, reason="real concurrency needs PostgreSQL")
+def test_racing_expiry_and_abandon_end_each_registration_once(app, session):
+    cat = make_catalogue(capacity=60)
+    for _ in range(3):  # paid registrations at the same site: a seat released twice would show
+        make_registration(cat=cat, payment_status="paid")
+    drafts = _many_drafts(cat, 30)
+    for candidate_id, draft_id in drafts:
+        svc.submit_registration(session.get(Candidate, candidate_id), draft_id, f"tok-{draft_id}")
+    assert session.get(Site, cat["site"].id).taken == 33
+    deadline_passed(cat)
+
+    tasks = []
+    for i, draft in enumerate(drafts):
+        if i % 10 == 0:
+            tasks.append(("expire", None))
+        tasks.append(("abandon", draft))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda t: _expire_all(app) if t[0] == "expire" else _abandon(app, *t[1]), tasks))
+    assert set(answers) <= {"ok", "already"}, set(answers)
+
+    session.expire_all()
+    ids = [draft_id for _, draft_id in drafts]
+    ended = session.scalars(select(Registration.status).where(Registration.id.in_(ids))).all()
+    assert set(ended) <= {"expired", "abandoned"} and len(ended) == 30
+    assert session.get(Site, cat["site"].id).taken == 3
+    audits = session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action.in_(("registration.expired", "registration.abandoned"))))
+    assert audits == 30
+    still_locked = session.scalar(select(func.count()).select_from(Education).where(
+        Education.candidate_id.in_([c for c, _ in drafts]), Education.state == "locked"))
+    assert still_locked == 0
+
+
+@pytest.mark.skipif(IS_SQLITE, reason="row locks need PostgreSQL")
+def test_two_registrations_ending_at_once_leave_the_shared_entry_unlocked(app, session):
+    """Expiry of one and 放弃报考 of the other, overlapping: neither may count the other as still live."""
+    this_year, other_year = make_catalogue(), make_catalogue()
+    cand = ready_candidate()
+    expiring = svc.submit_registration(cand, ready_draft(cand, this_year).id, "a")
+    abandoning = svc.submit_registration(cand, ready_draft(cand, other_year).id, "b")
+    cand_id, edu_id, other_id = cand.id, cand.educations[0].id, abandoning.id
+    session.commit()
+
+    # the expiry's transaction, as _expire runs it, held open before its commit
+    session.execute(update(Registration).where(Registration.id == expiring.id).values(status="expired"))
+    assert entries.unlock_entries(session.get(Registration, expiring.id)) == {}  # `abandoning` still live
+    answer = []
+    racer = threading.Thread(target=lambda: answer.append(_abandon(app, cand_id, other_id)))
+    racer.start()
+    time.sleep(0.5)
+    assert racer.is_alive()  # waits for the candidate's row
+    session.commit()
+    racer.join(10)
+    assert answer == ["ok"]
+    assert state(Education, edu_id) == "editable"
