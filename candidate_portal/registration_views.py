@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
@@ -18,6 +19,9 @@ from core.validators import FieldErrors
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
 ENTRY_ACTIONS = {"add_education": "education", "add_training": "training", "add_certificate": "certificate"}
+# The guide's six steps: 1 选择报考类别 (the subject page), then the wizard's five.
+BAR = (("subjects", "选择报考类别"),) + svc.STEPS
+BAR_NAMES = [key for key, _label in BAR]
 
 
 def _errors(exc: DomainError) -> dict[str, str]:
@@ -73,8 +77,9 @@ def registration_subjects():
     all_subjects = svc.list_subjects() if any(vars(filters).values()) else subjects
     rows = [{"subject": s, "state": svc.window_state(s.exam_year), "window": svc.window_text(s.exam_year),
              "message": svc.window_message(s.exam_year)} for s in subjects]
+    bar = [{"label": label, "current": key == "subjects"} for key, label in BAR]
     return render_template(
-        "portal/registration/subjects.html", rows=rows, filters=filters,
+        "portal/registration/subjects.html", rows=rows, filters=filters, bar=bar,
         families=db.session.scalars(db.select(ExamFamily).order_by(ExamFamily.name)).all(),
         levels=LEVELS, routes=ROUTES, categories=sorted({s.category for s in all_subjects}))
 
@@ -118,13 +123,35 @@ def _options(step: str) -> dict:
     return {}
 
 
+def _bar(reg: Registration, step: str) -> list[dict]:
+    """The step bar: each step's label, and the step a button there goes to (earlier ones, and done ones)."""
+    done = set(svc.draft_value(reg, "done", []))
+    here = BAR_NAMES.index(step)
+    return [{"label": label, "current": key == step,
+             "done": key == "subjects" or key in done,
+             "goto": key if key != step and (i < here or key in done) else None}
+            for i, (key, label) in enumerate(BAR)]
+
+
+def _chosen(reg: Registration, step: str, form) -> dict:
+    """The entries ticked: as sent when the page is shown again with its form, else as in the draft."""
+    chosen = eligibility.chosen_ids(reg)
+    if form is not None and hasattr(form, "getlist"):
+        for kind in _STEP_KINDS.get(step, ()):
+            chosen[kind] = {int(x) for x in form.getlist(f"{kind}_ids") if str(x).isdigit()}
+    return chosen
+
+
 def _render_step(reg: Registration, step: str, errors: dict | None = None, form=None, status: int = 200):
     cand = reg.candidate
     index = svc.STEP_NAMES.index(step)
+    kept = svc.unsaved(reg, step) if form is None else None
+    if kept:  # refused when the candidate went back: shown again as typed, with its messages
+        form, errors = MultiDict(kept["form"]), kept["errors"]
     context = dict(
         reg=reg, cand=cand, step=step, steps=svc.STEPS, index=index, errors=errors or {},
         form=form or {}, findings=svc.findings_for_step(reg, step), military=MILITARY,
-        chosen=eligibility.chosen_ids(reg),
+        chosen=_chosen(reg, step, form), bar=_bar(reg, step),
         done=set(svc.draft_value(reg, "done", [])), window=svc.window_text(reg.exam_year),
         opt=_options(step))
     if step == "certificates":
@@ -175,7 +202,7 @@ def registration_step_save(registration_id: int, step: str):
         return _render_step(reg, step, form={k: v for k, v in form.items() if k not in ("region_id", "site_id")})
     if action in ENTRY_ACTIONS:  # the “+” button: saved to the profile, then ticked here
         kind = ENTRY_ACTIONS[action]
-        svc.remember_ticks(reg, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
+        svc.remember_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
         fields = {k.removeprefix(f"new_{kind}-"): v for k, v in form.items() if k.startswith(f"new_{kind}-")}
         try:
             svc.add_entry(reg, kind, fields, select_it=form.get(f"new_{kind}-select") == "1")
@@ -185,21 +212,33 @@ def registration_step_save(registration_id: int, step: str):
             return _render_step(reg, step, errors, form, 422)
         flash(_("已保存到个人信息，并可在此选择。"), "success")
         return redirect(url_for("portal.registration_step", registration_id=reg.id, step=step) + f"#{kind}")
+    here = BAR_NAMES.index(step)
+    there = _destination(here, action)
     try:
         _save(reg, step, form)
     except DomainError as exc:
         db.session.rollback()
-        return _render_step(reg, step, _errors(exc), form, 422)
+        if there >= here:  # 下一步 and 提交 stay until the step is right
+            return _render_step(reg, step, _errors(exc), form, 422)
+        # 上一步 always goes back: the refused input is kept in the draft (never in the profile)
+        svc.keep_unsaved(reg, step, {k: form.getlist(k) for k in form}, _errors(exc))
+        flash(_("“%(step)s”中有填写有误的内容，未保存；您填写的内容已保留，回到这一步即可按提示修改。",
+                step=translate_message(BAR[here][1])), "error")
     if action == "submit" and step == "site":
         return _submit(reg, form.get("submit_token", ""))
-    index = svc.STEP_NAMES.index(step)
+    if BAR_NAMES[there] == "subjects":
+        return redirect(url_for("portal.registration_subjects"))
+    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=BAR_NAMES[there]))
+
+
+def _destination(here: int, action: str) -> int:
+    """Where a navigation button leads, as a place in BAR: 上一步, 下一步, a step-bar button ("goto:work")."""
     if action == "prev":
-        if index == 0:
-            return redirect(url_for("portal.registration_subjects"))
-        index -= 1
-    elif action == "next":
-        index = min(index + 1, len(svc.STEP_NAMES) - 1)
-    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=svc.STEP_NAMES[index]))
+        return here - 1
+    if action == "next":
+        return min(here + 1, len(BAR) - 1)
+    target = action.removeprefix("goto:")
+    return BAR_NAMES.index(target) if action.startswith("goto:") and target in BAR_NAMES else here
 
 
 def _submit(reg: Registration, token: str):

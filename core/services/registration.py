@@ -2,7 +2,8 @@
 
 A registration starts as a draft (status ``draft``) holding the step reached (``draft_step``) and what
 was ticked and chosen (``draft_data``); what the candidate types is saved straight back to the
-personal-information centre (core.services.profile). ``submit_registration`` turns the draft into a
+personal-information centre (core.services.profile). 上一步 never refuses: what a step refuses then is
+kept in the draft, not in the profile (``keep_unsaved``). ``submit_registration`` turns the draft into a
 submitted registration in one transaction; ``abandon_registration`` gives the seat back once.
 """
 from __future__ import annotations
@@ -202,7 +203,37 @@ def _set_draft(reg: Registration, step_done: str, **values) -> None:
     done = set(data.get("done", []))
     done.add(step_done)
     data["done"] = sorted(done, key=STEP_NAMES.index)
+    data["unsaved"] = {k: v for k, v in data.get("unsaved", {}).items() if k != step_done}
     reg.draft_data = data
+
+
+# What each step's form sends: the part of a refused form the draft keeps (see keep_unsaved).
+STEP_FIELDS = {
+    "basic": ("military_identity", "permit_number", "mobile", "email", "address", "postcode"),
+    "work": ("employment_status", "work_unit_name", "work_unit_id", "department", "title", "title_date",
+             "post", "practice_start"),
+    "entries": ("education_ids", "training_ids"),
+    "certificates": ("certificate_ids",),
+    "site": ("region_id", "site_id", "attempts"),
+}
+
+
+def keep_unsaved(reg: Registration, step: str, form: dict[str, list[str]], errors: dict[str, str]) -> None:
+    """上一步 from a step the candidate filled in wrongly: it goes back all the same.
+
+    Nothing refused reaches the profile; the draft keeps what was typed and why it was refused, shown
+    again on that step until the step is saved (``_set_draft`` drops it then). 提交 waits for it.
+    """
+    kept = {k: [str(x)[:500] for x in form.get(k, [])][:200] for k in STEP_FIELDS[step]}
+    data = dict(reg.draft_data or {})
+    data["unsaved"] = {**data.get("unsaved", {}), step: {"form": kept, "errors": dict(errors)}}
+    reg.draft_data = data
+    db.session.commit()
+
+
+def unsaved(reg: Registration, step: str) -> dict | None:
+    """What keep_unsaved kept for a step: ``{"form": {field: [values]}, "errors": {field: message}}``."""
+    return draft_value(reg, "unsaved", {}).get(step)
 
 
 def go_to_step(reg: Registration, step: str) -> None:
@@ -301,12 +332,16 @@ def save_certificates(reg: Registration, certificate_ids) -> None:
     db.session.commit()
 
 
-def remember_ticks(reg: Registration, ticked: dict[str, list]) -> None:
-    """Keep what is ticked on the page when the “+” button is pressed (not yet a finished step)."""
+def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> None:
+    """Keep what is ticked on the page when the “+” button is pressed (not yet a finished step).
+
+    The ticks on the page are the newest: they replace what keep_unsaved kept for the step.
+    """
     models = {"education": Education, "training": Training, "certificate": Certificate}
     data = dict(reg.draft_data or {})
     for kind, raw in ticked.items():
         data[f"{kind}_ids"] = _own_ids(models[kind], reg.candidate_id, raw)
+    data["unsaved"] = {k: v for k, v in data.get("unsaved", {}).items() if k != step}
     reg.draft_data = data
 
 
@@ -384,8 +419,9 @@ def missing_steps(reg: Registration) -> list[tuple[str, str]]:
     if cand.is_hk_macau_taiwan and not cand.permit_number:
         out.append(("basic", "请在“基本情况”中填写往来大陆通行证号码。"))
     done = set(draft_value(reg, "done", []))
-    for step, label in STEPS[:2]:
-        if step not in done:
+    kept = draft_value(reg, "unsaved", {})
+    for step, label in STEPS:
+        if step in kept or (step in ("basic", "work") and step not in done):
             out.append((step, Msg("请完成“%(label)s”一步。", label=label)))
     if not draft_value(reg, "education_ids"):
         out.append(("entries", "请在“教育经历和培训经历”中勾选用于报考的教育经历。"))

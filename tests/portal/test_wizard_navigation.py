@@ -1,0 +1,146 @@
+"""Moving through the wizard (guide: 「可以通过页面右上方的导航按钮“上一步”“下一步”来实现各个步骤的跳转」).
+
+上一步 always goes back; what a step refuses then stays out of the profile but is kept in the draft and
+shown again, with its messages, when the candidate returns. 下一步 and 提交 still refuse. The step bar numbers
+the guide's six steps, 1 选择报考类别 to 6 选择考区及考点.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.db import db
+from core.models import Registration
+from tests.core.test_registration import ready_candidate, ready_draft
+from tests.factories import login_as, make_catalogue
+from tests.portal.helpers import post_page, text
+
+WORK = {"employment_status": "在岗", "work_unit_name": "北京协和医院", "department": "内科", "title": "主治医师",
+        "title_date": "2022-8", "post": "", "practice_start": "2020-07"}
+
+
+def _step(reg, step):
+    return f"/registration/{reg.id}/step/{step}"
+
+
+@pytest.fixture
+def draft(session, client):
+    """A candidate with a complete draft (every step done), logged in."""
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    login_as(client, cand)
+    return cat, cand, reg
+
+
+def test_prev_from_a_refused_work_step_goes_back_and_keeps_the_input_out_of_the_profile(draft, client, session):
+    cat, cand, reg = draft
+    back = post_page(client, _step(reg, "work"), {**WORK, "action": "prev"})
+    assert back.status_code == 302 and back.headers["Location"].endswith(_step(reg, "basic"))
+    session.expire_all()
+    assert (cand.title_date, cand.title) == ("2020-07", "住院医师")  # nothing of the refused step saved
+
+    basic = text(client.get(_step(reg, "basic")))
+    assert basic.count("“工作情况”中有填写有误的内容，未保存") == 1  # said once, on the page it went to
+
+    again = text(client.get(_step(reg, "work")))  # back on the step: as typed, with its message
+    assert 'value="2022-8"' in again and 'value="主治医师"' in again
+    assert 'id="title_date-error"' in again and "YYYY-MM" in again
+
+    refused = post_page(client, _step(reg, "work"), {**WORK, "action": "next"})  # 下一步 still checks
+    assert refused.status_code == 422
+    saved = post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "action": "next"})
+    assert saved.headers["Location"].endswith(_step(reg, "entries"))
+    session.expire_all()
+    assert (cand.title_date, cand.title) == ("2022-08", "主治医师")
+    assert 'value="2022-8"' not in text(client.get(_step(reg, "work")))  # the kept input is gone once saved
+
+
+def test_prev_with_valid_input_saves_it(draft, client, session):
+    cat, cand, reg = draft
+    back = post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "action": "prev"})
+    assert back.headers["Location"].endswith(_step(reg, "basic"))
+    session.expire_all()
+    assert (cand.title_date, cand.title) == ("2022-08", "主治医师")
+    assert "未保存" not in text(client.get(_step(reg, "basic")))
+
+
+def test_prev_from_basic_without_a_photo_goes_to_the_subject_page(draft, client, session):
+    cat, cand, reg = draft
+    cand.photo_path = None
+    session.commit()
+    form = {"military_identity": "none", "mobile": "123", "email": "", "address": "北京市西城区", "postcode": ""}
+    back = post_page(client, _step(reg, "basic"), {**form, "action": "prev"})
+    assert back.status_code == 302 and back.headers["Location"].endswith("/registration/subjects")
+    session.expire_all()
+    assert (cand.mobile, cand.address) == ("13800138000", "北京市东城区")
+    again = text(client.get(_step(reg, "basic")))
+    assert 'value="123"' in again and 'value="北京市西城区"' in again
+    assert 'id="photo-error"' in again and 'id="mobile-error"' in again
+    assert post_page(client, _step(reg, "basic"), {**form, "action": "next"}).status_code == 422
+
+
+def test_prev_from_entries_with_nothing_ticked_keeps_nothing_ticked(draft, client, session):
+    cat, cand, reg = draft
+    edu = cand.educations[0].id
+    back = post_page(client, _step(reg, "entries"), {"action": "prev"})
+    assert back.headers["Location"].endswith(_step(reg, "work"))
+    session.expire_all()
+    assert reg.draft_data["education_ids"] == [edu]  # the draft's ticks untouched
+    again = text(client.get(_step(reg, "entries")))
+    assert not re.search(rf'id="education-{edu}"[^>]*checked', again)  # as the candidate left it
+    assert "请勾选用于报考的教育经历" in again
+
+
+def test_submit_waits_for_a_step_with_kept_input(draft, client, session):
+    cat, cand, reg = draft
+    post_page(client, _step(reg, "work"), {**WORK, "action": "prev"})
+    page = text(client.get(_step(reg, "site")))
+    assert "请完成“工作情况”一步" in page
+    token = re.search(r'name="submit_token" value="([^"]+)"', page).group(1)
+    refused = post_page(client, _step(reg, "site"), {"region_id": cat["region"].id, "site_id": cat["site"].id,
+                                                     "attempts": "1", "action": "submit", "submit_token": token})
+    assert refused.headers["Location"].endswith(_step(reg, "work"))
+    session.expire_all()
+    assert session.get(Registration, reg.id).status == "draft"
+    assert 'value="2022-8"' in text(client.get(_step(reg, "work")))
+
+
+def test_the_step_bar_numbers_the_guides_six_steps(draft, client):
+    cat, cand, reg = draft
+    subjects = text(client.get("/registration/subjects"))
+    bar = subjects[subjects.index('class="stepbar"'):subjects.index("</ol>")]
+    assert re.search(r'class="current" aria-current="step">\s*1\. 选择报考类别', bar)
+    assert "2. 基本情况" in bar and "6. 选择考区及考点" in bar and "<button" not in bar
+
+    page = text(client.get(_step(reg, "work")))
+    bar = page[page.index('class="stepbar"'):page.index("</ol>")]
+    labels = re.findall(r"(\d)\. ([^<\s]+)", bar)
+    assert labels == [("1", "选择报考类别"), ("2", "基本情况"), ("3", "工作情况"), ("4", "教育经历和培训经历"),
+                      ("5", "选择证书"), ("6", "选择考区及考点")]
+    assert 'value="goto:subjects"' in bar and 'value="goto:site"' in bar and 'value="goto:work"' not in bar
+
+
+def test_the_step_bar_goes_back_like_prev_and_forward_like_next(draft, client, session):
+    cat, cand, reg = draft
+    back = post_page(client, _step(reg, "work"), {**WORK, "action": "goto:subjects"})
+    assert back.headers["Location"].endswith("/registration/subjects")
+    assert 'value="2022-8"' in text(client.get(_step(reg, "work")))  # kept, not saved
+    forward = post_page(client, _step(reg, "work"), {**WORK, "action": "goto:site"})
+    assert forward.status_code == 422 and 'id="title_date-error"' in text(forward)
+    ok = post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "action": "goto:site"})
+    assert ok.headers["Location"].endswith(_step(reg, "site"))
+
+
+def test_a_step_not_reached_is_not_offered_in_the_bar(session, client):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    session.commit()
+    login_as(client, cand)
+    post_page(client, "/registration/start", {"subject_id": cat["subject"].id}, page="/registration/subjects")
+    reg = session.scalar(db.select(Registration))
+    page = text(client.get(_step(reg, "basic")))
+    bar = page[page.index('class="stepbar"'):page.index("</ol>")]
+    assert re.findall(r'value="goto:(\w+)"', bar) == ["subjects"]
