@@ -172,8 +172,9 @@ def registration_step(registration_id: int, step: str):
     reg = _own(registration_id, draft=True)
     if step not in svc.STEP_NAMES:
         abort(404)
-    svc.go_to_step(reg, step)
-    return _render_step(reg, step)
+    page = _render_step(reg, step)
+    svc.go_to_step(reg, step)  # after rendering: its commit would have the page load everything again
+    return page
 
 
 def _save(reg: Registration, step: str, form) -> None:
@@ -211,7 +212,7 @@ def registration_step_save(registration_id: int, step: str):
             errors = {f"new_{kind}-{k}": m for k, m in _errors(exc).items()}
             return _render_step(reg, step, errors, form, 422)
         flash(_("已保存到个人信息，并可在此选择。"), "success")
-        return redirect(url_for("portal.registration_step", registration_id=reg.id, step=step) + f"#{kind}")
+        return redirect(url_for("portal.registration_step", registration_id=registration_id, step=step) + f"#{kind}")
     here = BAR_NAMES.index(step)
     there = _destination(here, action)
     try:
@@ -228,7 +229,8 @@ def registration_step_save(registration_id: int, step: str):
         return _submit(reg, form.get("submit_token", ""))
     if BAR_NAMES[there] == "subjects":
         return redirect(url_for("portal.registration_subjects"))
-    return redirect(url_for("portal.registration_step", registration_id=reg.id, step=BAR_NAMES[there]))
+    # the id from the URL: reg.id after the step's commit would read the row back
+    return redirect(url_for("portal.registration_step", registration_id=registration_id, step=BAR_NAMES[there]))
 
 
 def _destination(here: int, action: str) -> int:

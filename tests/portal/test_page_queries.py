@@ -9,8 +9,10 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from core.db import db
-from core.models import CandidateSession
-from tests.factories import login_as, make_candidate
+from core.models import CandidateSession, Registration
+from tests.conftest import csrf_token_from
+from tests.core.test_registration import ready_candidate, ready_draft
+from tests.factories import login_as, make_candidate, make_catalogue
 
 
 def statements(client, url: str, data: dict | None = None) -> tuple[list[str], object]:
@@ -54,3 +56,27 @@ def test_last_seen_is_written_at_most_once_a_minute(client, session):
     seen, _ = statements(client, "/")
     assert not [s for s in seen if not s.startswith("SELECT")]
     assert session.scalar(db.select(CandidateSession.last_seen_at)) > two_minutes_ago
+
+
+def test_a_wizard_step_reads_the_draft_once_and_records_the_step(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    reg.draft_step = "basic"
+    session.commit()
+    reg_id = reg.id
+    login_as(client, cand)
+    seen, response = statements(client, f"/registration/{reg_id}/step/work")
+    assert response.status_code == 200
+    assert len([s for s in seen if s.startswith("SELECT") and "FROM registrations" in s]) == 1, seen
+    assert [s for s in seen if not s.startswith("SELECT")] == [
+        next(s for s in seen if s.startswith("UPDATE registrations SET draft_step"))]
+    assert session.get(Registration, reg_id).draft_step == "work"  # a closed browser resumes here
+
+    seen, response = statements(client, f"/registration/{reg_id}/step/work",
+                                {"csrf_token": csrf_token_from(response.get_data(as_text=True)),
+                                 "employment_status": "在岗", "work_unit_name": "北京协和医院", "title": "住院医师",
+                                 "title_date": "2020-07", "practice_start": "2020-07", "action": "next"})
+    assert response.status_code == 302 and response.location.endswith(f"/registration/{reg_id}/step/entries")
+    assert len([s for s in seen if s.startswith("SELECT") and "FROM registrations" in s]) == 1, seen
+
