@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate
-from core.db import db
-from core.models import Registration
+from core.services.registration import registrations_of
 
 
 def _notices(cand) -> list[str]:
@@ -29,7 +28,5 @@ def index():
     cand = current_candidate()
     if cand is None:
         return render_template("portal/index.html")
-    registrations = list(db.session.scalars(
-        db.select(Registration).filter_by(candidate_id=cand.id).order_by(Registration.id.desc())))
-    return render_template("portal/home.html", cand=cand, registrations=registrations,
+    return render_template("portal/home.html", cand=cand, registrations=registrations_of(cand),
                            notices=_notices(cand))

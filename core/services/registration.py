@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import eligibility
@@ -114,7 +114,7 @@ def list_subjects(f: SubjectFilter | None = None) -> list[ExamSubject]:
     """Subjects of the exam years whose window is open, coming, or closed in the last 90 days."""
     from datetime import timedelta
     f = f or SubjectFilter()
-    stmt = (select(ExamSubject).join(ExamYear)
+    stmt = (select(ExamSubject).join(ExamYear).options(contains_eager(ExamSubject.exam_year))
             .where(ExamYear.window_closes_at > utcnow() - timedelta(days=90))
             .order_by(ExamYear.year.desc(), ExamSubject.code))
     if f.family_id:
@@ -154,9 +154,15 @@ def own_draft(candidate: Candidate, registration_id: int) -> Registration:
 
 
 def registrations_of(candidate: Candidate) -> list[Registration]:
-    """Every registration the candidate ever made, newest first (考试报名 page)."""
-    return list(db.session.scalars(select(Registration).filter_by(candidate_id=candidate.id)
-                                   .order_by(Registration.created_at.desc(), Registration.id.desc())))
+    """Every registration the candidate ever made, newest first (首页, 考试报名 page).
+
+    With the exam year, subject, region and site each page shows, in the same query (not one per row).
+    """
+    return list(db.session.scalars(
+        select(Registration).filter_by(candidate_id=candidate.id)
+        .options(joinedload(Registration.exam_year), joinedload(Registration.subject),
+                 joinedload(Registration.region), joinedload(Registration.site))
+        .order_by(Registration.created_at.desc(), Registration.id.desc())))
 
 
 def _live_for_year(candidate: Candidate, exam_year_id: int) -> Registration | None:

@@ -80,3 +80,28 @@ def test_a_wizard_step_reads_the_draft_once_and_records_the_step(client, session
     assert response.status_code == 302 and response.location.endswith(f"/registration/{reg_id}/step/entries")
     assert len([s for s in seen if s.startswith("SELECT") and "FROM registrations" in s]) == 1, seen
 
+
+def _submitted(candidate_id: int, cat, n: int) -> Registration:
+    site = cat["site"]
+    reg = Registration(candidate_id=candidate_id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
+                       status="submitted", region_id=site.region_id, site_id=site.id, number=f"20271100000{n:07d}")
+    db.session.add(reg)
+    return reg
+
+
+def test_the_registration_lists_take_the_same_queries_for_one_registration_or_three(client, session):
+    cand = ready_candidate()
+    cand_id = cand.id
+    _submitted(cand_id, make_catalogue(), 1)  # each in its own exam year, subject, region and site
+    session.commit()
+    login_as(client, cand)
+    one = {url: statements(client, url)[0] for url in ("/", "/registration")}
+    for n in (2, 3):
+        _submitted(cand_id, make_catalogue(), n)
+    session.commit()
+    for url in ("/", "/registration"):
+        seen, response = statements(client, url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert all(f"20271100000{n:07d}" in html for n in (1, 2, 3))  # the three 报名号
+        assert len(seen) == len(one[url]) == 2, seen  # the candidate, then the registrations with all they show
