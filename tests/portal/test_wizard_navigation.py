@@ -144,3 +144,19 @@ def test_a_step_not_reached_is_not_offered_in_the_bar(session, client):
     page = text(client.get(_step(reg, "basic")))
     bar = page[page.index('class="stepbar"'):page.index("</ol>")]
     assert re.findall(r'value="goto:(\w+)"', bar) == ["subjects"]
+
+
+def test_enter_in_a_field_saves_the_step_and_stays(draft, client, session):
+    """Enter submits with the form's default button, the first submit button of the form in the page:
+    a hidden 保存 (action=stay), never 上一步 and never 提交."""
+    cat, cand, reg = draft
+    page = text(client.get(_step(reg, "site")))
+    buttons = re.findall(r'<button type="submit" form="step-form" name="action" value="([a-z:]+)"', page)
+    assert buttons[0] == "stay" and "prev" in buttons and "submit" in buttons
+
+    refused = post_page(client, _step(reg, "work"), {**WORK, "action": "stay"})
+    assert refused.status_code == 422  # a refused step is shown again with its messages
+    saved = post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "action": "stay"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(_step(reg, "work"))
+    session.expire_all()
+    assert cand.title_date == "2022-08"
