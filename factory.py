@@ -7,6 +7,7 @@ machinery, so neither session can ever open the other (docs/architecture.md).
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import Flask, current_app, jsonify, request
 from flask_wtf.csrf import CSRFProtect
@@ -60,12 +61,25 @@ def _init_shared(app: Flask) -> None:
     CSRFProtect(app)
     load_exceptions()
     app.after_request(_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce  # FAB's templates too write nonce="{{ csp_nonce() }}"
     _error_pages(app)
 
 
-# Back-office pages (Flask-AppBuilder) need inline scripts; the portal's CSP is stricter where it can be.
+# Scripts run only from our own files or with this response's nonce, in both apps: no 'unsafe-inline', no
+# inline event handlers (docs/security.md). Styles keep 'unsafe-inline' for now.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-       "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+       "script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; form-action 'self'{form_action}; base-uri 'self'")
+
+
+def csp_nonce() -> str:
+    """This response's script nonce (templates: ``<script nonce="{{ csp_nonce() }}">``), kept with the
+    request itself: ``g`` can outlive a request (tests hold an app context open) and a nonce is never reused."""
+    return request.environ.setdefault("csp_nonce", secrets.token_urlsafe(16))
+
+
+def csp_header(form_action: str = "") -> str:
+    """The Content-Security-Policy of this response; ``form_action``: one more origin forms may post to."""
+    return CSP.format(nonce=csp_nonce(), form_action=f" {form_action}" if form_action else "")
 
 
 def _security_headers(response):
@@ -74,7 +88,7 @@ def _security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", csp_header())
     if not request.path.startswith(("/static/", "/assets/")):  # CSS and JS may be cached
         headers["Cache-Control"] = "no-store"
     if current_app.config.get("SESSION_COOKIE_SECURE"):

@@ -66,9 +66,8 @@ def _render_pay(registration: Registration, status: int = 200):
                            refund_labels=REFUND_LABELS, back_url=_back_url())
     response = make_response(html, status)
     # the 缴费 form is answered by a redirect to the bank: allow exactly that origin as a form target
-    from factory import CSP
-    response.headers["Content-Security-Policy"] = CSP.replace(
-        "form-action 'self'", f"form-action 'self' {_gateway_origin()}")
+    from factory import csp_header
+    response.headers["Content-Security-Policy"] = csp_header(form_action=_gateway_origin())
     return response
 
 
