@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -525,7 +525,8 @@ def abandon_registration(candidate: Candidate, registration_id: int) -> Registra
     require_window_open(reg.exam_year)
     if not reg.is_live:
         raise RegistrationError("该报名已不在有效状态，无需放弃。")
-    was_submitted = reg.status != "draft"
+    if reg.status == "draft":
+        return _discard_draft(candidate, reg)
     now = utcnow()
     refund = reg.payment_status == "paid"
     result = db.session.execute(
@@ -537,7 +538,7 @@ def abandon_registration(candidate: Candidate, registration_id: int) -> Registra
     if result.rowcount != 1:  # a concurrent abandon did it already
         db.session.rollback()
         return own_registration(candidate, registration_id)
-    if was_submitted and reg.site_id:
+    if reg.site_id:
         seats.release_seat(reg.site_id)
         entries.unlock_entries(reg)
     if refund:  # the payment service owns orders and refunds
@@ -548,4 +549,22 @@ def abandon_registration(candidate: Candidate, registration_id: int) -> Registra
                  after={"number": reg.number, "refund_requested": refund})
     db.session.commit()
     db.session.refresh(reg)
+    return reg
+
+
+def _discard_draft(candidate: Candidate, reg: Registration) -> Registration:
+    """放弃 a draft: it holds no seat, number or locked entry (and the check "submitted means complete" has no
+    place for an abandoned registration without them), so the draft row and its draft data are deleted.
+    Returns the registration as it was, detached, for the page's message."""
+    reg.subject  # noqa: B018 (loaded now: the message names it)
+    result = db.session.execute(delete(Registration).where(Registration.id == reg.id, Registration.status == "draft")
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # submitted or discarded meanwhile (another tab)
+        db.session.rollback()
+        raise RegistrationError("该报名刚刚已提交或已放弃，请刷新页面后查看。")
+    audit.record("registration.draft_discarded", actor_type="candidate", actor_id=candidate.id,
+                 actor_name=candidate.username, object_type="registrations", object_id=reg.id,
+                 after={"subject_id": reg.subject_id})
+    db.session.expunge(reg)
+    db.session.commit()
     return reg

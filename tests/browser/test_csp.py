@@ -108,8 +108,7 @@ def test_main_portal_pages_run_their_scripts_without_csp_violations(app_ctx, liv
     db.session.expire_all()
     assert db.session.get(Registration, submitted.id).status == "abandoned" and len(messages) == 2
 
-    # in English the question is English too (only dismissed: abandoning a draft currently hits the
-    # ck_registration_submitted_complete constraint, a 500 — reported to the lead)
+    # in English the question is English too (dismissed here; accepting discards the draft)
     page.get_by_role("link", name="English").click()
     page.once("dialog", answer(False))
     page.locator(f"#registration-{draft.id} button.abandon").click()

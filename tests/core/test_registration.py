@@ -315,3 +315,17 @@ def test_residency_training_left_unticked_is_flagged_at_the_steps_and_refused_at
     svc.save_entries(reg, [e.id for e in cand.educations], [residency.id])  # the other one stays unticked
     assert svc.findings_for_step(reg, "site") == []
     assert svc.submit_registration(cand, reg.id, "t").status == "submitted"
+
+
+def test_abandon_a_draft_deletes_it_and_a_stale_second_abandon_is_refused(session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id = reg.id
+    done = svc.abandon_registration(cand, reg_id)
+    assert done.subject.name == cat["subject"].name  # detached, still readable for the page's message
+    assert session.get(Registration, reg_id) is None
+    assert session.scalar(db.select(AuditEntry).filter_by(action="registration.draft_discarded")).object_id == reg_id
+    with pytest.raises(svc.NotAllowed):  # no longer the candidate's (nor anybody's)
+        svc.abandon_registration(cand, reg_id)

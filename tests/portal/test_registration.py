@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.db import db, utcnow
-from core.models import Education, Registration, Site
+from core.models import AuditEntry, Education, Registration, Site
 from tests.conftest import csrf_token_from
 from tests.core.test_registration import dictionaries, jpeg_bytes, ready_candidate, ready_draft
 from tests.factories import login_as, make_candidate, make_catalogue, make_registration
@@ -241,6 +241,24 @@ def test_abandon_then_register_again(setup, client, session):
     assert session.get(Registration, reg.id).status == "abandoned" and session.get(Site, cat["site"].id).taken == 0
     again = _post(client, "/registration/start", {"subject_id": cat["subject"].id}, page_url="/registration/subjects")
     assert again.status_code == 302 and "/step/basic" in again.headers["Location"]
+
+
+def test_abandon_a_draft_discards_it(setup, client, session):
+    """放弃报考 on a draft (no seat, number or locked entry): the draft is deleted, never a 500."""
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id = reg.id
+    response = _post(client, f"/registration/{reg_id}/abandon", {}, page_url="/registration", follow_redirects=True)
+    assert response.status_code == 200 and "已放弃报考" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Registration, reg_id) is None and session.get(Site, cat["site"].id).taken == 0
+    audit = session.scalar(db.select(AuditEntry).filter_by(action="registration.draft_discarded"))
+    assert audit.object_id == reg_id and audit.actor_id == cand.id
+    again = _post(client, f"/registration/{reg_id}/abandon", {}, page_url="/registration")
+    assert again.status_code == 404  # gone: nothing left to abandon
+    start = _post(client, "/registration/start", {"subject_id": cat["subject"].id}, page_url="/registration/subjects")
+    assert start.status_code == 302 and "/step/basic" in start.headers["Location"]
 
 
 # --- nobody touches another candidate's drafts or registrations -----------------------------------
