@@ -23,3 +23,10 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class Named:
+    """Shown by its name wherever a model object is printed (back-office dropdowns, related columns)."""
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,10 +8,10 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, In
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model
-from core.models.base import JSONType, one_of
+from core.models.base import JSONType, Named, one_of
 
 
-class ExamFamily(Model):
+class ExamFamily(Named, Model):
     """考试 e.g. 医师资格考试."""
 
     __tablename__ = "exam_families"
@@ -20,7 +20,7 @@ class ExamFamily(Model):
     name: Mapped[str] = mapped_column(String(40), nullable=False)
 
 
-class ExamYear(Model):
+class ExamYear(Named, Model):
     """One year's edition of an exam family, with its registration window (stored UTC)."""
 
     __tablename__ = "exam_years"
@@ -68,6 +68,9 @@ class ExamSubject(Model):
 
     exam_year: Mapped[ExamYear] = relationship(back_populates="subjects")
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
 
 class EligibilityRuleSetting(Model):
     """Per exam year: whether a rule (R1-R10) applies, and its parameters (years of practice ...)."""
@@ -83,7 +86,7 @@ class EligibilityRuleSetting(Model):
     exam_year: Mapped[ExamYear] = relationship(back_populates="rule_settings")
 
 
-class Region(Model):
+class Region(Named, Model):
     """考区, usually a province."""
 
     __tablename__ = "regions"
@@ -96,11 +99,9 @@ class Region(Model):
 
     sites: Mapped[list["Site"]] = relationship(back_populates="region", order_by="Site.code")
 
-    def __str__(self) -> str:
-        return self.name
 
 
-class Site(Model):
+class Site(Named, Model):
     """考点 with its seat capacity. `taken` only ever moves through core.services.seats."""
 
     __tablename__ = "sites"
@@ -122,8 +123,6 @@ class Site(Model):
     def seats_left(self) -> int:
         return self.capacity - self.taken
 
-    def __str__(self) -> str:
-        return self.name
 
 
 FEE_ITEMS = ("registration", "skills", "written_unit")

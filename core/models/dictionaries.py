@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Model
-from core.models.base import Timestamps
+from core.models.base import Named, Timestamps
 
 
 class School(Timestamps, Model):
@@ -37,7 +37,7 @@ class WorkUnit(Timestamps, Model):
     initials: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
 
 
-class TrainingType(Model):
+class TrainingType(Named, Model):
     __tablename__ = "training_types"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
@@ -46,7 +46,7 @@ class TrainingType(Model):
     selectable_for_physician: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
-class CertificateType(Model):
+class CertificateType(Named, Model):
     __tablename__ = "certificate_types"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
@@ -55,7 +55,7 @@ class CertificateType(Model):
     qualifies_assistant: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
-class EthnicGroup(Model):
+class EthnicGroup(Named, Model):
     __tablename__ = "ethnic_groups"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(2), unique=True, nullable=False)  # GB 3304

@@ -186,3 +186,13 @@ def test_staff_scope_is_a_region_or_a_site(world, client, choice):
     if choice == "both":
         assert f'<option selected value="{ids["site_a"]}">' in field_cell(page, "site")
     assert db.session.scalar(select(func.count(StaffScope.id))) == before
+
+
+def test_related_choices_show_names_not_object_reprs(world, client):
+    """The 考试 choice of 考试年度 and the 考试年度 choice of 报考类别 read as names, never <…object at 0x…>."""
+    ids = world["ids"]
+    staff_login(client, world["staff"]["national"][1])
+    years = client.get(f"/admin/exam-years/edit/{ids['year']}").get_data(as_text=True)
+    subjects = client.get(f"/admin/exam-subjects/edit/{ids['subject_a']}").get_data(as_text=True)
+    assert "object at 0x" not in years + subjects
+    assert "医师资格考试</option>" in years and "2027年医师资格考试</option>" in subjects
