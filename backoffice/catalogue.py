@@ -251,10 +251,10 @@ MAX_YUAN = Decimal(10_000_000)  # stored in fen in a 32-bit integer column
 def _amount(form, field):
     if field.data is None or not field.data.is_finite() or field.data < 0:  # Decimal parses NaN, Infinity
         raise ValidationError("金额须为不小于0的数，单位元，最多两位小数。")
+    if field.data >= MAX_YUAN:  # first: quantize() raises on a huge number such as 1e309
+        raise ValidationError("金额须小于1000万元。")
     if field.data != field.data.quantize(Decimal("0.01")):
         raise ValidationError("金额最多两位小数（分）。")
-    if field.data >= MAX_YUAN:
-        raise ValidationError("金额须小于1000万元。")
 
 
 FEE_OUT_OF_SCOPE = "不能为您管理范围以外的考区设置收费标准。"

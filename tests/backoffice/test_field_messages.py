@@ -111,6 +111,7 @@ def test_fee_edited_into_a_twin_but_not_into_itself(world, client):
     ("-1", "金额须为不小于0的数，单位元，最多两位小数。"),
     ("1.005", "金额最多两位小数（分）。"),
     ("1e8", "金额须小于1000万元。"),  # would overflow the integer fen column
+    ("1e309", "金额须小于1000万元。"),  # a finite Decimal whose quantize() raised: a 500
 ])
 def test_fee_amount_refused_beside_the_field(world, client, amount, message):
     ids, before = world["ids"], _fees()
