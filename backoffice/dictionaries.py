@@ -107,6 +107,10 @@ class WorkUnitView(_Importing):
     add_form_extra_fields = edit_form_extra_fields = {
         "region_id": SelectField("所在考区", coerce=int, choices=_all_regions)}
 
+    def before_write(self, item):
+        item.licence_code = (item.licence_code or "").strip() or None  # blank is “none”, never a duplicate ""
+        super().before_write(item)
+
     def read_rows(self, data, filename):
         from core.services.workunits_import import read_work_units
         return read_work_units(data, filename)

@@ -197,3 +197,24 @@ def test_related_choices_show_names_not_object_reprs(world, client):
     subjects = client.get(f"/admin/exam-subjects/edit/{ids['subject_a']}").get_data(as_text=True)
     assert "object at 0x" not in years + subjects
     assert "医师资格考试</option>" in years and "2027年医师资格考试</option>" in subjects
+
+
+def test_work_units_without_a_licence_code_and_a_duplicate_code(world, client):
+    """Two units without 执业许可证登记号 both save: blank is NULL, not a second "" (that was FAB's generic
+    database error, logged as an exception); a code already used is refused beside the field."""
+    from core.models import WorkUnit
+    staff_login(client, world["staff"]["national"][1])
+    region = str(world["ids"]["region_a"])
+    for name in ("甲医院", "乙医院"):
+        resp = _post(client, "/admin/work-units/add", {"name": name, "region_id": region, "licence_code": ""})
+        assert resp.status_code == 302
+    assert _post(client, "/admin/work-units/add", {"name": "丙医院", "region_id": region,
+                                                   "licence_code": "PDY1"}).status_code == 302
+    refused(_post(client, "/admin/work-units/add", {"name": "丁医院", "region_id": region, "licence_code": "PDY1"}),
+            "licence_code", "已经存在")
+    db.session.expire_all()
+    rows = dict(db.session.execute(select(WorkUnit.name, WorkUnit.licence_code)).all())
+    assert rows == {"甲医院": None, "乙医院": None, "丙医院": "PDY1"}
+    own = db.session.scalar(select(WorkUnit.id).filter_by(name="丙医院"))  # its own code is no duplicate
+    assert _post(client, f"/admin/work-units/edit/{own}", {"name": "丙医院二部", "region_id": region,
+                                                           "licence_code": "PDY1"}).status_code == 302
