@@ -53,6 +53,8 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         from backoffice.views import register_views
         register_views(appbuilder)
     from backoffice.security import require_password_change
+    from backoffice.url_guard import refuse_bad_url_values
+    app.before_request(refuse_bad_url_values)
     app.before_request(_permanent_session)
     app.before_request(require_password_change)
     app.after_request(_relative_login_next)
