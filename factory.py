@@ -60,6 +60,7 @@ def _init_shared(app: Flask) -> None:
     db.init_app(app)
     CSRFProtect(app)
     load_exceptions()
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce  # FAB's templates too write nonce="{{ csp_nonce() }}"
     _error_pages(app)
@@ -94,6 +95,23 @@ def _security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def _refuse_nul():
+    """No text sent to either app may hold a NUL character: PostgreSQL cannot store it, and cannot even
+    compare it in a query (a login lookup fails as much as a save). No keyboard types one, so the request is
+    refused whole, before any view or form, with a plain page; the other control characters are storable and
+    left to the field checks. Runs after the CSRF check, so a form body is already parsed."""
+    if request.method == "OPTIONS":
+        return None
+    values = [*request.args.items(multi=True)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        request.get_data(cache=True)  # keep the raw body readable (the gateway's signed notification)
+        values += request.form.items(multi=True)
+    if any("\x00" in key or "\x00" in value for key, value in values):
+        return ERROR_PAGE.format(title="内容无法接收", text="提交的内容中含有无法保存的控制字符（NUL），"
+                                                         "未被接收，已保存的信息没有改变。请返回上一页，重新输入后再提交。"), 400
+    return None
 
 
 # Plain pages without the site layout (which reads the database) and never a traceback (docs/deployment.md).
