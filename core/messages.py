@@ -33,3 +33,18 @@ def _chinese(value) -> str:
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
     return str(value)
+
+
+def dump(message: str):
+    """A message for JSON storage (a draft): a Msg keeps its template and parameters, so it can be translated
+    when it is shown again; other parameters than text and numbers are stored as their Chinese text."""
+    if not isinstance(message, Msg):
+        return message
+    plain = (str, int, float, list, tuple)
+    return {"template": message.template,
+            "params": {k: v if isinstance(v, plain) else _chinese(v) for k, v in message.params.items()}}
+
+
+def load(stored) -> str:
+    """The message ``dump`` stored."""
+    return Msg(stored["template"], **stored["params"]) if isinstance(stored, dict) else stored

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core import eligibility
+from core import eligibility, messages
 from core.db import db, to_shanghai, utcnow
 from core.messages import Msg
 from core.models import (Candidate, Certificate, Education, ExamSubject, ExamYear, Region, Registration,
@@ -232,14 +232,18 @@ def keep_unsaved(reg: Registration, step: str, form: dict[str, list[str]], error
     """
     kept = {k: [str(x)[:500] for x in form.get(k, [])][:200] for k in STEP_FIELDS[step]}
     data = dict(reg.draft_data or {})
-    data["unsaved"] = {**data.get("unsaved", {}), step: {"form": kept, "errors": dict(errors)}}
+    stored = {field: messages.dump(message) for field, message in errors.items()}
+    data["unsaved"] = {**data.get("unsaved", {}), step: {"form": kept, "errors": stored}}
     reg.draft_data = data
     db.session.commit()
 
 
 def unsaved(reg: Registration, step: str) -> dict | None:
     """What keep_unsaved kept for a step: ``{"form": {field: [values]}, "errors": {field: message}}``."""
-    return draft_value(reg, "unsaved", {}).get(step)
+    kept = draft_value(reg, "unsaved", {}).get(step)
+    if kept:
+        kept = {**kept, "errors": {field: messages.load(m) for field, m in kept["errors"].items()}}
+    return kept
 
 
 def go_to_step(reg: Registration, step: str) -> None:

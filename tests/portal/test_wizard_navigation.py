@@ -160,3 +160,15 @@ def test_enter_in_a_field_saves_the_step_and_stays(draft, client, session):
     assert saved.status_code == 302 and saved.headers["Location"].endswith(_step(reg, "work"))
     session.expire_all()
     assert cand.title_date == "2022-08"
+
+
+def test_kept_messages_follow_the_page_language(draft, client, session):
+    """A refused step kept on 上一步 shows its messages again in the language of the page, parameters too."""
+    import flask_babel
+    cat, cand, reg = draft
+    post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "employment_status": "", "action": "prev"})
+    assert "请选择在岗情况。" in text(client.get(_step(reg, "work")))
+    client.get("/lang/en?next=/")
+    flask_babel.refresh()
+    english = text(client.get(_step(reg, "work")))
+    assert "请选择在岗情况" not in english and "Please choose" in english
