@@ -16,7 +16,8 @@ from sqlalchemy import select
 from core import jobs
 from core.db import db, utcnow
 from core.models import ExamSubject, ExamYear, Region, Registration, Site
-from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.models.registration import PAYMENT_LABELS
+from core.registration.states import STATUS_LABELS
 from core.services import scope as staff_scope
 from core.services.errors import DomainError
 from reports import statistics, tasks

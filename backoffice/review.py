@@ -9,7 +9,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from core.db import db
 from core.models import Registration
-from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.models.registration import PAYMENT_LABELS
+from core.registration.states import STATUS_LABELS, SUBMITTED
 from core.services import review, scope
 from core.services.audit import mask_document
 from core.services.errors import DomainError, NotAllowed
@@ -36,7 +37,7 @@ class ReviewQueueView(ScopedModelView):
     class_permission_name = "Review"
     method_permission_name = {"list": "list", "show": "show", "decide": "decide", "bulk_approve": "decide"}
     base_permissions = ["can_list", "can_show", "can_decide"]
-    base_filters = scoped(scope.registration_clause) + [["status", FilterEqual, "submitted"]]
+    base_filters = scoped(scope.registration_clause) + [["status", FilterEqual, SUBMITTED]]
     base_order = ("submitted_at", "asc")
     list_title = "现场资格审核 · 待审核报名"
     list_columns = ["number", "candidate.name", "subject.name", "site.name", "submitted_at", "payment_status"]

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate
-from core.services.registration import registrations_of
+from core.registration.access import registrations_of
 
 
 def _notices(cand) -> list[str]:

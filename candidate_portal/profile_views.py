@@ -20,7 +20,7 @@ from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJO
                                    SEXES, STUDY_MODES)
 from core.services import photos, schools, staff_actions
 from core.services import profile as profile_service
-from core.services import registration as registration_service
+from core.registration.access import own_draft
 from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
@@ -154,7 +154,7 @@ def registration_work_unit_picker(registration_id: int):
     unit's id and name, where they are saved as the step saves them (and the step is shown again).
     """
     try:
-        reg = registration_service.own_draft(current_candidate(), registration_id)
+        reg = own_draft(current_candidate(), registration_id)
     except NotAllowed:
         abort(404)
     form = request.form

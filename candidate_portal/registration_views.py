@@ -13,14 +13,16 @@ from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY, STUDY_MODES)
 from core.models.catalogue import LEVELS, ROUTES
-from core.services import registration as svc
+from core.registration import access, choices, draft, steps, submission, withdrawal, window
+from core.registration.errors import Incomplete, NotEligible, SiteFull
+from core.registration.states import PAYABLE, PRINTABLE
 from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
 ENTRY_ACTIONS = {"add_education": "education", "add_training": "training", "add_certificate": "certificate"}
 # The guide's six steps: 1 选择报考类别 (the subject page), then the wizard's five.
-BAR = (("subjects", "选择报考类别"),) + svc.STEPS
+BAR = (("subjects", "选择报考类别"),) + draft.STEPS
 BAR_NAMES = [key for key, _label in BAR]
 
 
@@ -32,8 +34,8 @@ def _own(registration_id: int, draft: bool = False) -> Registration:
     """Object-level check in one place: another candidate's id is a plain 404."""
     try:
         if draft:
-            return svc.own_draft(current_candidate(), registration_id)
-        return svc.own_registration(current_candidate(), registration_id)
+            return access.own_draft(current_candidate(), registration_id)
+        return access.own_registration(current_candidate(), registration_id)
     except NotAllowed:
         abort(404)
 
@@ -48,18 +50,18 @@ def _endpoint_url(endpoint: str, **values) -> str | None:
 @bp.get("/registration")
 @login_required
 def registrations():
-    regs = svc.registrations_of(current_candidate())
+    regs = access.registrations_of(current_candidate())
     rows = []
     for reg in regs:
-        window_open = svc.window_state(reg.exam_year) == "open"
-        submitted = reg.status in ("submitted", "approved")
+        window_open = window.window_state(reg.exam_year) == "open"
         rows.append({
             "reg": reg, "window_open": window_open,
             "can_abandon": window_open and reg.is_live,
             "pay_url": (_endpoint_url("portal.pay", registration_id=reg.id)
-                        if submitted and reg.payment_status == "unpaid" and reg.region
+                        if reg.status in PAYABLE and reg.payment_status == "unpaid" and reg.region
                         and reg.region.online_payment_open else None),
-            "print_url": _endpoint_url("portal.print_form", registration_id=reg.id) if submitted else None,
+            "print_url": (_endpoint_url("portal.print_form", registration_id=reg.id)
+                          if reg.status in PRINTABLE else None),
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
         })
     return render_template("portal/registration/list.html", rows=rows)
@@ -69,14 +71,14 @@ def registrations():
 @login_required
 def registration_subjects():
     args = request.args
-    filters = svc.SubjectFilter(
+    filters = choices.SubjectFilter(
         family_id=args.get("family_id", type=int), level=args.get("level") or None,
         category=args.get("category") or None, route=args.get("route") or None,
         q=args.get("q") or None)
-    subjects = svc.list_subjects(filters)
-    all_subjects = svc.list_subjects() if any(vars(filters).values()) else subjects
-    rows = [{"subject": s, "state": svc.window_state(s.exam_year), "window": svc.window_text(s.exam_year),
-             "message": svc.window_message(s.exam_year)} for s in subjects]
+    subjects = choices.list_subjects(filters)
+    all_subjects = choices.list_subjects() if any(vars(filters).values()) else subjects
+    rows = [{"subject": s, "state": window.window_state(s.exam_year), "window": window.window_text(s.exam_year),
+             "message": window.window_message(s.exam_year)} for s in subjects]
     bar = [{"label": label, "current": key == "subjects"} for key, label in BAR]
     return render_template(
         "portal/registration/subjects.html", rows=rows, filters=filters, bar=bar,
@@ -88,7 +90,7 @@ def registration_subjects():
 @login_required
 def registration_start():
     try:
-        reg = svc.start_registration(current_candidate(), request.form.get("subject_id", type=int))
+        reg = draft.start_registration(current_candidate(), request.form.get("subject_id", type=int))
     except DomainError as exc:
         flash(translate_message(exc.message), "error")
         return redirect(url_for("portal.registration_subjects"))
@@ -125,7 +127,7 @@ def _options(step: str) -> dict:
 
 def _bar(reg: Registration, step: str) -> list[dict]:
     """The step bar: each step's label, and the step a button there goes to (earlier ones, and done ones)."""
-    done = set(svc.draft_value(reg, "done", []))
+    done = set(draft.Draft.of(reg).done)
     here = BAR_NAMES.index(step)
     return [{"label": label, "current": key == step,
              "done": key == "subjects" or key in done,
@@ -144,24 +146,24 @@ def _chosen(reg: Registration, step: str, form) -> dict:
 
 def _render_step(reg: Registration, step: str, errors: dict | None = None, form=None, status: int = 200):
     cand = reg.candidate
-    index = svc.STEP_NAMES.index(step)
-    kept = svc.unsaved(reg, step) if form is None else None
+    index = draft.STEP_NAMES.index(step)
+    kept = draft.unsaved(reg, step) if form is None else None
     if kept:  # refused when the candidate went back: shown again as typed, with its messages
         form, errors = MultiDict(kept["form"]), kept["errors"]
     context = dict(
-        reg=reg, cand=cand, step=step, steps=svc.STEPS, index=index, errors=errors or {},
-        form=form or {}, findings=svc.findings_for_step(reg, step), military=MILITARY,
+        reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
+        form=form or {}, findings=steps.findings_for_step(reg, step), military=MILITARY,
         chosen=_chosen(reg, step, form), bar=_bar(reg, step),
-        done=set(svc.draft_value(reg, "done", [])), window=svc.window_text(reg.exam_year),
+        done=set(draft.Draft.of(reg).done), window=window.window_text(reg.exam_year),
         opt=_options(step))
     if step == "certificates":
-        context["certificate_required"] = svc.certificate_required(reg)
+        context["certificate_required"] = steps.certificate_required(reg)
     if step == "site":
-        region_id = svc.draft_value(reg, "region_id")
-        context.update(regions=svc.regions(), sites=svc.sites_of(region_id), missing=svc.missing_steps(reg),
-                       submit_token=svc.new_submit_token(),
-                       region_id=region_id, site_id=svc.draft_value(reg, "site_id"),
-                       attempts=svc.draft_value(reg, "attempts", 1),
+        chosen = draft.Draft.of(reg)
+        context.update(regions=choices.regions(), sites=choices.sites_of(chosen.region_id),
+                       missing=steps.missing_steps(reg),
+                       submit_token=submission.new_submit_token(),
+                       region_id=chosen.region_id, site_id=chosen.site_id, attempts=chosen.attempts,
                        blocking=eligibility.blocking(context["findings"]))
     return render_template("portal/registration/wizard.html", **context), status
 
@@ -170,43 +172,43 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
 @login_required
 def registration_step(registration_id: int, step: str):
     reg = _own(registration_id, draft=True)
-    if step not in svc.STEP_NAMES:
+    if step not in draft.STEP_NAMES:
         abort(404)
     page = _render_step(reg, step)
-    svc.go_to_step(reg, step)  # after rendering: its commit would have the page load everything again
+    draft.go_to_step(reg, step)  # after rendering: its commit would have the page load everything again
     return page
 
 
 def _save(reg: Registration, step: str, form) -> None:
     if step == "basic":
         upload = request.files.get("photo")
-        svc.save_basic(reg, form, upload.read() if upload and upload.filename else None)
+        steps.save_basic(reg, form, upload.read() if upload and upload.filename else None)
     elif step == "work":
-        svc.save_work(reg, form)
+        steps.save_work(reg, form)
     elif step == "entries":
-        svc.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"))
+        steps.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"))
     elif step == "certificates":
-        svc.save_certificates(reg, form.getlist("certificate_ids"))
+        steps.save_certificates(reg, form.getlist("certificate_ids"))
     elif step == "site":
-        svc.save_site(reg, form)
+        steps.save_site(reg, form)
 
 
 @bp.post("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step_save(registration_id: int, step: str):
     reg = _own(registration_id, draft=True)
-    if step not in svc.STEP_NAMES:
+    if step not in draft.STEP_NAMES:
         abort(404)
     form, action = request.form, request.form.get("action", "next")
     if action == "region" and step == "site":  # 选择考区 without JavaScript: its 考点, keeping what was typed
-        svc.choose_region(reg, form.get("region_id"))
+        steps.choose_region(reg, form.get("region_id"))
         return _render_step(reg, step, form={k: v for k, v in form.items() if k not in ("region_id", "site_id")})
     if action in ENTRY_ACTIONS:  # the “+” button: saved to the profile, then ticked here
         kind = ENTRY_ACTIONS[action]
-        svc.remember_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
+        steps.remember_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
         fields = {k.removeprefix(f"new_{kind}-"): v for k, v in form.items() if k.startswith(f"new_{kind}-")}
         try:
-            svc.add_entry(reg, kind, fields, select_it=form.get(f"new_{kind}-select") == "1")
+            steps.add_entry(reg, kind, fields, select_it=form.get(f"new_{kind}-select") == "1")
         except DomainError as exc:
             db.session.rollback()
             errors = {f"new_{kind}-{k}": m for k, m in _errors(exc).items()}
@@ -222,7 +224,7 @@ def registration_step_save(registration_id: int, step: str):
         if there >= here:  # 下一步 and 提交 stay until the step is right
             return _render_step(reg, step, _errors(exc), form, 422)
         # 上一步 always goes back: the refused input is kept in the draft (never in the profile)
-        svc.keep_unsaved(reg, step, {k: form.getlist(k) for k in form}, _errors(exc))
+        draft.keep_unsaved(reg, step, {k: form.getlist(k) for k in form}, _errors(exc))
         flash(_("“%(step)s”中有填写有误的内容，未保存；您填写的内容已保留，回到这一步即可按提示修改。",
                 step=translate_message(BAR[here][1])), "error")
     if action == "submit" and step == "site":
@@ -245,13 +247,13 @@ def _destination(here: int, action: str) -> int:
 
 def _submit(reg: Registration, token: str):
     try:
-        done = svc.submit_registration(current_candidate(), reg.id, token)
-    except svc.Incomplete as exc:
+        done = submission.submit_registration(current_candidate(), reg.id, token)
+    except Incomplete as exc:
         flash(translate_message(exc.message), "error")
         return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
-    except svc.SiteFull as exc:
+    except SiteFull as exc:
         return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
-    except svc.NotEligible as exc:
+    except NotEligible as exc:
         return _render_step(db.session.get(Registration, reg.id), "site",
                             {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)
     except DomainError as exc:
@@ -266,9 +268,9 @@ def _submit(reg: Registration, token: str):
 def registration_sites(registration_id: int):
     """The 考点 of the chosen 考区 (an HTML fragment the 选择考区及考点 step loads on a 考区 change)."""
     reg = _own(registration_id, draft=True)
-    region = svc.region_or_none(request.args.get("region_id"))
-    return render_template("portal/registration/_sites.html", sites=svc.sites_of(region.id if region else None),
-                           region_id=region.id if region else None, site_id=svc.draft_value(reg, "site_id"),
+    region = choices.region_or_none(request.args.get("region_id"))
+    return render_template("portal/registration/_sites.html", sites=choices.sites_of(region.id if region else None),
+                           region_id=region.id if region else None, site_id=draft.Draft.of(reg).site_id,
                            form={}, errors={})
 
 
@@ -285,7 +287,7 @@ def registration_submit(registration_id: int):
 def registration_abandon(registration_id: int):
     _own(registration_id)
     try:
-        reg = svc.abandon_registration(current_candidate(), registration_id)
+        reg = withdrawal.abandon_registration(current_candidate(), registration_id)
     except DomainError as exc:
         flash(translate_message(exc.message), "error")
     else:

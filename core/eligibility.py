@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 from core.messages import Msg
+from core.registration.draft import ENTRY_KINDS, Draft
+from core.registration.states import DRAFT
 
 LEVEL_ORDER = ("中专", "专科", "本科", "硕士研究生", "博士研究生")
 POSTGRADUATE = ("硕士研究生", "博士研究生")
@@ -308,9 +310,9 @@ def facts_for(registration) -> Facts:
 
 def chosen_ids(registration) -> dict[str, set[int]]:
     """Entry ids ticked in a draft (draft_data) or used by a submitted registration (its entries)."""
-    if registration.status == "draft":
-        data = registration.draft_data or {}
-        return {kind: set(data.get(f"{kind}_ids", [])) for kind in ("education", "training", "certificate")}
+    if registration.status == DRAFT:
+        draft = Draft.of(registration)
+        return {kind: set(draft.ids(kind)) for kind in ENTRY_KINDS}
     out: dict[str, set[int]] = {"education": set(), "training": set(), "certificate": set()}
     for entry in registration.entries:
         for kind in out:

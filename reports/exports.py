@@ -25,7 +25,8 @@ from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
                          Registration, Site)
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.models.registration import PAYMENT_LABELS
+from core.registration.states import APPROVED, REJECTED, STATUS_LABELS
 from core.services.audit import mask_document
 from reports.scope import ReportScope
 
@@ -199,7 +200,7 @@ def _reviews_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
          .outerjoin(Region, Region.id == Registration.region_id)
          .outerjoin(Site, Site.id == Registration.site_id)
          .outerjoin(User, User.id == Registration.reviewed_by_id)
-         .where(Registration.status.in_(("approved", "rejected")), scope.registration_clause()))
+         .where(Registration.status.in_((APPROVED, REJECTED)), scope.registration_clause()))
     return filters.apply(q)
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import func, literal_column, select
 
 from core.db import reports_session, to_shanghai
 from core.models import ExamSubject, ExamYear, Region, Registration, Site
-from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.models.registration import PAYMENT_LABELS
+from core.registration.states import STATUS_LABELS
 from reports.exports import EXPORTED_STATUSES
 from reports.scope import ReportScope
 

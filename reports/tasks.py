@@ -18,13 +18,13 @@ from core.jobs import JobContext, JobResult, enqueue, job_handler
 from core.models import Job, Registration, Site
 from core.services import audit
 from core.services.errors import DomainError
+from core.registration.states import PRINTABLE
 from reports import exports
 from reports.application_form import forms_pdf
 from reports.scope import ReportScope
 
 EXPORT_JOB = "reports.export"
 PRINT_JOB = "reports.print_site_forms"
-PRINTED_STATUSES = ("submitted", "approved")
 
 
 def owner_scope(ctx: JobContext) -> ReportScope:
@@ -92,7 +92,7 @@ def site_snapshots(site_id: int) -> list[dict]:
     with reports_session() as session:
         return list(session.scalars(
             select(Registration.snapshot).where(Registration.site_id == site_id,
-                                                Registration.status.in_(PRINTED_STATUSES),
+                                                Registration.status.in_(PRINTABLE),
                                                 Registration.snapshot.is_not(None))
             .order_by(Registration.number)))
 

@@ -9,16 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model
 from core.models.base import JSONType, Timestamps, one_of
+from core.registration.states import DRAFT, LIVE, LIVE_SQL, STATUSES, label
 
-STATUSES = ("draft", "submitted", "approved", "rejected", "abandoned", "expired")
-LIVE_STATUSES = ("draft", "submitted", "approved")  # at most one per candidate and exam year
-STATUS_LABELS = {"draft": "填报中", "submitted": "已提交", "approved": "审核通过",
-                 "rejected": "审核未通过", "abandoned": "已放弃", "expired": "逾期未缴费"}
 PAYMENT_STATUSES = ("unpaid", "paid", "refund_pending", "refunded")
 PAYMENT_LABELS = {"unpaid": "未缴费", "paid": "已缴费", "refund_pending": "退费处理中",
                   "refunded": "已退费"}
 
-_live = "status IN ('draft', 'submitted', 'approved')"
 
 
 class Registration(Timestamps, Model):
@@ -30,7 +26,7 @@ class Registration(Timestamps, Model):
         CheckConstraint("status = 'draft' OR (site_id IS NOT NULL AND number IS NOT NULL)",
                         name="ck_registration_submitted_complete"),
         Index("uq_registration_live", "candidate_id", "exam_year_id", unique=True,
-              sqlite_where=text(_live), postgresql_where=text(_live)),
+              sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
         Index("ix_registration_site_status", "site_id", "status"),
         Index("ix_registration_region_status", "region_id", "status"),
         Index("ix_registration_submitted_at", "submitted_at"),
@@ -44,7 +40,7 @@ class Registration(Timestamps, Model):
     subject_id: Mapped[int] = mapped_column(ForeignKey("exam_subjects.id"), nullable=False)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=DRAFT)
     payment_status: Mapped[str] = mapped_column(String(16), nullable=False, default="unpaid")
     number: Mapped[str | None] = mapped_column(String(20), unique=True)  # 报名号
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 累计报考次数
@@ -70,11 +66,11 @@ class Registration(Timestamps, Model):
 
     @property
     def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
+        return self.status in LIVE
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return label(self.status)
 
     @property
     def payment_label(self) -> str:

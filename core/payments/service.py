@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
@@ -26,14 +26,15 @@ from core.models import (Candidate, GatewayNotification, PaymentAttempt, Payment
                          Region, Registration)
 from core.payments.fees import fee_lines, total_fen
 from core.payments.provider import GatewayError, PaymentRequest, get_provider
+from core.payments.orders import OPEN_ORDER_STATUSES, open_order, request_refund  # noqa: F401 (used here and re-exported)
+from core.registration import lifecycle
+from core.registration.errors import StaleState
+from core.registration.states import PAYABLE
 from core.services import audit
-from core.services.entries import unlock_entries
 from core.services.errors import DomainError, NotAllowed
 
 log = logging.getLogger(__name__)
 
-OPEN_ORDER_STATUSES = ("pending", "paid", "refund_pending")
-PAYABLE_REGISTRATION_STATUSES = ("submitted", "approved")
 NOTIFY_MAX_AGE = timedelta(hours=48)  # the gateway retries for about 25 hours; older is a replay
 CLOSE_GRACE = timedelta(minutes=2)  # clock skew between us and the gateway around time_expire
 
@@ -66,7 +67,7 @@ def payment_view(registration: Registration, now: datetime | None = None) -> Pay
     if region is None or not region.online_payment_open:
         note = (region.fee_collection_note if region else None) or "本考区未开通网上缴费，请按考区公告办理缴费。"
         return PaymentView(False, note)
-    if registration.status not in PAYABLE_REGISTRATION_STATUSES:
+    if registration.status not in PAYABLE:
         return PaymentView(False, "该报名已不能缴费。")
     if region.payment_deadline is not None and now >= region.payment_deadline:
         return PaymentView(False, "本考区网上缴费已截止。")
@@ -75,11 +76,6 @@ def payment_view(registration: Registration, now: datetime | None = None) -> Pay
     except DomainError as exc:
         return PaymentView(False, exc.message)
     return PaymentView(True, None, lines, sum(line["amount_fen"] for line in lines), order)
-
-
-def open_order(registration: Registration) -> PaymentOrder | None:
-    return db.session.scalar(db.select(PaymentOrder).where(
-        PaymentOrder.registration_id == registration.id, PaymentOrder.status.in_(OPEN_ORDER_STATUSES)))
 
 
 def _new_out_trade_no(registration: Registration, now: datetime) -> str:
@@ -206,16 +202,17 @@ def _mark_paid(order: PaymentOrder, trade_no: str | None, actor_type: str, sourc
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return False
-    db.session.execute(update(Registration).where(Registration.id == order.registration_id,
-                                                  Registration.payment_status == "unpaid")
-                       .values(payment_status="paid").execution_options(synchronize_session=False))
+    # the registration's status read under its row lock: an ending transition racing this one has either
+    # committed (then it is refunded here) or waits and then sees 'paid' (and requests the refund itself)
+    status = db.session.execute(update(Registration).where(Registration.id == order.registration_id,
+                                                           Registration.payment_status == "unpaid")
+                                .values(payment_status="paid").returning(Registration.status)
+                                .execution_options(synchronize_session=False)).scalar()
     db.session.refresh(order)
     audit.record("payment.order.paid", actor_type=actor_type, obj=order,
                  after={"out_trade_no": order.out_trade_no, "trade_no": trade_no, "amount_fen": order.amount_fen,
                         "receipt_no": receipt_no, "source": source})
-    registration = db.session.get(Registration, order.registration_id)
-    db.session.refresh(registration)
-    if registration.status not in PAYABLE_REGISTRATION_STATUSES:  # abandoned or expired meanwhile
+    if status is not None and status not in PAYABLE:  # ended meanwhile (abandoned, rejected, expired)
         request_refund(order, "报名已失效，缴费自动转为退费申请", actor_type="system")
     return True
 
@@ -284,76 +281,30 @@ def expire_unpaid(now: datetime | None = None) -> int:
         db.select(Registration.id).join(Region, Region.id == Registration.region_id).where(
             Region.online_payment_open.is_(True), Region.payment_deadline.is_not(None),
             Region.payment_deadline <= now, Registration.payment_status == "unpaid",
-            Registration.status.in_(PAYABLE_REGISTRATION_STATUSES)).order_by(Registration.id)).all()
+            Registration.status.in_(PAYABLE)).order_by(Registration.id)).all()
     expired = 0
     for registration_id in ids:
         registration = db.session.get(Registration, registration_id)
         order = open_order(registration)
         if order is not None and order.status == "pending" and reconcile_order(order, now, force=True) != "closed":
             continue  # paid meanwhile, or the gateway could not say: never expire a payment in flight
-        expired += _expire(registration_id, now)
+        expired += _expire(registration_id)
     return expired
 
 
-def _expire(registration_id: int, now: datetime) -> int:
-    result = db.session.execute(
-        update(Registration).where(Registration.id == registration_id, Registration.payment_status == "unpaid",
-                                   Registration.status.in_(PAYABLE_REGISTRATION_STATUSES))
-        .values(status="expired", updated_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+def _expire(registration_id: int) -> int:
+    """The ``expire`` transition for one registration (逾期未缴费), committed on its own."""
+    try:
+        lifecycle.transition(db.session.get(Registration, registration_id), "expire", lifecycle.SYSTEM_ACTOR,
+                             detail={"reason": "逾期未缴费"})
+    except StaleState:  # paid, abandoned or reviewed meanwhile
         db.session.rollback()
         return 0
-    registration = db.session.get(Registration, registration_id)
-    db.session.refresh(registration)
-    if registration.site_id is not None:
-        _release_seat(registration.site_id)
-    unlocked = unlock_entries(registration)  # 可通过放弃相关报考项目来解锁: an expired one is given up too
-    audit.record("registration.expired", actor_type="system", obj=registration,
-                 after={"status": "expired", "reason": "逾期未缴费", "entries_unlocked": unlocked})
     db.session.commit()
     return 1
 
 
-def _release_seat(site_id: int) -> None:
-    try:
-        from core.services.seats import release_seat
-    except ImportError:  # pragma: no cover - the seats module is the one home for this
-        db.session.execute(text("UPDATE sites SET taken = taken - 1 WHERE id = :id AND taken > 0"), {"id": site_id})
-        return
-    release_seat(site_id)
-
-
-# 退费 refunds ----------------------------------------------------------------------------------------------
-def request_refund(order_or_registration: PaymentOrder | Registration, reason: str, *,
-                   actor_type: str = "candidate", actor_id: int | None = None) -> Refund | None:
-    """A refund request for a paid order (放弃报考 after paying). Idempotent; None when nothing was paid.
-
-    Joins the caller's transaction: the caller commits.
-    """
-    order = order_or_registration
-    if isinstance(order_or_registration, Registration):
-        order = open_order(order_or_registration)
-    if order is None or order.status not in ("paid", "refund_pending"):
-        return None
-    existing = db.session.scalar(db.select(Refund).filter_by(order_id=order.id))
-    if existing is not None:
-        return existing
-    result = db.session.execute(update(PaymentOrder).where(PaymentOrder.id == order.id,
-                                                           PaymentOrder.status == "paid")
-                                .values(status="refund_pending").execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        return db.session.scalar(db.select(Refund).filter_by(order_id=order.id))
-    db.session.execute(update(Registration).where(Registration.id == order.registration_id)
-                       .values(payment_status="refund_pending").execution_options(synchronize_session=False))
-    refund = Refund(order_id=order.id, amount_fen=order.amount_fen, status="requested", reason=reason)
-    db.session.add(refund)
-    db.session.flush()
-    db.session.refresh(order)
-    audit.record("payment.refund.requested", actor_type=actor_type, actor_id=actor_id, obj=refund,
-                 after={"out_trade_no": order.out_trade_no, "amount_fen": refund.amount_fen, "reason": reason})
-    return refund
-
-
+# 退费 refunds (requested by core.payments.orders.request_refund) -------------------------------------------
 def execute_refund(refund: Refund, staff_user_id: int | None) -> Refund:
     """财务执行退费 through the gateway's refund call (idempotent per refund at the gateway). Commits."""
     if refund.status not in ("requested", "failed"):

@@ -11,7 +11,7 @@ from sqlalchemy import exists, select, update
 
 from core.db import db
 from core.models import Candidate, Certificate, Education, Registration, RegistrationEntry, Training
-from core.models.registration import LIVE_STATUSES
+from core.registration.states import SUBMITTED_LIVE
 
 KINDS = {"education": Education, "training": Training, "certificate": Certificate}
 
@@ -46,7 +46,7 @@ def unlock_entries(registration: Registration) -> dict[str, list[int]]:
             select(RegistrationEntry.id)
             .join(Registration, Registration.id == RegistrationEntry.registration_id)
             .where(column == model.id, Registration.id != registration.id,
-                   Registration.status.in_([s for s in LIVE_STATUSES if s != "draft"])))
+                   Registration.status.in_(SUBMITTED_LIVE)))
         mine = select(column).where(RegistrationEntry.registration_id == registration.id,
                                     column.is_not(None))
         ids = db.session.scalars(update(model)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.db import db, utcnow
 from core.models import Certificate, Education, Registration, RegistrationEntry, Training
+from core.registration import lifecycle
+from core.registration.states import REVIEWABLE
 from core.services import audit, scope
-from core.services.entries import unlock_entries
 from core.services.errors import DomainError, NotAllowed
-from core.services.seats import release_seat
 
 ENTRY_MODELS = {"education": Education, "training": Training, "certificate": Certificate}
 ENTRY_LABELS = {"education": "教育经历", "training": "培训经历", "certificate": "证书情况"}
@@ -59,7 +59,7 @@ def verdict(reg: Registration) -> list | None:
 def verify_entry(user, registration_id: int, kind: str, entry_id: int) -> None:
     """Tick one entry the registration uses: state 'verified', with who and when (caller commits)."""
     reg = registration_for_review(user, registration_id)
-    if reg.status not in ("submitted", "approved"):
+    if reg.status not in REVIEWABLE:
         raise DomainError("只能核验已提交或已审核通过的报名所用的经历。")
     model = ENTRY_MODELS.get(kind)
     column = getattr(RegistrationEntry, f"{kind}_id", None) if model else None
@@ -79,43 +79,22 @@ def verify_entry(user, registration_id: int, kind: str, entry_id: int) -> None:
 
 
 def approve(user, registration_id: int) -> Registration:
-    """审核通过: submitted -> approved, only once, only in scope (caller commits)."""
+    """审核通过: the ``approve`` transition, only in scope (caller commits)."""
     reg = registration_for_review(user, registration_id)
-    now = utcnow()
-    changed = db.session.execute(
-        update(Registration).where(Registration.id == reg.id, Registration.status == "submitted")
-        .values(status="approved", reviewed_at=now, reviewed_by_id=user.id, reject_reason=None)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        raise DomainError(f"报名 {reg.number} 当前状态为“{reg.status_label}”，不能审核通过。")
-    db.session.refresh(reg)
-    audit.record("registration.approved", obj=reg, before={"status": "submitted"},
-                 after={"status": "approved"}, **_actor(user))
+    lifecycle.transition(reg, "approve", lifecycle.Actor.staff(user))
     return reg
 
 
 def reject(user, registration_id: int, reason: str | None) -> Registration:
-    """审核不通过 with a reason the candidate sees: the seat is released, unverified entries unlocked."""
+    """审核不通过 with a reason the candidate sees: the ``reject`` transition (seat released, unverified
+    entries unlocked, a refund requested if it was paid), only in scope (caller commits)."""
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise DomainError("请填写审核不通过的原因（考生将看到此原因）。", "reason")
     if len(reason) > REASON_MAX:
         raise DomainError(f"原因最多{REASON_MAX}个字符。", "reason")
     reg = registration_for_review(user, registration_id)
-    before = reg.status
-    changed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == reg.id, Registration.status.in_(("submitted", "approved")))
-        .values(status="rejected", reviewed_at=utcnow(), reviewed_by_id=user.id, reject_reason=reason)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        raise DomainError(f"报名 {reg.number} 当前状态为“{reg.status_label}”，不能审核不通过。")
-    db.session.refresh(reg)
-    if reg.site_id:
-        release_seat(reg.site_id)
-    unlock_entries(reg)
-    audit.record("registration.rejected", obj=reg, before={"status": before},
-                 after={"status": "rejected", "reason": reason}, **_actor(user))
+    lifecycle.transition(reg, "reject", lifecycle.Actor.staff(user), reason=reason)
     return reg
 
 

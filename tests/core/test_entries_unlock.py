@@ -17,7 +17,7 @@ from core.db import db, utcnow
 from core.models import AuditEntry, Candidate, Education, Registration, Site, Training
 from core.payments import service
 from core.services import entries
-from core.services import registration as svc
+from core.registration import submission, withdrawal
 from tests.conftest import IS_SQLITE
 from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
 from tests.core.test_seats import _abandon, _many_drafts
@@ -43,7 +43,7 @@ def test_expiry_for_non_payment_unlocks_the_entries_and_says_so_in_the_audit(ses
     session.flush()
     draft = ready_draft(cand, cat)
     draft.draft_data = {**draft.draft_data, "training_ids": [training.id]}
-    reg = svc.submit_registration(cand, draft.id, "t")
+    reg = submission.submit_registration(cand, draft.id, "t")
     edu_id = cand.educations[0].id
     assert (state(Education, edu_id), state(Training, training.id)) == ("locked", "locked")
 
@@ -59,8 +59,8 @@ def test_expiry_for_non_payment_unlocks_the_entries_and_says_so_in_the_audit(ses
 def test_expiry_keeps_an_entry_used_by_another_live_registration_locked(session):
     this_year, other_year = make_catalogue(), make_catalogue()
     cand = ready_candidate()
-    expiring = svc.submit_registration(cand, ready_draft(cand, this_year).id, "a")
-    other = svc.submit_registration(cand, ready_draft(cand, other_year).id, "b")
+    expiring = submission.submit_registration(cand, ready_draft(cand, this_year).id, "a")
+    other = submission.submit_registration(cand, ready_draft(cand, other_year).id, "b")
     edu_id = cand.educations[0].id
 
     deadline_passed(this_year)
@@ -70,7 +70,7 @@ def test_expiry_keeps_an_entry_used_by_another_live_registration_locked(session)
     audit = session.scalar(select(AuditEntry).filter_by(action="registration.expired"))
     assert audit.after["entries_unlocked"] == {}
 
-    svc.abandon_registration(cand, other.id)  # the last live one gives it back
+    withdrawal.abandon_registration(cand, other.id)  # the last live one gives it back
     assert state(Education, edu_id) == "editable"
 
 
@@ -78,7 +78,7 @@ def test_expiry_leaves_a_verified_entry_verified(session):
     cat = make_catalogue()
     cand = ready_candidate()
     cand.educations[0].state = "verified"
-    svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     deadline_passed(cat)
     assert service.expire_unpaid() == 1
     assert state(Education, cand.educations[0].id) == "verified"
@@ -87,7 +87,7 @@ def test_expiry_leaves_a_verified_entry_verified(session):
 def test_a_paid_registration_does_not_expire_and_keeps_its_entries_locked(session):
     cat = make_catalogue()
     cand = ready_candidate()
-    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     reg.payment_status = "paid"
     deadline_passed(cat)
     assert service.expire_unpaid() == 0
@@ -114,7 +114,7 @@ def test_racing_expiry_and_abandon_end_each_registration_once(app, session):
         make_registration(cat=cat, payment_status="paid")
     drafts = _many_drafts(cat, 30)
     for candidate_id, draft_id in drafts:
-        svc.submit_registration(session.get(Candidate, candidate_id), draft_id, f"tok-{draft_id}")
+        submission.submit_registration(session.get(Candidate, candidate_id), draft_id, f"tok-{draft_id}")
     assert session.get(Site, cat["site"].id).taken == 33
     deadline_passed(cat)
 
@@ -145,8 +145,8 @@ def test_two_registrations_ending_at_once_leave_the_shared_entry_unlocked(app, s
     """Expiry of one and 放弃报考 of the other, overlapping: neither may count the other as still live."""
     this_year, other_year = make_catalogue(), make_catalogue()
     cand = ready_candidate()
-    expiring = svc.submit_registration(cand, ready_draft(cand, this_year).id, "a")
-    abandoning = svc.submit_registration(cand, ready_draft(cand, other_year).id, "b")
+    expiring = submission.submit_registration(cand, ready_draft(cand, this_year).id, "a")
+    abandoning = submission.submit_registration(cand, ready_draft(cand, other_year).id, "b")
     cand_id, edu_id, other_id = cand.id, cand.educations[0].id, abandoning.id
     session.commit()
 

@@ -1,6 +1,6 @@
 """`flask photos prune`: frozen photo copies no registration references and profile photos no candidate
 references are removed once old enough; a submission that rolls back leaves no copy behind
-(core.services.snapshot, core.services.photos, core.services.registration)."""
+(core.services.snapshot, core.services.photos, core.registration)."""
 from __future__ import annotations
 
 import math
@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db
 from core.models import Registration
-from core.services import registration as svc
+from core.registration import errors, submission
 from core.services.photos import prune_profile_photos, save_photo
 from core.services.snapshot import prune_frozen_photos
 from tests.core.test_registration import jpeg_bytes, ready_candidate, ready_draft
@@ -187,7 +187,7 @@ def test_profile_photos_are_checked_in_batches_one_query_each(app, photo_root, b
 # --- a submission that does not commit leaves no frozen copy ----------------------------------------
 
 def _frozen_copies(folder: Path, reg: Registration, cat: dict) -> list[Path]:
-    number = svc.registration_number(cat["year"].year, cat["region"], reg.id)
+    number = submission.registration_number(cat["year"].year, cat["region"], reg.id)
     return list(folder.glob(f"{number}-*.jpg"))
 
 
@@ -199,8 +199,8 @@ def test_a_site_filled_at_the_commit_leaves_no_frozen_copy(session, frozen):
     assert cat["site"].seats_left == 1  # what this session saw ...
     with db.engine.begin() as other:  # ... before another server took the last seat
         other.execute(text("UPDATE sites SET taken = capacity WHERE id = :id"), {"id": cat["site"].id})
-    with pytest.raises(svc.SiteFull):
-        svc.submit_registration(cand, reg.id, "t")  # the early check passes, the seat UPDATE does not
+    with pytest.raises(errors.SiteFull):
+        submission.submit_registration(cand, reg.id, "t")  # the early check passes, the seat UPDATE does not
     assert _frozen_copies(frozen, reg, cat) == []
     assert session.get(Registration, reg.id).status == "draft"
 
@@ -214,6 +214,6 @@ def test_a_submission_that_loses_the_race_leaves_no_frozen_copy(session, frozen)
     with db.engine.begin() as other:
         other.execute(text("UPDATE registrations SET status = 'submitted', number = 'other-tab', "
                            "site_id = :site WHERE id = :id"), {"site": cat["site"].id, "id": reg.id})
-    done = svc.submit_registration(cand, reg.id, "t")
+    done = submission.submit_registration(cand, reg.id, "t")
     assert (done.status, done.number) == ("submitted", "other-tab")
     assert _frozen_copies(frozen, reg, cat) == []

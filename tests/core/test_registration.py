@@ -1,4 +1,4 @@
-"""Drafts, submission and 放弃报考 (core.services.registration) on the real database."""
+"""Drafts, submission and 放弃报考 (core.registration) on the real database."""
 from __future__ import annotations
 
 import io
@@ -12,7 +12,8 @@ from PIL import Image
 from core.db import db, utcnow
 from core.models import (AuditEntry, CertificateType, Education, PaymentOrder, Refund, Registration,
                          RegistrationEntry, Site, Training, TrainingType)
-from core.services import registration as svc
+from core.registration import draft, errors, steps, submission, withdrawal
+from core.services.errors import NotAllowed
 from tests.factories import make_catalogue, make_candidate, sample_snapshot
 
 
@@ -78,17 +79,17 @@ def ready_draft(cand, cat, site=None) -> Registration:
 
 def test_start_creates_a_draft_and_resumes_it(session):
     cat, cand = make_catalogue(), make_candidate()
-    reg = svc.start_registration(cand, cat["subject"].id)
+    reg = draft.start_registration(cand, cat["subject"].id)
     assert (reg.status, reg.draft_step) == ("draft", "basic")
-    svc.go_to_step(reg, "entries")
-    again = svc.start_registration(cand, cat["subject"].id)
+    draft.go_to_step(reg, "entries")
+    again = draft.start_registration(cand, cat["subject"].id)
     assert again.id == reg.id and again.draft_step == "entries"
 
 
 def test_choosing_another_subject_of_the_same_year_changes_the_draft(session):
     cat, cand = make_catalogue(), make_candidate()
-    reg = svc.start_registration(cand, cat["subject"].id)
-    other = svc.start_registration(cand, cat["assistant_subject"].id)
+    reg = draft.start_registration(cand, cat["subject"].id)
+    other = draft.start_registration(cand, cat["assistant_subject"].id)
     assert other.id == reg.id and other.subject_id == cat["assistant_subject"].id
     assert session.scalar(db.select(db.func.count(Registration.id))) == 1
 
@@ -102,8 +103,8 @@ def test_start_outside_the_window_says_when(session, shift, words):
     else:
         year.window_opens_at, year.window_closes_at = utcnow() + shift * 2, utcnow() + shift
     session.flush()
-    with pytest.raises(svc.WindowClosed) as exc:
-        svc.start_registration(cand, cat["subject"].id)
+    with pytest.raises(errors.WindowClosed) as exc:
+        draft.start_registration(cand, cat["subject"].id)
     assert words in exc.value.message and "北京时间" in exc.value.message
 
 
@@ -113,7 +114,7 @@ def test_submit_takes_a_seat_locks_entries_freezes_the_snapshot(session):
     cat = make_catalogue(capacity=3)
     cand = ready_candidate()
     reg = ready_draft(cand, cat)
-    done = svc.submit_registration(cand, reg.id, "token-1")
+    done = submission.submit_registration(cand, reg.id, "token-1")
     assert done.status == "submitted" and done.submit_token == "token-1"
     assert done.number == f"2027{cat['region'].code}{reg.id:08d}"
     assert session.get(Site, cat["site"].id).taken == 1
@@ -135,7 +136,7 @@ def test_submit_takes_a_seat_locks_entries_freezes_the_snapshot(session):
 def test_military_candidate_gets_the_extra_unit(session):
     cat = make_catalogue()
     cand = ready_candidate(military_identity="active")
-    done = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    done = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     assert done.military_unit is True and done.snapshot["extra_units"] == ["军事医学"]
 
 
@@ -143,9 +144,9 @@ def test_the_same_request_twice_gives_one_registration(session):
     cat = make_catalogue()
     cand = ready_candidate()
     reg = ready_draft(cand, cat)
-    first = svc.submit_registration(cand, reg.id, "same")
-    second = svc.submit_registration(cand, reg.id, "same")
-    third = svc.submit_registration(cand, reg.id, "other-tab")
+    first = submission.submit_registration(cand, reg.id, "same")
+    second = submission.submit_registration(cand, reg.id, "same")
+    third = submission.submit_registration(cand, reg.id, "other-tab")
     assert first.id == second.id == third.id and third.number == first.number
     assert session.get(Site, cat["site"].id).taken == 1
     assert session.scalar(db.select(db.func.count(Registration.id))) == 1
@@ -159,8 +160,8 @@ def test_full_site_at_the_last_moment_keeps_the_draft(session):
     session.commit()
     frozen = Path(current_app.config["PHOTO_DIR"]) / "frozen"
     files_before = set(frozen.glob("*")) if frozen.exists() else set()
-    with pytest.raises(svc.SiteFull) as exc:
-        svc.submit_registration(cand, reg.id, "t")
+    with pytest.raises(errors.SiteFull) as exc:
+        submission.submit_registration(cand, reg.id, "t")
     assert "已报满" in exc.value.message and exc.value.field == "site_id"
     session.refresh(reg)
     assert (reg.status, reg.number, reg.draft_data["site_id"]) == ("draft", None, cat["site"].id)
@@ -179,8 +180,8 @@ def test_ineligible_submission_lists_every_reason_and_keeps_the_draft(session):
     session.flush()
     reg = ready_draft(cand, cat)
     reg.draft_data = {**reg.draft_data, "training_ids": [other.id]}
-    with pytest.raises(svc.NotEligible) as exc:
-        svc.submit_registration(cand, reg.id, "t")
+    with pytest.raises(errors.NotEligible) as exc:
+        submission.submit_registration(cand, reg.id, "t")
     assert [f.rule for f in exc.value.findings] == ["R1", "R10"]
     assert "试用期" in exc.value.message and "某医院 进修" in exc.value.message
     session.refresh(reg)
@@ -190,8 +191,8 @@ def test_ineligible_submission_lists_every_reason_and_keeps_the_draft(session):
 def test_incomplete_draft_names_the_step(session):
     cat = make_catalogue()
     cand = ready_candidate(photo_path=None)
-    with pytest.raises(svc.Incomplete) as exc:
-        svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    with pytest.raises(errors.Incomplete) as exc:
+        submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     assert exc.value.step == "basic" and "照片" in exc.value.message
 
 
@@ -202,18 +203,18 @@ def test_submit_after_the_window_closed_is_refused(session):
     cat["year"].window_closes_at = utcnow() - timedelta(minutes=1)
     cat["year"].window_opens_at = utcnow() - timedelta(days=10)
     session.commit()
-    with pytest.raises(svc.WindowClosed):
-        svc.submit_registration(cand, reg.id, "t")
+    with pytest.raises(errors.WindowClosed):
+        submission.submit_registration(cand, reg.id, "t")
 
 
 def test_another_candidates_draft_cannot_be_submitted(session):
     cat = make_catalogue()
     owner, other = ready_candidate(), ready_candidate()
     reg = ready_draft(owner, cat)
-    with pytest.raises(svc.NotAllowed):
-        svc.submit_registration(other, reg.id, "t")
-    with pytest.raises(svc.NotAllowed):
-        svc.abandon_registration(other, reg.id)
+    with pytest.raises(NotAllowed):
+        submission.submit_registration(other, reg.id, "t")
+    with pytest.raises(NotAllowed):
+        withdrawal.abandon_registration(other, reg.id)
 
 
 # --- abandoning ----------------------------------------------------------------------------------
@@ -221,24 +222,24 @@ def test_another_candidates_draft_cannot_be_submitted(session):
 def test_abandon_releases_the_seat_once_and_unlocks_entries(session):
     cat = make_catalogue()
     cand = ready_candidate()
-    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
-    done = svc.abandon_registration(cand, reg.id)
+    reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    done = withdrawal.abandon_registration(cand, reg.id)
     assert done.status == "abandoned" and done.abandoned_by == f"考生 {cand.username}" and done.abandoned_at
     assert session.get(Site, cat["site"].id).taken == 0
     assert session.get(Education, cand.educations[0].id).state == "editable"
-    with pytest.raises(svc.RegistrationError):
-        svc.abandon_registration(cand, reg.id)
+    with pytest.raises(errors.RegistrationError):
+        withdrawal.abandon_registration(cand, reg.id)
     assert session.get(Site, cat["site"].id).taken == 0
-    again = svc.start_registration(cand, cat["subject"].id)
+    again = draft.start_registration(cand, cat["subject"].id)
     assert again.id != reg.id and again.status == "draft"
 
 
 def test_abandon_keeps_entries_used_by_another_live_registration_locked(session):
     cat, next_year = make_catalogue(), make_catalogue()
     cand = ready_candidate()
-    first = svc.submit_registration(cand, ready_draft(cand, cat).id, "a")
-    svc.submit_registration(cand, ready_draft(cand, next_year).id, "b")
-    svc.abandon_registration(cand, first.id)
+    first = submission.submit_registration(cand, ready_draft(cand, cat).id, "a")
+    submission.submit_registration(cand, ready_draft(cand, next_year).id, "b")
+    withdrawal.abandon_registration(cand, first.id)
     assert session.get(Education, cand.educations[0].id).state == "locked"
 
 
@@ -246,21 +247,21 @@ def test_verified_entry_stays_verified_after_abandon(session):
     cat = make_catalogue()
     cand = ready_candidate()
     cand.educations[0].state = "verified"
-    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
-    svc.abandon_registration(cand, reg.id)
+    reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    withdrawal.abandon_registration(cand, reg.id)
     assert session.get(Education, cand.educations[0].id).state == "verified"
 
 
 def test_abandon_a_paid_registration_requests_a_refund(session):
     cat = make_catalogue()
     cand = ready_candidate()
-    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     order = PaymentOrder(registration_id=reg.id, out_trade_no="T1", provider="sandbox", amount_fen=12000,
                          items=[], status="paid", paid_at=utcnow())
     reg.payment_status = "paid"
     session.add(order)
     session.commit()
-    done = svc.abandon_registration(cand, reg.id)
+    done = withdrawal.abandon_registration(cand, reg.id)
     assert done.payment_status == "refund_pending" and done.payment_label == "退费处理中"
     refund = session.scalar(db.select(Refund))
     assert (refund.order_id, refund.amount_fen, refund.status) == (order.id, 12000, "requested")
@@ -269,12 +270,12 @@ def test_abandon_a_paid_registration_requests_a_refund(session):
 def test_abandon_after_the_window_closed_is_refused(session):
     cat = make_catalogue()
     cand = ready_candidate()
-    reg = svc.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     cat["year"].window_closes_at = utcnow() - timedelta(minutes=1)
     cat["year"].window_opens_at = utcnow() - timedelta(days=10)
     session.commit()
-    with pytest.raises(svc.WindowClosed):
-        svc.abandon_registration(cand, reg.id)
+    with pytest.raises(errors.WindowClosed):
+        withdrawal.abandon_registration(cand, reg.id)
     assert session.get(Site, cat["site"].id).taken == 1
 
 
@@ -288,7 +289,7 @@ def test_training_and_certificate_entries_are_locked_too(session):
     session.flush()
     reg = ready_draft(cand, cat)
     reg.draft_data = {**reg.draft_data, "training_ids": [training.id]}
-    svc.submit_registration(cand, reg.id, "t")
+    submission.submit_registration(cand, reg.id, "t")
     assert session.get(Training, training.id).state == "locked"
 
 
@@ -305,16 +306,16 @@ def test_residency_training_left_unticked_is_flagged_at_the_steps_and_refused_at
     reg = ready_draft(cand, cat)  # nothing ticked among the trainings
     message = ("医师资格考试报名须勾选“住院医师规范化培训”类型的培训经历："
                "请在“教育经历和培训经历”一步勾选“协和医院 住院医师规范化培训”。")
-    assert [(f.rule, f.message) for f in svc.findings_for_step(reg, "site")] == [("R10", message)]
-    assert svc.findings_for_step(reg, "work") == []  # shown from its own step on
-    with pytest.raises(svc.NotEligible) as refused:
-        svc.submit_registration(cand, reg.id, "t")
+    assert [(f.rule, f.message) for f in steps.findings_for_step(reg, "site")] == [("R10", message)]
+    assert steps.findings_for_step(reg, "work") == []  # shown from its own step on
+    with pytest.raises(errors.NotEligible) as refused:
+        submission.submit_registration(cand, reg.id, "t")
     assert refused.value.findings[0].message == message
     assert session.get(Site, cat["site"].id).taken == 0
 
-    svc.save_entries(reg, [e.id for e in cand.educations], [residency.id])  # the other one stays unticked
-    assert svc.findings_for_step(reg, "site") == []
-    assert svc.submit_registration(cand, reg.id, "t").status == "submitted"
+    steps.save_entries(reg, [e.id for e in cand.educations], [residency.id])  # the other one stays unticked
+    assert steps.findings_for_step(reg, "site") == []
+    assert submission.submit_registration(cand, reg.id, "t").status == "submitted"
 
 
 def test_abandon_a_draft_deletes_it_and_a_stale_second_abandon_is_refused(session):
@@ -323,9 +324,9 @@ def test_abandon_a_draft_deletes_it_and_a_stale_second_abandon_is_refused(sessio
     reg = ready_draft(cand, cat)
     session.commit()
     reg_id = reg.id
-    done = svc.abandon_registration(cand, reg_id)
+    done = withdrawal.abandon_registration(cand, reg_id)
     assert done.subject.name == cat["subject"].name  # detached, still readable for the page's message
     assert session.get(Registration, reg_id) is None
     assert session.scalar(db.select(AuditEntry).filter_by(action="registration.draft_discarded")).object_id == reg_id
-    with pytest.raises(svc.NotAllowed):  # no longer the candidate's (nor anybody's)
-        svc.abandon_registration(cand, reg_id)
+    with pytest.raises(NotAllowed):  # no longer the candidate's (nor anybody's)
+        withdrawal.abandon_registration(cand, reg_id)

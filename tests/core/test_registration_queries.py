@@ -5,7 +5,7 @@ from sqlalchemy import event
 
 from core.db import db
 from core.models import Candidate, Registration
-from core.services import registration as svc
+from core.registration import submission
 from tests.core.test_registration import ready_candidate, ready_draft
 from tests.factories import make_catalogue
 
@@ -32,7 +32,7 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     session.expunge_all()  # as at the start of a request: nothing loaded yet
     cand = session.get(Candidate, cand_id)
 
-    done, seen = statements_during(lambda: svc.submit_registration(cand, reg_id, "t-1"))
+    done, seen = statements_during(lambda: submission.submit_registration(cand, reg_id, "t-1"))
 
     writes = [s.split()[0] + " " + s.split()[1 if s.startswith("UPDATE") else 2] for s in seen
               if not s.startswith("SELECT")]

@@ -9,7 +9,7 @@ import pytest
 
 from core.db import db
 from core.models import Candidate, Education, Registration, Site
-from core.services import registration as svc
+from core.registration import errors, submission, withdrawal
 from core.services import seats
 from tests.conftest import IS_SQLITE
 from tests.core.test_registration import ready_draft, store_photo
@@ -56,9 +56,9 @@ def _submit(app, candidate_id: int, registration_id: int) -> str:
     with app.app_context():
         try:
             cand = db.session.get(Candidate, candidate_id)
-            svc.submit_registration(cand, registration_id, f"tok-{registration_id}")
+            submission.submit_registration(cand, registration_id, f"tok-{registration_id}")
             return "ok"
-        except svc.SiteFull as exc:
+        except errors.SiteFull as exc:
             return "full" if "已报满" in exc.message else exc.message
         except Exception as exc:  # noqa: BLE001 — the test counts anything leaking
             return f"error: {exc!r}"
@@ -69,9 +69,9 @@ def _submit(app, candidate_id: int, registration_id: int) -> str:
 def _abandon(app, candidate_id: int, registration_id: int) -> str:
     with app.app_context():
         try:
-            svc.abandon_registration(db.session.get(Candidate, candidate_id), registration_id)
+            withdrawal.abandon_registration(db.session.get(Candidate, candidate_id), registration_id)
             return "ok"
-        except svc.RegistrationError:
+        except errors.RegistrationError:
             return "already"
         except Exception as exc:  # noqa: BLE001
             return f"error: {exc!r}"

@@ -26,7 +26,7 @@ from werkzeug.routing import IntegerConverter
 from core.db import db, utcnow
 from core.models import PaymentOrder, Refund, StaffScope
 from core.services import audit
-from core.services.registration import STEP_NAMES
+from core.registration.draft import STEP_NAMES
 from core.services.scope import NATIONAL_ADMIN, REGION_ADMIN
 from tests.backoffice.conftest import admin_csrf, make_staff, staff_login
 from tests.conftest import csrf_token_from

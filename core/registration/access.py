@@ -1,0 +1,47 @@
+"""A candidate's own registrations: every portal page and service finds them here."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from core.db import db
+from core.models import Candidate, Registration
+from core.registration.states import DRAFT, LIVE
+from core.services.errors import NotAllowed
+
+
+def own_registration(candidate: Candidate, registration_id: int) -> Registration:
+    """The candidate's own registration, or NotAllowed (shown as 404: nothing said about others).
+
+    Its exam year and subject come in the same query: every page and the submission read both.
+    """
+    reg = db.session.get(Registration, registration_id,
+                         options=[joinedload(Registration.exam_year), joinedload(Registration.subject)])
+    if reg is None or reg.candidate_id != candidate.id:
+        raise NotAllowed("找不到该报名。")
+    return reg
+
+
+def own_draft(candidate: Candidate, registration_id: int) -> Registration:
+    reg = own_registration(candidate, registration_id)
+    if reg.status != DRAFT:
+        raise NotAllowed("该报名已提交，报名信息不提供修改功能。")
+    return reg
+
+
+def registrations_of(candidate: Candidate) -> list[Registration]:
+    """Every registration the candidate ever made, newest first (首页, 考试报名 page).
+
+    With the exam year, subject, region and site each page shows, in the same query (not one per row).
+    """
+    return list(db.session.scalars(
+        select(Registration).filter_by(candidate_id=candidate.id)
+        .options(joinedload(Registration.exam_year), joinedload(Registration.subject),
+                 joinedload(Registration.region), joinedload(Registration.site))
+        .order_by(Registration.created_at.desc(), Registration.id.desc())))
+
+
+def live_for_year(candidate: Candidate, exam_year_id: int) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.candidate_id == candidate.id, Registration.exam_year_id == exam_year_id,
+        Registration.status.in_(LIVE)))

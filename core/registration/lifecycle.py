@@ -1,0 +1,201 @@
+"""A registration's life: the transition table, and ``transition``, the only code that writes its status.
+
+    draft ──submit──▶ submitted ──approve──▶ approved
+      │                  │  │                  │  │
+   discard            abandon reject ◀─────────┘  │ (abandon, reject, expire also from approved)
+      ▼                  ▼  ▼  expire ◀───────────┘
+   (deleted)       abandoned rejected expired
+
+``transition(reg, name, actor)`` moves the row with one conditional UPDATE (``WHERE status IN (sources)``),
+refused with ``StaleState`` when the row is no longer there (another tab, another reviewer, the expiry
+job): so each transition happens once, however many times it is raced. In the same transaction it runs
+the consequences, in this order:
+
+- entering a live submitted state (submit): the entries it uses are locked; its seat is taken last
+  (the site's row lock is held only until the commit) and a full site refuses the whole transition;
+- leaving the live states (abandon, reject, expire): the seat is given back (once: only the call that
+  moved the row gets here); entries no other live registration uses are unlocked (the candidate's row
+  is locked first); a paid registration gets a refund request (the refund policy below);
+- an audit entry naming the actor (a candidate, a staff user or the system: one value, never free text);
+- the ``transitioned`` signal, where notifications are queued in the same transaction.
+
+The caller commits (or rolls back: then nothing of it happened).
+
+Refund policy (docs/architecture.md): whatever ends a paid registration — 放弃报考, 审核不通过 —
+a refund is requested (退费处理中) for finance to execute; expiry ends only unpaid registrations. A
+payment that arrives after the registration ended is turned into a refund request by the payment service
+(``core.payments.service``), so the order in which the two happen does not matter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from blinker import Namespace
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.db import db, utcnow
+from core.models import Registration, Site
+from core.payments.orders import request_refund
+from core.registration.errors import SiteFull, StaleState
+from core.registration.states import (ABANDONED, APPROVED, DRAFT, ENDED, EXPIRED, REJECTED, SUBMITTED,
+                                      SUBMITTED_LIVE, label)
+from core.services import audit, entries, seats
+from core.services.errors import NotAllowed
+
+CANDIDATE, STAFF, SYSTEM = "candidate", "staff", "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who triggers a transition: a candidate, a staff user (reviewer) or the system (jobs, payments)."""
+
+    kind: str
+    id: int | None = None
+    name: str | None = None
+
+    @classmethod
+    def candidate(cls, candidate) -> Actor:
+        return cls(CANDIDATE, candidate.id, candidate.username)
+
+    @classmethod
+    def staff(cls, user) -> Actor:
+        return cls(STAFF, user.id, user.username)
+
+    @property
+    def label(self) -> str:
+        """As shown to people: 考生 zhangsan, 工作人员 reviewer1, 系统."""
+        title = {CANDIDATE: "考生", STAFF: "工作人员", SYSTEM: "系统"}[self.kind]
+        return f"{title} {self.name}" if self.name else title
+
+    def audit_fields(self) -> dict:
+        return dict(actor_type=self.kind, actor_id=self.id, actor_name=self.name)
+
+
+SYSTEM_ACTOR = Actor(SYSTEM)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str | None  # None: the row is deleted (a draft holds nothing worth keeping)
+    actors: tuple[str, ...]  # who may trigger it
+    verb: str  # for refusals: 不能<verb>
+    audit_action: str
+    refund_reason: str | None = None  # leaving a paid registration: the refund request's reason
+    unpaid_only: bool = False  # only while payment_status is 'unpaid'
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition((DRAFT,), SUBMITTED, (CANDIDATE,), "提交", "registration.submitted"),
+    "discard": Transition((DRAFT,), None, (CANDIDATE,), "放弃", "registration.draft_discarded"),
+    "approve": Transition((SUBMITTED,), APPROVED, (STAFF,), "审核通过", "registration.approved"),
+    "reject": Transition(SUBMITTED_LIVE, REJECTED, (STAFF,), "审核不通过", "registration.rejected",
+                         refund_reason="审核不通过"),
+    "abandon": Transition(SUBMITTED_LIVE, ABANDONED, (CANDIDATE,), "放弃报考", "registration.abandoned",
+                          refund_reason="考生放弃报考"),
+    "expire": Transition(SUBMITTED_LIVE, EXPIRED, (SYSTEM,), "逾期失效", "registration.expired",
+                         refund_reason="逾期未缴费", unpaid_only=True),
+}
+
+# Receivers: fn(registration, name=..., actor=..., outcome=...), called inside the transaction.
+transitioned = Namespace().signal("registration-transitioned")
+
+
+@dataclass
+class Outcome:
+    """What a transition did (also written to its audit entry)."""
+
+    name: str
+    before: str
+    after: str | None
+    seat_released: bool = False
+    entries_unlocked: dict[str, list[int]] = field(default_factory=dict)
+    refund_requested: bool = False
+    changes: dict = field(default_factory=dict)  # the columns written
+
+    def keep_loaded(self, reg: Registration) -> None:
+        """After the commit: the registration shows what was written, without reading it back."""
+        for key, value in self.changes.items():
+            set_committed_value(reg, key, value)
+
+
+def transition(reg: Registration, name: str, actor: Actor, *, values: dict | None = None,
+               entry_ids: dict[str, list[int]] | None = None, reason: str | None = None,
+               detail: dict | None = None) -> Outcome:
+    """Perform transition ``name`` on ``reg`` with its consequences, in the caller's transaction.
+
+    ``values``: more columns written with the status (submit's number, snapshot ...); ``entry_ids``: the
+    entries a submission uses; ``reason``: a reviewer's reason (审核不通过); ``detail``: more for the audit.
+    Raises NotAllowed for an actor the table does not name, StaleState when the row is not in a source
+    state any more, SiteFull when a submission finds the site full.
+    """
+    t = TRANSITIONS[name]
+    if actor.kind not in t.actors:
+        raise NotAllowed(f"{actor.label}不能{t.verb}。")
+    outcome = Outcome(name, reg.status, t.target)
+    where = [Registration.id == reg.id, Registration.status.in_(t.sources)]
+    if t.unpaid_only:
+        where.append(Registration.payment_status == "unpaid")
+    if t.target is None:
+        if db.session.execute(delete(Registration).where(*where)
+                              .execution_options(synchronize_session=False)).rowcount != 1:
+            raise _stale(reg, t)
+    else:
+        changes = {**_stamps(name, actor, reason), **(values or {}), "status": t.target, "updated_at": utcnow()}
+        row = db.session.execute(update(Registration).where(*where).values(**changes)
+                                 .returning(Registration.payment_status, Registration.site_id)
+                                 .execution_options(synchronize_session=False)).first()
+        if row is None:
+            raise _stale(reg, t)
+        outcome.changes = {**changes, "payment_status": row.payment_status}
+        outcome.keep_loaded(reg)
+        if t.target in SUBMITTED_LIVE and outcome.before == DRAFT:
+            entries.lock_entries(reg, entry_ids or {})
+        if t.target in ENDED:
+            _end(reg, t, actor, row, outcome)
+    audit.record(t.audit_action, **actor.audit_fields(), object_type="registrations", object_id=reg.id,
+                 before={"status": outcome.before},
+                 after={"status": t.target, "number": reg.number, **({"reason": reason} if reason else {}),
+                        **(detail or {}), "seat_released": outcome.seat_released,
+                        "entries_unlocked": outcome.entries_unlocked,
+                        "refund_requested": outcome.refund_requested})
+    transitioned.send(reg, name=name, actor=actor, outcome=outcome)
+    if name == "submit" and not seats.take_seat(reg.site_id):  # the hot row last
+        raise SiteFull.at(db.session.get(Site, reg.site_id))
+    return outcome
+
+
+def _stamps(name: str, actor: Actor, reason: str | None) -> dict:
+    """Who and when, on the row itself (the portal and the back office show them)."""
+    now = utcnow()
+    if name == "abandon":
+        return {"abandoned_at": now, "abandoned_by": actor.label}
+    if name in ("approve", "reject"):
+        return {"reviewed_at": now, "reviewed_by_id": actor.id, "reject_reason": reason}
+    return {}
+
+
+def _end(reg: Registration, t: Transition, actor: Actor, row, outcome: Outcome) -> None:
+    """Leaving the live states: seat back, entries unlocked, a refund requested if it was paid."""
+    if row.site_id is not None:
+        outcome.seat_released = seats.release_seat(row.site_id)
+    outcome.entries_unlocked = entries.unlock_entries(reg)
+    if row.payment_status == "paid":  # read under the row's lock: a payment racing this one sees ENDED
+        outcome.refund_requested = request_refund(reg, t.refund_reason, actor_type=actor.kind,
+                                                  actor_id=actor.id) is not None
+        if outcome.refund_requested:
+            outcome.changes["payment_status"] = "refund_pending"
+            outcome.keep_loaded(reg)
+
+
+def _stale(reg: Registration, t: Transition) -> StaleState:
+    current = db.session.scalar(select(Registration.status).where(Registration.id == reg.id))
+    where = f"当前状态为“{label(current)}”" if current else "已不存在"
+    return StaleState(f"报名{' ' + reg.number if reg.number else ''}{where}，不能{t.verb}。")
+
+
+def allowed(reg: Registration, name: str) -> bool:
+    """Whether transition ``name`` starts from the registration's status as loaded (for showing buttons)."""
+    t = TRANSITIONS[name]
+    return reg.status in t.sources and not (t.unpaid_only and reg.payment_status != "unpaid")

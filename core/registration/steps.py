@@ -1,0 +1,192 @@
+"""The wizard's steps after 选择报考类别: 基本情况, 工作情况, 教育经历和培训经历, 选择证书, 选择考区及考点.
+
+Each step saves what the candidate typed to the profile and what belongs to this registration to its
+draft, in one transaction; a refused step saves nothing (the photo excepted: kept once uploaded).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import eligibility
+from core import validators as v
+from core.db import db
+from core.messages import Msg
+from core.models import Registration, Site
+from core.models.candidate import MILITARY
+from core.registration.choices import region_or_none
+from core.registration.draft import STEP_NAMES, STEPS, Draft
+from core.registration.errors import Incomplete
+from core.services import audit, photos, profile
+from core.services.entries import KINDS
+
+# Which step a finding belongs to: the wizard shows it from that step on.
+RULE_STEP = {"R8": "basic", "R9": "basic", "R1": "work", "R4": "work", "BASE": "entries", "R5": "entries",
+             "R6": "entries", "R7": "entries", "R10": "entries", "R2": "certificates", "R3": "certificates"}
+
+
+def findings_for_step(reg: Registration, step: str) -> list[eligibility.Finding]:
+    """The eligibility findings shown as warnings on a step: those of this step and the ones before."""
+    upto = STEP_NAMES.index(step)
+    return [f for f in eligibility.check(reg) if STEP_NAMES.index(RULE_STEP.get(f.rule, "site")) <= upto]
+
+
+def certificate_required(reg: Registration) -> bool:
+    """选择证书 is required when a 中专 graduate applies for an 执业医师 subject (else skippable)."""
+    ids = set(Draft.of(reg).education_ids)
+    levels = {e.level for e in reg.candidate.educations if e.id in ids}
+    return (reg.subject.level == "执业医师" and reg.subject.route == "学历"
+            and bool(levels) and max(levels, key=eligibility._rank) == "中专")
+
+
+def _finish(reg: Registration, step: str, **values) -> None:
+    """The step is saved: its draft values, done, nothing kept unsaved; committed."""
+    draft = Draft.of(reg)
+    for key, value in values.items():
+        setattr(draft, key, value)
+    draft.finish(step)
+    draft.store(reg)
+    db.session.commit()
+
+
+def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> None:
+    """基本情况: contact data, 本人身份, the 往来大陆通行证 for HK/Macau/Taiwan, and the photo."""
+    cand = reg.candidate
+    check = v.Checker()
+    if photo:
+        check(photos.save_photo, cand, photo)  # kept even if another field below is refused
+    elif not cand.photo_path:
+        check.errors["photo"] = "请上传照片（jpg格式文件，不要大于40k）。"
+    military = check(v.check_choice, form.get("military_identity"), "military_identity", "本人身份",
+                     list(MILITARY))
+    permit = None
+    if cand.is_hk_macau_taiwan:
+        if (form.get("permit_number") or "").strip():
+            permit = check(v.check_travel_permit, form.get("permit_number"))
+        else:
+            check.errors["permit_number"] = "台港澳人士参加医学考试时需要填写往来大陆通行证号码。"
+    check(profile.save_contact, cand, form)
+    if check.errors:
+        db.session.rollback()
+        check.done()
+    cand.military_identity = military
+    if permit:
+        cand.permit_number = permit
+    _finish(reg, "basic")
+
+
+def save_work(reg: Registration, form: dict) -> None:
+    """工作情况: saved to the profile (title date YYYY-MM, 在岗情况 incl. 当年毕业研究生, 试用期起始)."""
+    check = v.Checker()
+    check(profile.save_work, reg.candidate, form)
+    practice = check(v.check_ym, form.get("practice_start"), "practice_start", required=False)
+    if check.errors:
+        db.session.rollback()
+        check.done()
+    reg.candidate.practice_start = practice
+    _finish(reg, "work")
+
+
+def own_ids(kind: str, candidate_id: int, raw) -> list[int]:
+    """The ids in ``raw`` of the candidate's own entries of a kind (others' ids are dropped)."""
+    model = KINDS[kind]
+    wanted = {int(x) for x in raw if str(x).isdigit()}
+    if not wanted:
+        return []
+    return sorted(db.session.scalars(select(model.id).where(model.id.in_(wanted),
+                                                            model.candidate_id == candidate_id)))
+
+
+def save_entries(reg: Registration, education_ids, training_ids) -> None:
+    """教育经历和培训经历: the entries ticked for this registration (only the candidate's own)."""
+    edu = own_ids("education", reg.candidate_id, education_ids)
+    if not edu:
+        raise Incomplete("请勾选用于报考的教育经历；若没有，请点击栏目标题右侧的“+”按钮添加。", "entries",
+                         "education_ids")
+    _finish(reg, "entries", education_ids=edu, training_ids=own_ids("training", reg.candidate_id, training_ids))
+
+
+def save_certificates(reg: Registration, certificate_ids) -> None:
+    """选择证书: required for 中专 → 执业医师 (an 执业助理医师 certificate), otherwise skippable."""
+    ids = own_ids("certificate", reg.candidate_id, certificate_ids)
+    if certificate_required(reg):
+        chosen = [c for c in reg.candidate.certificates if c.id in ids]
+        if not any(c.certificate_type.qualifies_assistant for c in chosen):
+            raise Incomplete("以中专学历报考执业医师，需勾选“执业助理医师”证书（“执业助理医师（乡镇）”"
+                             "类型不具备报考资格）。", "certificates", "certificate_ids")
+    _finish(reg, "certificates", certificate_ids=ids)
+
+
+def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> None:
+    """Keep what is ticked on the page when the “+” button is pressed (not yet a finished step).
+
+    The ticks on the page are the newest: they replace what keep_unsaved kept for the step.
+    """
+    draft = Draft.of(reg)
+    for kind, raw in ticked.items():
+        draft.set_ids(kind, own_ids(kind, reg.candidate_id, raw))
+    draft.unsaved.pop(step, None)
+    draft.store(reg)
+
+
+def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
+    """The “+” button: save a new entry to the profile, then tick it here (no need to tick twice)."""
+    entry = profile.SAVERS[kind](reg.candidate, form)
+    db.session.flush()
+    if select_it:
+        draft = Draft.of(reg)
+        draft.set_ids(kind, [*draft.ids(kind), entry.id])
+        draft.store(reg)
+    audit.record(f"candidate.{kind}.added", actor_type="candidate", actor_id=reg.candidate_id,
+                 actor_name=reg.candidate.username, obj=entry, after={"registration_id": reg.id})
+    db.session.commit()
+    return entry
+
+
+def choose_region(reg: Registration, raw):
+    """选择考区: remember the 考区 in the draft (its 考点 are then listed); a 考点 of another 考区 is dropped."""
+    region = region_or_none(raw)
+    draft = Draft.of(reg)
+    if draft.region_id != (region.id if region else None):
+        draft.region_id, draft.site_id = (region.id if region else None), None
+        draft.store(reg)
+        db.session.commit()
+    return region
+
+
+def save_site(reg: Registration, form: dict) -> None:
+    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt)."""
+    errors: dict[str, str] = {}
+    region = region_or_none(form.get("region_id"))
+    site = db.session.get(Site, int(form["site_id"])) if str(form.get("site_id", "")).isdigit() else None
+    if region is None:
+        errors["region_id"] = "请选择考区。"
+    elif site is None or site.region_id != region.id:
+        errors["site_id"] = "请选择考点。"
+    elif site.seats_left <= 0:
+        errors["site_id"] = Msg("考点“%(site)s”已报满，请选择其他考点。", site=site.name)
+    raw = (form.get("attempts") or "").strip() or "1"
+    attempts = int(raw) if raw.isdigit() else 0
+    if not 1 <= attempts <= 50:
+        errors["attempts"] = "累计报考次数请填写1至50之间的整数（首次报考填1）。"
+    if errors:  # keep the 考区 chosen so the page shows it again
+        _finish(reg, "site", region_id=region.id if region else None)
+        raise v.FieldErrors(errors)
+    _finish(reg, "site", region_id=region.id, site_id=site.id, attempts=attempts)
+
+
+def missing_steps(reg: Registration) -> list[tuple[str, str]]:
+    """Steps still to complete before 提交, in order, each with what is missing."""
+    cand, draft = reg.candidate, Draft.of(reg)
+    out = []
+    if not cand.photo_path:
+        out.append(("basic", "请在“基本情况”中上传照片。"))
+    if cand.is_hk_macau_taiwan and not cand.permit_number:
+        out.append(("basic", "请在“基本情况”中填写往来大陆通行证号码。"))
+    for step, label in STEPS:
+        if step in draft.unsaved or (step in ("basic", "work") and step not in draft.done):
+            out.append((step, Msg("请完成“%(label)s”一步。", label=label)))
+    if not draft.education_ids:
+        out.append(("entries", "请在“教育经历和培训经历”中勾选用于报考的教育经历。"))
+    if not draft.site_id:
+        out.append(("site", "请选择考区及考点。"))
+    return out
