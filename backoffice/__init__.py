@@ -11,6 +11,7 @@ from flask_appbuilder import AppBuilder, IndexView
 from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
 from backoffice.security import password_complexity
 from core.db import db
+from web import init_web
 
 
 class BackofficeIndexView(IndexView):
@@ -45,8 +46,7 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         LANGUAGES={"zh": {"flag": "cn", "name": "中文"}},
     )
-    from factory import _init_shared
-    _init_shared(app)
+    init_web(app)
     with app.app_context():
         appbuilder = AppBuilder(indexview=BackofficeIndexView, base_template="backoffice/base.html")
         appbuilder.init_app(app, db.session)

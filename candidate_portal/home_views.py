@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate
+from candidate_portal.blueprint import bp
 from core.services.registration import registrations_of
 
 
