@@ -25,7 +25,8 @@ from core.db import db, utcnow
 from core.models import (Candidate, GatewayNotification, PaymentAttempt, PaymentOrder, Refund,
                          Region, Registration)
 from core.payments.fees import fee_lines, total_fen
-from core.payments.provider import GatewayError, PaymentRequest, get_provider
+from core.payments.provider import GatewayError, PaymentRequest
+from core.payments.registry import get_provider
 from core.services import audit
 from core.services.entries import unlock_entries
 from core.services.errors import DomainError, NotAllowed
