@@ -31,16 +31,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from candidate_portal import init_portal
     init_portal(portal)
 
-    from core.cli import register_cli
-    register_cli(portal)
+    from commands import register_commands
+    register_commands(portal)
 
     portal.add_url_rule("/healthz", "healthz", healthz)
 
     from backoffice import create_backoffice_app
     admin = create_backoffice_app(cfg, overrides)
     portal.extensions["backoffice"] = admin
-    from backoffice.roles import sync_roles
-    portal.extensions["post_upgrade"] = [lambda: sync_roles(admin)]
     portal.wsgi_app = DispatcherMiddleware(portal.wsgi_app, {"/admin": admin})
     proxies = portal.config.get("TRUSTED_PROXIES", 0)
     if proxies:  # behind the load balancer: the client's own address (rate limits, audit) and scheme
