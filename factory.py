@@ -40,7 +40,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     admin = create_backoffice_app(cfg, overrides)
     portal.extensions["backoffice"] = admin
     portal.wsgi_app = DispatcherMiddleware(portal.wsgi_app, {"/admin": admin})
-    proxies = portal.config.get("TRUSTED_PROXIES", 0)
+    proxies = portal.config["TRUSTED_PROXIES"]
     if proxies:  # behind the load balancer: the client's own address (rate limits, audit) and scheme
         from werkzeug.middleware.proxy_fix import ProxyFix
         portal.wsgi_app = ProxyFix(portal.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -13,7 +13,7 @@ def _forget_previous_request():
     """Per-request caches live on ``g``; when an app context outlives a request (tests hold one
     open), the next request must not see the previous request's candidate or CSRF token."""
     g.pop("candidate", None)
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
 
 
 @bp.app_context_processor
