@@ -57,8 +57,9 @@ def test_only_config_reads_the_environment(project_trees):
 def _job_backend(value: str) -> subprocess.CompletedProcess:
     """The configuration loaded in a fresh process with this JOB_BACKEND (config.py reads the environment)."""
     env = dict(os.environ, APP_ENV="test", JOB_BACKEND=value)
-    return subprocess.run([sys.executable, "-c", "from config import load_config; print(load_config().JOB_BACKEND)"],
-                          cwd=config.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    code = "from config import load_config; print(load_config().JOB_BACKEND)"
+    return subprocess.run([sys.executable, "-c", code], cwd=config.BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=60)
 
 
 def test_job_backend_inline_from_the_environment_is_inline():
