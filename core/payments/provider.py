@@ -1,7 +1,8 @@
 """The payment-provider interface: what the platform needs from any bank gateway.
 
 A provider is one module implementing ``PaymentProvider``, listed by name in core/payments/registry.py;
-which one runs, and against which merchant account, is configuration (``PAYMENT_*`` in config.py). Amounts cross this interface in integer fen.
+which one runs, and against which merchant account, is configuration (``PAYMENT_*`` in config.py).
+Amounts cross this interface in integer fen.
 """
 from __future__ import annotations
 
