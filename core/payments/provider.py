@@ -95,4 +95,3 @@ def yuan_to_fen(text: str | None) -> int | None:
     if value != value.to_integral_value() or value < 0:
         return None
     return int(value)
-
