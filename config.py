@@ -45,34 +45,35 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
+    WTF_CSRF_FIELD_NAME = "csrf_token"
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
-    LANGUAGES = {"zh": {"flag": "cn", "name": "中文"}, "en": {"flag": "gb", "name": "English"}}
 
     PHOTO_MAX_BYTES = int(_env("PHOTO_MAX_BYTES", str(40 * 1024)))  # the guide: 不要大于40k
     PHOTO_MIN_WIDTH = int(_env("PHOTO_MIN_WIDTH", "102"))
     PHOTO_MIN_HEIGHT = int(_env("PHOTO_MIN_HEIGHT", "126"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PASSWORD_HASH_METHOD = "scrypt"  # candidates' passwords (core/services/accounts.py)
 
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    TRUSTED_PROXIES = 0  # proxies whose X-Forwarded-For/-Proto are trusted (production: the load balancer)
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", False)
 
-    # Flask-AppBuilder
-    APP_NAME = "国家医学考试网上报名 · 考务管理"
-    AUTH_TYPE = 1  # AUTH_DB
-    # Permissions and roles are synced by `flask --app wsgi db upgrade` (and `roles sync`), never by
-    # each worker at start-up; tables come only from Alembic.
-    FAB_UPDATE_PERMS = False
-    FAB_CREATE_DB = False
-    FAB_ADD_SECURITY_API = False
-    FAB_API_SWAGGER_UI = False
-    AUTH_RATE_LIMITED = True
-    AUTH_RATE_LIMIT = "10 per 5 minute"
-    RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = True  # our login limits (core/services/ratelimit.py) and FAB's login limit
+    IDENTITY_CHECK_RATE_LIMIT = _env("IDENTITY_CHECK_RATE_LIMIT", "20 per hour")  # 身份核验 per staff user
+    # Flask-AppBuilder's own settings are all in backoffice/settings.py: the back office is their only user.
+
+    # Background jobs (core/jobs.py). JOB_BACKEND: celery (a worker, celery_app.py), thread (a thread of the
+    # web process) or inline (before enqueue returns: scripts, tests); empty: celery if REDIS_URL is set,
+    # else thread. Anything else refuses to start.
+    JOB_BACKEND = _env("JOB_BACKEND", "")
+    JOB_QUEUE = _env("JOB_QUEUE", "medexam-jobs")  # the Celery queue
+    JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES", "reports.tasks")  # handlers a Celery worker loads
+    PRINT_WORKERS = int(_env("PRINT_WORKERS", "2"))  # child processes laying out a site's forms (批量打印)
 
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_BANK_ENABLED = True
+    SANDBOX_TEST_API = _env_bool("SANDBOX_TEST_API", True)  # the sandbox bank's /_sandbox/* test controls
     # 网上缴费 (core/payments): a real merchant account is these values, never code. Development keys are
     # generated on first use into INSTANCE_DIR; the gateway's public key is the sandbox bank's there.
     PAYMENT_APP_ID = _env("PAYMENT_APP_ID", "2021000000000001")
@@ -117,6 +118,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production keeps scrypt
 
 
+JOB_BACKENDS = ("", "celery", "thread", "inline")  # core/jobs.py dispatches on these
 CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}
 
 
@@ -136,6 +138,9 @@ def load_config(name: str | None = None) -> type[Config]:
                                          or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
         raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
                                  "set both to long random values.")
+    if cfg.JOB_BACKEND not in JOB_BACKENDS:
+        raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
+                                 "or leave it empty (celery when REDIS_URL is set, else thread).")
     if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED
                                          or _is_loopback(cfg.PAYMENT_GATEWAY_URL)):
         raise ConfigurationError("Production refuses the sandbox bank: set PAYMENT_PROVIDER=alipay and the "

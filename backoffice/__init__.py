@@ -1,16 +1,14 @@
 """考务管理 back office: a Flask-AppBuilder app mounted at /admin (see factory.py)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, request, session
 from flask_appbuilder import AppBuilder, IndexView
 
-from backoffice.roles import FAB_ROLES, NATIONAL_ADMIN
-from backoffice.security import password_complexity
+from backoffice.settings import fab_settings
 from core.db import db
+from web import init_web
 
 
 class BackofficeIndexView(IndexView):
@@ -21,6 +19,7 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
     app = Flask("backoffice", template_folder="templates", instance_path=str(cfg.INSTANCE_DIR))
     app.config.from_object(cfg)
     app.config.update(overrides)
+    app.config.update(fab_settings(app.config))
     app.config.update(
         SECRET_KEY=app.config["ADMIN_SECRET_KEY"],
         SESSION_COOKIE_NAME=app.config["ADMIN_SESSION_COOKIE_NAME"],
@@ -28,25 +27,8 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
         # Idle timeout: the signed cookie is refused once older than this; every request renews it.
         PERMANENT_SESSION_LIFETIME=app.config["STAFF_IDLE_TIMEOUT"],
         SESSION_REFRESH_EACH_REQUEST=True,
-        FAB_ROLES=FAB_ROLES,
-        AUTH_ROLE_ADMIN=NATIONAL_ADMIN,
-        AUTH_ROLE_PUBLIC="Public",
-        BABEL_DEFAULT_LOCALE="zh",
-        FAB_SECURITY_MANAGER_CLASS="backoffice.security.StaffSecurityManager",
-        FAB_PASSWORD_COMPLEXITY_ENABLED=True,
-        FAB_PASSWORD_COMPLEXITY_VALIDATOR=password_complexity,
-        FAB_ADD_SECURITY_API=False,
-        FAB_ADD_SECURITY_PERMISSION_VIEW=False,
-        FAB_ADD_SECURITY_VIEW_MENU_VIEW=False,
-        FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW=False,
-        FAB_API_SWAGGER_UI=False,
-        LOGOUT_REDIRECT_URL="/admin/login/",
-        # FAB's zh catalogue first, then ours for the strings it lacks; the back office is Chinese only.
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
-        LANGUAGES={"zh": {"flag": "cn", "name": "中文"}},
     )
-    from factory import _init_shared
-    _init_shared(app)
+    init_web(app)
     with app.app_context():
         appbuilder = AppBuilder(indexview=BackofficeIndexView, base_template="backoffice/base.html")
         appbuilder.init_app(app, db.session)

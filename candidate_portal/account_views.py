@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import (flash, redirect, render_template, request, session, url_for)
 from flask_babel import gettext as _
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate, log_in, log_out, login_required
+from candidate_portal.blueprint import bp
 from core.db import db
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES

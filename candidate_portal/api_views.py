@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from candidate_portal import bp
+from candidate_portal.blueprint import bp
 from core.services import schools
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from candidate_portal import bp
+from candidate_portal.blueprint import bp
 
 YM = r"^\d{4}-(0[1-9]|1[0-2])$"
 

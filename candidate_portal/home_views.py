@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate
+from candidate_portal.blueprint import bp
 from core.registration.access import registrations_of
 
 

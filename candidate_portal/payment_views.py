@@ -10,13 +10,14 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.blueprint import bp
 from core.db import db, to_shanghai
 from core.models import PaymentOrder, Refund, Region, Registration
 from core.payments import service
 from core.payments.provider import GatewayError, fen_to_yuan
 from core.services.errors import DomainError
+from web.security import csp_header
 
 REFUND_LABELS = {"requested": _l("退费申请已提交，等待财务处理"), "done": _l("已退费（原路退回）"),
                  "failed": _l("退费处理中（银行暂未完成，财务将重新办理）"), "external": _l("已退费（线下办理）")}
@@ -66,7 +67,6 @@ def _render_pay(registration: Registration, status: int = 200):
                            refund_labels=REFUND_LABELS, back_url=_back_url())
     response = make_response(html, status)
     # the 缴费 form is answered by a redirect to the bank: allow exactly that origin as a form target
-    from factory import csp_header
     response.headers["Content-Security-Policy"] = csp_header(form_action=_gateway_origin())
     return response
 

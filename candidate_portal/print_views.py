@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import abort, current_app, make_response
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.blueprint import bp
 from core.db import db
 from core.models import Registration
 from reports.application_form import application_form_pdf

@@ -11,8 +11,8 @@ import re
 from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
 from flask_babel import gettext as _
 
-from candidate_portal import bp, field_checks  # noqa: F401  (field_checks: the red frame while typing)
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import db
 from core.models import CertificateType, TrainingType, WorkUnit

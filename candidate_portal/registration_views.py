@@ -5,8 +5,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core import eligibility
 from core.db import db, to_shanghai

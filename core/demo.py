@@ -1,4 +1,4 @@
-"""`flask --app wsgi demo load`: the demonstration data, loaded idempotently in one transaction.
+"""The demonstration data, loaded idempotently in one transaction (`flask --app wsgi demo load`).
 
 Every row is found by its natural key (a code, a username ...) and added or updated in place, so a
 second run adds nothing. The data lives in core/data/demo_*.py; this module only writes it.
@@ -6,19 +6,14 @@ second run adds nothing. The data lives in core/data/demo_*.py; this module only
 from __future__ import annotations
 
 import functools
-import sys
 from datetime import date, datetime, time, timedelta
 
-import click
-from flask.cli import AppGroup
 from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.cli import clear_errors
 from core.data import demo_catalogue as cat
-from core.data.demo_people import (BACKOFFICE_URL, CANDIDATE_PASSWORD, CANDIDATES, PORTAL_URL,
-                                   STAFF)
+from core.data.demo_people import CANDIDATE_PASSWORD, CANDIDATES, STAFF
 from core.data.demo_regions import FEE_COLLECTION_NOTES, REGIONS
 from core.data.demo_schools import SCHOOLS
 from core.data.ethnic_groups import ETHNIC_GROUPS
@@ -30,8 +25,6 @@ from core.models import (Candidate, Certificate, CertificateType, Education, Eli
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
-
-demo_cli = AppGroup("demo", help="演示数据")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -239,10 +232,9 @@ def _load_candidates(regions, units_up, schools, trainings, certificates) -> Ups
     return people
 
 
-@demo_cli.command("load")
-@clear_errors
-def load_command() -> None:
-    """加载演示数据（可重复运行：已有的记录原地更新，不会重复新增）。"""
+def load_demo() -> dict[str, Upserter]:
+    """Load (or refresh in place) every demo row in one transaction, with its audit entry
+    (`flask --app wsgi demo load`); returns the upserters, by label, for the counts."""
     try:
         done = load()
         added = sum(len(u.added) for u in done.values())
@@ -250,26 +242,7 @@ def load_command() -> None:
         audit.record("demo.loaded", actor_type="system", object_type="demo",
                      after={"added": added, "updated": updated})
         db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        click.echo(exc.message, err=True)
-        sys.exit(1)
     except BaseException:
         db.session.rollback()
         raise
-    sizes = "，".join(f"{label} {len(u.loaded)}" for label, u in done.items())
-    if added:
-        click.echo(f"演示数据已加载：新增 {added} 条，更新 {updated} 条（{sizes}）。")
-    else:
-        click.echo(f"演示数据已存在：本次没有新增任何记录，原地更新 {updated} 条（{sizes}）。")
-    _print_logins()
-
-
-def _print_logins() -> None:
-    click.echo(f"\n考生门户：{PORTAL_URL}\n考务管理后台：{BACKOFFICE_URL}\n\n后台账号（用户名 / 密码 / 角色 / 范围）：")
-    for username, password, role, scope, first, _last in STAFF:
-        where = "全国" if scope is None else first
-        click.echo(f"  {username:<14}{password:<21}{role}{'　' * (6 - len(role))}{where}")
-    click.echo(f"\n考生账号（密码均为 {CANDIDATE_PASSWORD}）：")
-    for spec in CANDIDATES:
-        click.echo(f"  {spec['username']:<14}{spec['name']}")
+    return done

@@ -3,7 +3,7 @@
 A job is a row in ``jobs`` (core.models.jobs.Job) plus a handler registered under its ``kind``.
 ``enqueue`` writes the row and hands its id to a backend:
 
-* ``celery``  — production: a Celery worker (Redis broker, see celery_app.py) calls ``run_job``;
+* ``celery``  — production: a Celery worker (Redis broker, core/celery.py) calls ``run_job``;
 * ``thread``  — the zero-set-up default: a thread of the web process calls ``run_job``;
 * ``inline``  — runs before ``enqueue`` returns (scripts and tests).
 
@@ -104,13 +104,13 @@ def enqueue(kind: str, *, owner_type: str, owner_id: int | None, params: dict | 
 
 def configured_backend() -> str:
     cfg = current_app.config
-    return cfg.get("JOB_BACKEND") or ("celery" if cfg.get("REDIS_URL") else "thread")
+    return cfg["JOB_BACKEND"] or ("celery" if cfg["REDIS_URL"] else "thread")
 
 
 def dispatch(job_id: int, backend: str | None = None) -> None:
     backend = backend or configured_backend()
     if backend == "celery":
-        from celery_app import send_job  # the top-level Celery app, imported only when used
+        from core.celery import send_job  # Celery is imported only when used
         send_job(job_id)
     elif backend == "thread":
         app = current_app._get_current_object()

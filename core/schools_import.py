@@ -12,22 +12,16 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 from pathlib import Path
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from core.cli import clear_errors
 from core.data.provinces import province_of_school_code
 from core.db import db
 from core.models import School
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
-
-schools_cli = AppGroup("schools", help="院校字典")
 
 HEADER = {"学校名称": "name", "学校标识码": "code", "主管部门": "department", "所在地": "city",
           "办学层次": "level", "备注": "remark"}
@@ -93,20 +87,6 @@ def upsert_schools(rows: list[dict], *, actor_type: str = "system", actor_id: in
         db.session.rollback()
         raise
     return counts
-
-
-@schools_cli.command("import")
-@click.argument("path")
-@clear_errors
-def import_command(path: str) -> None:
-    """导入教育部高等学校名单（.xls / .xlsx / .json），按学校标识码新增或更新。"""
-    try:
-        counts = upsert_schools(read_schools(path))
-    except SchoolListError as exc:
-        click.echo(exc.message, err=True)
-        sys.exit(1)
-    click.echo(f"院校字典已导入 {Path(path).name}：新增 {counts['added']} 所，更新 {counts['updated']} 所，"
-               f"未变 {counts['unchanged']} 所（added / updated / unchanged）。")
 
 
 # -- reading ---------------------------------------------------------------------------------------

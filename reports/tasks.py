@@ -109,7 +109,7 @@ def run_site_print(ctx: JobContext, params: dict) -> JobResult:
     ctx.progress(1, f"共 {len(snapshots)} 份，正在排版……")
     path = ctx.output_path(".pdf")
     forms_pdf(snapshots, Path(current_app.config["PHOTO_DIR"]), mask_documents=not scope.full_documents,
-              target=path, workers=current_app.config.get("PRINT_WORKERS", 2),
+              target=path, workers=current_app.config["PRINT_WORKERS"],
               progress=lambda done, total: ctx.progress(
                   90 * done / total, f"已排版 {done} / {total} 份"))
     return JobResult(path=path, name=f"报名申请表-{site.code}-{utcnow():%Y%m%d}.pdf",

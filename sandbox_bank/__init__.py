@@ -23,9 +23,10 @@ class SandboxRefused(RuntimeError):
 
 
 def create_app(*, key_dir: Path | None = None, merchants: dict[str, Path] | None = None,
-               start_notifier: bool = True, test_api: bool = True) -> Flask:
+               start_notifier: bool = True, test_api: bool | None = None) -> Flask:
     import config
-    if os.environ.get("APP_ENV") == "production" or not config.load_config().SANDBOX_BANK_ENABLED:
+    cfg = None if os.environ.get("APP_ENV") == "production" else config.load_config()
+    if cfg is None or not cfg.SANDBOX_BANK_ENABLED:
         raise SandboxRefused("沙箱银行不能在生产配置下运行（the sandbox bank never runs in production）。")
     from core.payments.rsa2 import generate_key_pair
 
@@ -38,7 +39,7 @@ def create_app(*, key_dir: Path | None = None, merchants: dict[str, Path] | None
         merchants = {config.Config.PAYMENT_APP_ID: app_key}
 
     app = Flask("sandbox_bank", template_folder=str(Path(__file__).parent / "templates"))
-    app.config["SANDBOX_TEST_API"] = test_api
+    app.config["SANDBOX_TEST_API"] = cfg.SANDBOX_TEST_API if test_api is None else test_api
     bank = Bank(private_path.read_bytes(), merchants)
     app.extensions["sandbox_bank"] = bank
     from sandbox_bank.views import bp

@@ -29,7 +29,7 @@ if [ -f scripts/sandbox-bank.sh ]; then
   bash scripts/sandbox-bank.sh --background
 fi
 
-# Periodic jobs without Celery (production runs them on Celery beat, see celery_app.py):
+# Periodic jobs without Celery (production runs them on Celery beat, see core/celery.py):
 # payment reconciliation every 5 minutes, expiry of unpaid registrations past the region's deadline,
 # and hourly the frozen photo copies no registration references (submissions killed before their commit).
 ( n=0; while sleep 300; do

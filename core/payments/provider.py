@@ -1,7 +1,8 @@
 """The payment-provider interface: what the platform needs from any bank gateway.
 
-A provider is one module implementing ``PaymentProvider``; which one runs, and against which merchant
-account, is configuration (``PAYMENT_*`` in config.py). Amounts cross this interface in integer fen.
+A provider is one module implementing ``PaymentProvider``, listed by name in core/payments/registry.py;
+which one runs, and against which merchant account, is configuration (``PAYMENT_*`` in config.py).
+Amounts cross this interface in integer fen.
 """
 from __future__ import annotations
 
@@ -94,14 +95,3 @@ def yuan_to_fen(text: str | None) -> int | None:
     if value != value.to_integral_value() or value < 0:
         return None
     return int(value)
-
-
-def get_provider(config, name: str | None = None) -> PaymentProvider:
-    """The provider named by PAYMENT_PROVIDER (or ``name``: an order keeps the provider it was made with)."""
-    name = name or config["PAYMENT_PROVIDER"]
-    if name == "sandbox" and not config.get("SANDBOX_BANK_ENABLED"):
-        raise GatewayError("the sandbox bank is disabled in this configuration")
-    if name in ("alipay", "sandbox"):
-        from core.payments.alipay import AlipayProvider
-        return AlipayProvider.from_config(config, name=name)
-    raise GatewayError(f"unknown payment provider {name!r}")

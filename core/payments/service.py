@@ -25,8 +25,9 @@ from core.db import db, utcnow
 from core.models import (Candidate, GatewayNotification, PaymentAttempt, PaymentOrder, Refund,
                          Region, Registration)
 from core.payments.fees import fee_lines, total_fen
-from core.payments.provider import GatewayError, PaymentRequest, get_provider
-from core.payments.orders import OPEN_ORDER_STATUSES, open_order, request_refund  # noqa: F401 (used here and re-exported)
+from core.payments.orders import OPEN_ORDER_STATUSES, open_order, request_refund  # noqa: F401 (re-exported)
+from core.payments.provider import GatewayError, PaymentRequest
+from core.payments.registry import get_provider
 from core.registration import lifecycle
 from core.registration.errors import StaleState
 from core.registration.states import PAYABLE

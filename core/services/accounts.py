@@ -35,12 +35,12 @@ _dummy_hashes: dict[str, str] = {}
 
 def _hash(secret: str) -> str:
     """werkzeug's scrypt unless PASSWORD_HASH_METHOD says otherwise (tests use a cheap one)."""
-    return generate_password_hash(secret, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _dummy_hash() -> str:
     """A hash to check against when the username is unknown, so both answers take as long."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _dummy_hashes:
         _dummy_hashes[method] = _hash("not-a-real-password")
     return _dummy_hashes[method]
@@ -152,7 +152,7 @@ def register(data: dict) -> Candidate:
 
 def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidate, bool]:
     """登录: (candidate, first_login) or DomainError with one message whatever was wrong."""
-    ip_limit = ratelimit.Limit.parse(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
+    ip_limit = ratelimit.Limit.parse(current_app.config["LOGIN_RATE_LIMIT"])
     if not ratelimit.hit(f"login-ip:{ip}", ip_limit):
         raise DomainError("登录尝试过于频繁，请稍后再试。", "username")
     account_key = f"login-fail:{(username or '').strip().lower()}"

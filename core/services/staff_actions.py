@@ -231,7 +231,6 @@ def staff_password_problem(password: str) -> str | None:
 # masked and limited per staff user, so the form cannot be used to find out who has an account.
 
 IDENTITY_CHECK_ROLES = (scope.NATIONAL_ADMIN, scope.REGION_ADMIN)
-IDENTITY_CHECK_LIMIT = "20 per hour"
 IDENTITY_GRANT_SECONDS = 15 * 60
 IDENTITY_NOT_FOUND = "未找到与证件信息一致的考生"
 IDENTITY_CHECKED_ACTION = "candidate.identity.checked"
@@ -263,7 +262,7 @@ def identity_lookup(user, doc_type: str | None, doc_number: str | None, name: st
     if c.errors:
         raise FieldErrors(c.errors)
     facts = {"doc_type": doc_type, "doc_number": audit.mask_document(number)}
-    limit = ratelimit.Limit.parse(current_app.config.get("IDENTITY_CHECK_RATE_LIMIT", IDENTITY_CHECK_LIMIT))
+    limit = ratelimit.Limit.parse(current_app.config["IDENTITY_CHECK_RATE_LIMIT"])
     if not ratelimit.hit(_identity_limit_key(user), limit):
         audit.record(IDENTITY_CHECKED_ACTION, object_type="candidates", after={**facts, "result": "rate_limited"},
                      **_actor(user))

@@ -12,6 +12,7 @@ BANDIT = Path(sys.executable).with_name("bandit")
 @pytest.mark.skipif(not BANDIT.exists(), reason="bandit is not installed (pip install -e .[test])")
 def test_no_high_severity_findings():
     result = subprocess.run(  # nosec B603: fixed arguments, no shell
-        [str(BANDIT), "-r", "core", "backoffice", "candidate_portal", "reports", "sandbox_bank", "-lll", "-q"],
+        [str(BANDIT), "-r", "core", "web", "commands", "backoffice", "candidate_portal", "reports", "sandbox_bank",
+         "-lll", "-q"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,27 @@
+"""The portal's blueprint, on its own so that the view modules can import it while the package imports
+the views (no import ring)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, url_for
+
+bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/assets")  # the portal's own CSS and JS, no CDN
+
+
+@bp.before_app_request
+def _forget_previous_request():
+    """Per-request caches live on ``g``; when an app context outlives a request (tests hold one
+    open), the next request must not see the previous request's candidate or CSRF token."""
+    g.pop("candidate", None)
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+
+
+@bp.app_context_processor
+def _portal_globals():
+    from candidate_portal.auth import current_candidate
+
+    def nav_url(endpoint: str, fallback: str = "#") -> str:
+        """A menu link that still renders while the page behind it is being built."""
+        return url_for(endpoint) if endpoint in current_app.view_functions else fallback
+
+    return {"current_candidate": current_candidate, "nav_url": nav_url}

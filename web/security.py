@@ -1,0 +1,56 @@
+"""Content-Security-Policy with a per-response script nonce, the headers of every response, and the NUL
+guard, for both apps (docs/security.md)."""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, request
+
+from web.errors import ERROR_PAGE
+
+# Scripts run only from our own files or with this response's nonce, in both apps: no 'unsafe-inline', no
+# inline event handlers (docs/security.md). Styles keep 'unsafe-inline' for now.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; form-action 'self'{form_action}; base-uri 'self'")
+
+
+def csp_nonce() -> str:
+    """This response's script nonce (templates: ``<script nonce="{{ csp_nonce() }}">``), kept with the
+    request itself: ``g`` can outlive a request (tests hold an app context open) and a nonce is never reused."""
+    return request.environ.setdefault("csp_nonce", secrets.token_urlsafe(16))
+
+
+def csp_header(form_action: str = "") -> str:
+    """The Content-Security-Policy of this response; ``form_action``: one more origin forms may post to."""
+    return CSP.format(nonce=csp_nonce(), form_action=f" {form_action}" if form_action else "")
+
+
+def security_headers(response):
+    """Headers for every response of both apps. Pages are personal: never cached by browsers or proxies."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", csp_header())
+    if not request.path.startswith(("/static/", "/assets/")):  # CSS and JS may be cached
+        headers["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def refuse_nul():
+    """No text sent to either app may hold a NUL character: PostgreSQL cannot store it, and cannot even
+    compare it in a query (a login lookup fails as much as a save). No keyboard types one, so the request is
+    refused whole, before any view or form, with a plain page; the other control characters are storable and
+    left to the field checks. Runs after the CSRF check, so a form body is already parsed."""
+    if request.method == "OPTIONS":
+        return None
+    values = [*request.args.items(multi=True)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        request.get_data(cache=True)  # keep the raw body readable (the gateway's signed notification)
+        values += request.form.items(multi=True)
+    if any("\x00" in key or "\x00" in value for key, value in values):
+        return ERROR_PAGE.format(title="内容无法接收", text="提交的内容中含有无法保存的控制字符（NUL），"
+                                                         "未被接收，已保存的信息没有改变。请返回上一页，重新输入后再提交。"), 400
+    return None
