@@ -15,7 +15,8 @@ from candidate_portal.auth import current_candidate, login_required
 from core.db import db, to_shanghai
 from core.models import PaymentOrder, Refund, Region, Registration
 from core.payments import service
-from core.payments.provider import GatewayError, fen_to_yuan
+from core.money import fen_to_yuan
+from core.payments.provider import GatewayError
 from core.services.errors import DomainError
 
 REFUND_LABELS = {"requested": _l("退费申请已提交，等待财务处理"), "done": _l("已退费（原路退回）"),
@@ -30,7 +31,7 @@ def _exempt_notify_from_csrf(state):
 
 @bp.app_template_filter("yuan")
 def _yuan(fen: int | None) -> str:
-    return fen_to_yuan(fen or 0)
+    return str(fen_to_yuan(fen or 0))
 
 
 def _own_registration(registration_id: int) -> Registration:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -26,6 +25,7 @@ from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund,
                          Registration, Site)
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.money import fen_to_yuan
 from core.services.audit import mask_document
 from reports.scope import ReportScope
 
@@ -255,7 +255,7 @@ def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callab
     if kind == "bool":
         return lambda value: None if value is None else ("是" if value else "否")
     if kind == "money":
-        return lambda fen: None if fen is None else Decimal(fen) / 100
+        return lambda fen: None if fen is None else fen_to_yuan(fen)
     if kind == "datetime":  # stored naive UTC, shown Beijing time
         return lambda value: None if value is None else value + SHANGHAI_OFFSET
 
