@@ -30,10 +30,9 @@ from core.models import (Candidate, Certificate, CertificateType, Education, Eli
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
+from core.validators import id_check_char
 
 demo_cli = AppGroup("demo", help="演示数据")
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,7 +44,7 @@ def _password_matches(stored_hash: str | None, password: str) -> bool:
 def id_number(area: str, birth: date, seq: str) -> str:
     """居民身份证 number: area + birth date + sequence (odd last digit: male) + GB 11643 check character."""
     body = f"{area}{birth:%Y%m%d}{seq}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS)) % 11]
+    return body + id_check_char(body)
 
 
 class Upserter:
