@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from core.messages import Msg
+from core.models.candidate import ENTRY_MODELS
 
 LEVEL_ORDER = ("中专", "专科", "本科", "硕士研究生", "博士研究生")
 POSTGRADUATE = ("硕士研究生", "博士研究生")
@@ -310,8 +311,8 @@ def chosen_ids(registration) -> dict[str, set[int]]:
     """Entry ids ticked in a draft (draft_data) or used by a submitted registration (its entries)."""
     if registration.status == "draft":
         data = registration.draft_data or {}
-        return {kind: set(data.get(f"{kind}_ids", [])) for kind in ("education", "training", "certificate")}
-    out: dict[str, set[int]] = {"education": set(), "training": set(), "certificate": set()}
+        return {kind: set(data.get(f"{kind}_ids", [])) for kind in ENTRY_MODELS}
+    out: dict[str, set[int]] = {kind: set() for kind in ENTRY_MODELS}
     for entry in registration.entries:
         for kind in out:
             if getattr(entry, f"{kind}_id"):

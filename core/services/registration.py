@@ -21,6 +21,7 @@ from core.db import db, to_shanghai, utcnow
 from core.messages import Msg
 from core.models import (Candidate, Certificate, Education, ExamSubject, ExamYear, Region, Registration,
                          Site, Training)
+from core.models.candidate import ENTRY_MODELS
 from core.models.registration import LIVE_STATUSES
 from core import validators as v
 from core.services import audit, entries, profile, seats, snapshot
@@ -347,10 +348,9 @@ def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> Non
 
     The ticks on the page are the newest: they replace what keep_unsaved kept for the step.
     """
-    models = {"education": Education, "training": Training, "certificate": Certificate}
     data = dict(reg.draft_data or {})
     for kind, raw in ticked.items():
-        data[f"{kind}_ids"] = _own_ids(models[kind], reg.candidate_id, raw)
+        data[f"{kind}_ids"] = _own_ids(ENTRY_MODELS[kind], reg.candidate_id, raw)
     data["unsaved"] = {k: v for k, v in data.get("unsaved", {}).items() if k != step}
     reg.draft_data = data
 
