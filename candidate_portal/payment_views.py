@@ -8,19 +8,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from candidate_portal import bp
 from candidate_portal.auth import current_candidate, login_required
 from core.db import db, to_shanghai
 from core.models import PaymentOrder, Refund, Region, Registration
-from core.payments import service
+from core.models.payment import REFUND_LABELS
 from core.money import fen_to_yuan
+from core.payments import service
 from core.payments.provider import GatewayError
 from core.services.errors import DomainError
-
-REFUND_LABELS = {"requested": _l("退费申请已提交，等待财务处理"), "done": _l("已退费（原路退回）"),
-                 "failed": _l("退费处理中（银行暂未完成，财务将重新办理）"), "external": _l("已退费（线下办理）")}
 
 
 @bp.record

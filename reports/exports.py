@@ -24,6 +24,7 @@ from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
                          Registration, Site)
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.models.payment import ORDER_LABELS, REFUND_LABELS
 from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
 from core.money import fen_to_yuan
 from core.services.audit import mask_document
@@ -32,9 +33,6 @@ from reports.scope import ReportScope
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
 BATCH_SIZE = 5000
 SHANGHAI_OFFSET = timedelta(hours=8)  # Asia/Shanghai has had no daylight saving since 1991
-ORDER_LABELS = {"pending": "待支付", "paid": "已支付", "closed": "已关闭",
-                "refund_pending": "退费处理中", "refunded": "已退费"}
-REFUND_LABELS = {"requested": "退费申请中", "done": "已退费", "failed": "退费失败", "external": "线下退费"}
 EXPORTED_STATUSES = tuple(s for s in STATUS_LABELS if s != "draft")  # drafts are not registrations yet
 
 
@@ -163,7 +161,7 @@ PAYMENT_COLUMNS = (
     Column("证件号码", "doc", width=22), Column("考区"), Column("考点", width=18),
     Column("金额（元）", "money", width=10), Column("订单状态", "label", ORDER_LABELS, 10),
     Column("支付渠道", width=10), Column("银行交易号", "text", width=28), Column("支付时间", "datetime", width=18),
-    Column("退费金额（元）", "money", width=10), Column("退费状态", "label", REFUND_LABELS, 10),
+    Column("退费金额（元）", "money", width=10), Column("退费状态", "label", REFUND_LABELS, 26),
     Column("退费原因", width=24), Column("退费时间", "datetime", width=18),
 )
 

@@ -132,7 +132,7 @@ def test_payments_and_refunds_export(app_ctx, session, two_regions, tmp_path):
     row = {EXPORTS["payments"].columns[i].header: c for i, c in enumerate(rows[0])}
     assert row["订单号"].value == "0000123456789" and row["订单号"].data_type == "s"
     assert float(row["金额（元）"].value) == 520.5
-    assert row["订单状态"].value == "已退费" and row["退费状态"].value == "已退费"
+    assert row["订单状态"].value == "已退费" and row["退费状态"].value == "已退费（原路退回）"
     assert row["支付时间"].value == datetime(2027, 1, 5, 10, 0)  # Beijing time
     assert row["退费原因"].value == "考生放弃报考"
 
