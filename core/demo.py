@@ -30,6 +30,7 @@ from core.models import (Candidate, Certificate, CertificateType, Education, Eli
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
+from core.services.upsert import upsert
 from core.validators import id_check_char
 
 demo_cli = AppGroup("demo", help="演示数据")
@@ -64,14 +65,11 @@ class Upserter:
     def put(self, **values):
         key = tuple(values[k] for k in self.keys)
         self.loaded.add(key)
-        obj = self.rows.get(key)
-        if obj is None:
-            obj = self.rows[key] = self.model(**values)
-            db.session.add(obj)
+        obj, outcome = upsert(self.model, self.rows.get(key), values)
+        self.rows[key] = obj
+        if outcome == "added":
             self.added.add(key)
-        elif any(getattr(obj, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(obj, k, v)
+        elif outcome == "updated":
             self.changed.add(key)
         return obj
 
