@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_babel import gettext as _
 
 from candidate_portal import bp
-from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.auth import current_candidate, login_required, own_registration
 from core.db import db, to_shanghai
 from core.models import PaymentOrder, Refund, Region, Registration
 from core.models.payment import REFUND_LABELS
@@ -30,13 +30,6 @@ def _exempt_notify_from_csrf(state):
 @bp.app_template_filter("yuan")
 def _yuan(fen: int | None) -> str:
     return str(fen_to_yuan(fen or 0))
-
-
-def _own_registration(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.candidate_id != current_candidate().id:
-        abort(404)  # another candidate's registration does not exist for this one
-    return registration
 
 
 def _own_order(out_trade_no: str) -> PaymentOrder:
@@ -74,13 +67,13 @@ def _render_pay(registration: Registration, status: int = 200):
 @login_required
 def pay(registration_id: int):
     """缴费: the itemised fees and the button that sends the candidate to the bank."""
-    return _render_pay(_own_registration(registration_id))
+    return _render_pay(own_registration(registration_id))
 
 
 @bp.post("/registration/<int:registration_id>/pay")
 @login_required
 def pay_start(registration_id: int):
-    registration = _own_registration(registration_id)
+    registration = own_registration(registration_id)
     base = current_app.config["PAYMENT_PUBLIC_BASE_URL"].rstrip("/")
     try:
         payment = service.start_payment(

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from candidate_portal import bp
-from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.auth import current_candidate, login_required, own_registration
 from candidate_portal.i18n import translate_message
 from core import eligibility
 from core.db import db, to_shanghai
@@ -14,7 +14,7 @@ from core.models import (CertificateType, ExamFamily, Registration, TrainingType
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY, STUDY_MODES)
 from core.models.catalogue import LEVELS, ROUTES
 from core.services import registration as svc
-from core.services.errors import DomainError, NotAllowed
+from core.services.errors import DomainError
 from core.validators import FieldErrors
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
@@ -26,16 +26,6 @@ BAR_NAMES = [key for key, _label in BAR]
 
 def _errors(exc: DomainError) -> dict[str, str]:
     return exc.errors if isinstance(exc, FieldErrors) else {exc.field or "_form": exc.message}
-
-
-def _own(registration_id: int, draft: bool = False) -> Registration:
-    """Object-level check in one place: another candidate's id is a plain 404."""
-    try:
-        if draft:
-            return svc.own_draft(current_candidate(), registration_id)
-        return svc.own_registration(current_candidate(), registration_id)
-    except NotAllowed:
-        abort(404)
 
 
 def _endpoint_url(endpoint: str, **values) -> str | None:
@@ -99,7 +89,7 @@ def registration_start():
 @login_required
 def registration_resume(registration_id: int):
     """Back after closing the browser: the draft opens where the candidate was."""
-    reg = _own(registration_id)
+    reg = own_registration(registration_id)
     if reg.status != "draft":
         return redirect(url_for("portal.registrations"))
     return redirect(url_for("portal.registration_step", registration_id=reg.id, step=reg.draft_step or "basic"))
@@ -169,7 +159,7 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
 @bp.get("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step(registration_id: int, step: str):
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     if step not in svc.STEP_NAMES:
         abort(404)
     page = _render_step(reg, step)
@@ -194,7 +184,7 @@ def _save(reg: Registration, step: str, form) -> None:
 @bp.post("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step_save(registration_id: int, step: str):
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     if step not in svc.STEP_NAMES:
         abort(404)
     form, action = request.form, request.form.get("action", "next")
@@ -265,7 +255,7 @@ def _submit(reg: Registration, token: str):
 @login_required
 def registration_sites(registration_id: int):
     """The 考点 of the chosen 考区 (an HTML fragment the 选择考区及考点 step loads on a 考区 change)."""
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     region = svc.region_or_none(request.args.get("region_id"))
     return render_template("portal/registration/_sites.html", sites=svc.sites_of(region.id if region else None),
                            region_id=region.id if region else None, site_id=svc.draft_value(reg, "site_id"),
@@ -276,14 +266,14 @@ def registration_sites(registration_id: int):
 @login_required
 def registration_submit(registration_id: int):
     """提交 without re-saving the site (a retried request, a second tab)."""
-    reg = _own(registration_id)
+    reg = own_registration(registration_id)
     return _submit(reg, request.form.get("submit_token", ""))
 
 
 @bp.post("/registration/<int:registration_id>/abandon")
 @login_required
 def registration_abandon(registration_id: int):
-    _own(registration_id)
+    own_registration(registration_id)
     try:
         reg = svc.abandon_registration(current_candidate(), registration_id)
     except DomainError as exc:
