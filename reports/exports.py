@@ -6,6 +6,14 @@ Beyond a sheet's row limit (Excel: 1,048,576 rows including the header) the expo
 sheet. Headers are Chinese; document and phone numbers are text cells, masked unless the scope allows
 full documents; every query is limited to the scope. Rows are read through ``reports_session`` (the
 read replica when ``REPORTS_DATABASE_URL`` is set).
+
+The registration export shows each registration as it was submitted: what the candidate can change
+afterwards (联系方式, 工作情况 with 在岗情况, 本人身份) is read from the frozen submission
+(``Registration.snapshot``, core/services/snapshot.py), never from the live profile. The identity (姓名,
+性别, 出生日期, 证件, 民族) is read from the candidate record: the candidate can never change it, only staff
+correct it after checking the originals (更正基本信息, audited), and the export carries that correction.
+Subject, region and site come from the catalogue the registration points to. Drafts are not exported:
+they are not registrations yet and have no snapshot.
 """
 from __future__ import annotations
 
@@ -105,7 +113,7 @@ REGISTRATION_COLUMNS = (
     Column("报考类别", width=18), Column("考区"), Column("考点代码", "text", width=10), Column("考点", width=18),
     Column("姓名", width=10), Column("性别", "label", SEXES, 6), Column("出生日期", "date", width=12),
     Column("证件类型", "label", DOC_TYPES, 16), Column("证件号码", "doc", width=22), Column("民族", width=8),
-    Column("本人身份", "label", MILITARY, 10), Column("手机号码", "phone", width=14),
+    Column("本人身份", width=10), Column("手机号码", "phone", width=14),
     Column("电子邮箱", width=22), Column("工作单位", width=24), Column("在岗情况", width=10),
     Column("职称", width=10), Column("累计报考次数", width=8), Column("加考军事医学", "bool", width=8),
     Column("报名状态", "label", STATUS_LABELS, 10), Column("缴费状态", "label", PAYMENT_LABELS, 10),
@@ -113,12 +121,18 @@ REGISTRATION_COLUMNS = (
 )
 
 
+def _submitted(*path: str):
+    """One value of the registration as submitted: the snapshot at ``path`` (e.g. "work", "title"), as text."""
+    return Registration.snapshot[path].as_string()
+
+
 def _registrations_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
     q = (select(Registration.id, Registration.number, ExamYear.year, ExamSubject.code, ExamSubject.name,
                 Region.name, Site.code, Site.name, Candidate.name, Candidate.sex, Candidate.birth_date,
                 Candidate.doc_type, Candidate.doc_number, Candidate.ethnic_group,
-                Candidate.military_identity, Candidate.mobile, Candidate.email, Candidate.work_unit_name,
-                Candidate.employment_status, Candidate.title, Registration.attempts,
+                _submitted("candidate", "military_identity"), _submitted("contact", "mobile"),
+                _submitted("contact", "email"), _submitted("work", "work_unit"),
+                _submitted("work", "employment_status"), _submitted("work", "title"), Registration.attempts,
                 Registration.military_unit, Registration.status, Registration.payment_status,
                 Registration.submitted_at, Registration.reviewed_at)
          .join(Candidate, Candidate.id == Registration.candidate_id)
