@@ -8,6 +8,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 
 from core.db import to_shanghai
+from core.money import fen_to_yuan
 from core.services.errors import DomainError
 
 
@@ -32,7 +33,7 @@ def shanghai(value) -> str:
 
 
 def yuan(fen) -> str:
-    return "" if fen is None else f"{fen / 100:.2f}"
+    return "" if fen is None else str(fen_to_yuan(fen))
 
 
 def yes_no(value) -> str:

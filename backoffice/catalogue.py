@@ -19,6 +19,7 @@ from sqlalchemy import select
 from core.db import db, shanghai_to_utc, to_shanghai
 from core.models import EligibilityRuleSetting, ExamFamily, ExamSubject, ExamYear, Fee, Region, Site
 from core.models.catalogue import FEE_ITEM_LABELS, LEVELS, ROUTES
+from core.money import fen_to_yuan, yuan_to_fen
 from core.services import audit, scope
 from core.services.errors import DomainError
 from core.services.staff_actions import check_capacity
@@ -313,10 +314,10 @@ class FeeView(CatalogueView):
 
     def prefill_form(self, form, pk):
         item = self.datamodel.get(pk, self._base_filters)
-        form.amount_yuan.data = Decimal(item.amount_fen) / 100
+        form.amount_yuan.data = fen_to_yuan(item.amount_fen)
 
     def before_write(self, item):
         """The amount is valid here (``_amount``); the scope is checked again as defence in depth."""
-        item.amount_fen = int(Decimal(request.form["amount_yuan"]) * 100)
+        item.amount_fen = yuan_to_fen(request.form["amount_yuan"])
         if not scope.can_manage_region(g.user, item.region_id):
             raise DomainError(FEE_OUT_OF_SCOPE)

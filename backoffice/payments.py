@@ -10,16 +10,12 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import PaymentOrder, Refund
-from core.models.payment import REFUND_STATUSES
+from core.models.payment import ORDER_LABELS, REFUND_LABELS
 from core.payments import service
 from core.services import scope
 from core.services.errors import DomainError
 
 from backoffice.base import ScopedModelView, scoped, shanghai, yuan
-
-ORDER_LABELS = {"pending": "待支付", "paid": "已支付", "closed": "已关闭", "refund_pending": "退费处理中",
-                "refunded": "已退费"}
-REFUND_LABELS = dict(zip(REFUND_STATUSES, ("已申请", "已退费", "退费失败", "线下退费")))
 
 
 class PaymentOrderView(ScopedModelView):

@@ -9,6 +9,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from core.db import db
 from core.models import Registration
+from core.models.candidate import ENTRY_LABELS
 from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS, SUBMITTED
 from core.services import review, scope
@@ -74,7 +75,7 @@ class ReviewQueueView(ScopedModelView):
         return self.render_template(
             "backoffice/review.html", title=f"现场资格审核：{reg.number}", r=reg, snap=snap,
             c=reg.candidate, entries=review.used_entries(reg), findings=findings,
-            labels=review.ENTRY_LABELS, status_label=STATUS_LABELS.get(reg.status, reg.status),
+            labels=ENTRY_LABELS, status_label=STATUS_LABELS.get(reg.status, reg.status),
             masked=mask_document(reg.candidate.doc_number), snap_doc=mask_document(
                 (snap.get("candidate") or {}).get("doc_number")),
             errors=errors or {}, reason=reason, shanghai=shanghai)

@@ -1,4 +1,5 @@
-"""Who is logged in to the portal: `current_candidate()`, `login_required`, `log_in`, `log_out`.
+"""Who is logged in to the portal: `current_candidate()`, `login_required`, `log_in`, `log_out`, and the one
+loader of a registration by id for them, `own_registration` (another candidate's registration is a 404).
 
 The portal cookie holds only our session token (key ``sid``); the back office has its own cookie.
 """
@@ -6,11 +7,13 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from core.db import db
-from core.models import Candidate
+from core.models import Candidate, Registration
+from core.registration import access
 from core.services import sessions
+from core.services.errors import NotAllowed
 
 SESSION_KEY = "sid"
 
@@ -45,3 +48,17 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def own_registration(registration_id: int, *, draft: bool = False) -> Registration:
+    """The logged-in candidate's registration (only while a draft, with ``draft=True``), or 404.
+
+    Every portal page about one registration loads it here: another candidate's id, like a missing one,
+    is a plain 404 that says nothing about it.
+    """
+    try:
+        if draft:
+            return access.own_draft(current_candidate(), registration_id)
+        return access.own_registration(current_candidate(), registration_id)
+    except NotAllowed:
+        abort(404)

@@ -8,19 +8,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
-from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.auth import current_candidate, login_required, own_registration
 from candidate_portal.blueprint import bp
 from core.db import db, to_shanghai
 from core.models import PaymentOrder, Refund, Region, Registration
+from core.models.payment import REFUND_LABELS
+from core.money import fen_to_yuan
 from core.payments import service
-from core.payments.provider import GatewayError, fen_to_yuan
+from core.payments.provider import GatewayError
 from core.services.errors import DomainError
 from web.security import csp_header
-
-REFUND_LABELS = {"requested": _l("退费申请已提交，等待财务处理"), "done": _l("已退费（原路退回）"),
-                 "failed": _l("退费处理中（银行暂未完成，财务将重新办理）"), "external": _l("已退费（线下办理）")}
 
 
 @bp.record
@@ -31,14 +30,7 @@ def _exempt_notify_from_csrf(state):
 
 @bp.app_template_filter("yuan")
 def _yuan(fen: int | None) -> str:
-    return fen_to_yuan(fen or 0)
-
-
-def _own_registration(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.candidate_id != current_candidate().id:
-        abort(404)  # another candidate's registration does not exist for this one
-    return registration
+    return str(fen_to_yuan(fen or 0))
 
 
 def _own_order(out_trade_no: str) -> PaymentOrder:
@@ -75,13 +67,13 @@ def _render_pay(registration: Registration, status: int = 200):
 @login_required
 def pay(registration_id: int):
     """缴费: the itemised fees and the button that sends the candidate to the bank."""
-    return _render_pay(_own_registration(registration_id))
+    return _render_pay(own_registration(registration_id))
 
 
 @bp.post("/registration/<int:registration_id>/pay")
 @login_required
 def pay_start(registration_id: int):
-    registration = _own_registration(registration_id)
+    registration = own_registration(registration_id)
     base = current_app.config["PAYMENT_PUBLIC_BASE_URL"].rstrip("/")
     try:
         payment = service.start_payment(

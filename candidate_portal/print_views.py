@@ -5,20 +5,17 @@ from pathlib import Path
 
 from flask import abort, current_app, make_response
 
-from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.auth import login_required, own_registration
 from candidate_portal.blueprint import bp
-from core.db import db
-from core.models import Registration
 from reports.application_form import application_form_pdf
 
 
 @bp.get("/registrations/<int:registration_id>/application-form.pdf")
 @login_required
 def print_form(registration_id: int):
-    registration = db.session.get(Registration, registration_id)
-    if (registration is None or registration.candidate_id != current_candidate().id
-            or not registration.snapshot):
-        abort(404)  # another candidate's form, or none yet: the same answer, nothing revealed
+    registration = own_registration(registration_id)
+    if not registration.snapshot:
+        abort(404)  # no form yet (a draft): the same answer as for another candidate's
     pdf = application_form_pdf(registration.snapshot, Path(current_app.config["PHOTO_DIR"]))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

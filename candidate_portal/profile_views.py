@@ -16,8 +16,8 @@ from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import db
 from core.models import CertificateType, TrainingType, WorkUnit
-from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY,
-                                   SEXES, STUDY_MODES)
+from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS, MAJOR_KINDS,
+                                   MILITARY, SEXES, STUDY_MODES)
 from core.services import photos, schools, staff_actions
 from core.services import profile as profile_service
 from core.registration.access import own_draft
@@ -70,8 +70,8 @@ def _error_labels(errors: dict) -> dict[str, str]:
     for name in errors:
         kind, _sep, rest = name.partition("-")
         index = rest.split("-", 1)[0]
-        if kind in profile_service.KIND_LABELS and index.isdigit():
-            labels[name] = _("%(group)s %(row)s：", group=translate_message(profile_service.KIND_LABELS[kind]),
+        if kind in ENTRY_LABELS and index.isdigit():
+            labels[name] = _("%(group)s %(row)s：", group=translate_message(ENTRY_LABELS[kind]),
                              row=int(index) + 1)
     return labels
 

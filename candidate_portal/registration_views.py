@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from candidate_portal.auth import current_candidate, login_required
+from candidate_portal.auth import current_candidate, login_required, own_registration
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core import eligibility
@@ -16,7 +16,7 @@ from core.models.catalogue import LEVELS, ROUTES
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
 from core.registration.errors import Incomplete, NotEligible, SiteFull
 from core.registration.states import PAYABLE, PRINTABLE
-from core.services.errors import DomainError, NotAllowed
+from core.services.errors import DomainError
 from core.validators import FieldErrors
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
@@ -28,16 +28,6 @@ BAR_NAMES = [key for key, _label in BAR]
 
 def _errors(exc: DomainError) -> dict[str, str]:
     return exc.errors if isinstance(exc, FieldErrors) else {exc.field or "_form": exc.message}
-
-
-def _own(registration_id: int, draft: bool = False) -> Registration:
-    """Object-level check in one place: another candidate's id is a plain 404."""
-    try:
-        if draft:
-            return access.own_draft(current_candidate(), registration_id)
-        return access.own_registration(current_candidate(), registration_id)
-    except NotAllowed:
-        abort(404)
 
 
 def _endpoint_url(endpoint: str, **values) -> str | None:
@@ -101,7 +91,7 @@ def registration_start():
 @login_required
 def registration_resume(registration_id: int):
     """Back after closing the browser: the draft opens where the candidate was."""
-    reg = _own(registration_id)
+    reg = own_registration(registration_id)
     if reg.status != "draft":
         return redirect(url_for("portal.registrations"))
     return redirect(url_for("portal.registration_step", registration_id=reg.id, step=reg.draft_step or "basic"))
@@ -171,7 +161,7 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
 @bp.get("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step(registration_id: int, step: str):
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     if step not in draft.STEP_NAMES:
         abort(404)
     page = _render_step(reg, step)
@@ -196,7 +186,7 @@ def _save(reg: Registration, step: str, form) -> None:
 @bp.post("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step_save(registration_id: int, step: str):
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     if step not in draft.STEP_NAMES:
         abort(404)
     form, action = request.form, request.form.get("action", "next")
@@ -267,7 +257,7 @@ def _submit(reg: Registration, token: str):
 @login_required
 def registration_sites(registration_id: int):
     """The 考点 of the chosen 考区 (an HTML fragment the 选择考区及考点 step loads on a 考区 change)."""
-    reg = _own(registration_id, draft=True)
+    reg = own_registration(registration_id, draft=True)
     region = choices.region_or_none(request.args.get("region_id"))
     return render_template("portal/registration/_sites.html", sites=choices.sites_of(region.id if region else None),
                            region_id=region.id if region else None, site_id=draft.Draft.of(reg).site_id,
@@ -278,14 +268,14 @@ def registration_sites(registration_id: int):
 @login_required
 def registration_submit(registration_id: int):
     """提交 without re-saving the site (a retried request, a second tab)."""
-    reg = _own(registration_id)
+    reg = own_registration(registration_id)
     return _submit(reg, request.form.get("submit_token", ""))
 
 
 @bp.post("/registration/<int:registration_id>/abandon")
 @login_required
 def registration_abandon(registration_id: int):
-    _own(registration_id)
+    own_registration(registration_id)
     try:
         reg = withdrawal.abandon_registration(current_candidate(), registration_id)
     except DomainError as exc:

@@ -25,8 +25,9 @@ from core.models import (Candidate, Certificate, CertificateType, Education, Eli
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
+from core.services.upsert import upsert
+from core.validators import id_check_char
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @functools.lru_cache(maxsize=64)
@@ -38,7 +39,7 @@ def _password_matches(stored_hash: str | None, password: str) -> bool:
 def id_number(area: str, birth: date, seq: str) -> str:
     """居民身份证 number: area + birth date + sequence (odd last digit: male) + GB 11643 check character."""
     body = f"{area}{birth:%Y%m%d}{seq}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS)) % 11]
+    return body + id_check_char(body)
 
 
 class Upserter:
@@ -58,14 +59,11 @@ class Upserter:
     def put(self, **values):
         key = tuple(values[k] for k in self.keys)
         self.loaded.add(key)
-        obj = self.rows.get(key)
-        if obj is None:
-            obj = self.rows[key] = self.model(**values)
-            db.session.add(obj)
+        obj, outcome = upsert(self.model, self.rows.get(key), values)
+        self.rows[key] = obj
+        if outcome == "added":
             self.added.add(key)
-        elif any(getattr(obj, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(obj, k, v)
+        elif outcome == "updated":
             self.changed.add(key)
         return obj
 

@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 from core.messages import Msg
-from core.registration.draft import ENTRY_KINDS, Draft
+from core.models.candidate import ENTRY_MODELS
+from core.registration.draft import Draft
 from core.registration.states import DRAFT
 
 LEVEL_ORDER = ("中专", "专科", "本科", "硕士研究生", "博士研究生")
@@ -312,8 +313,8 @@ def chosen_ids(registration) -> dict[str, set[int]]:
     """Entry ids ticked in a draft (draft_data) or used by a submitted registration (its entries)."""
     if registration.status == DRAFT:
         draft = Draft.of(registration)
-        return {kind: set(draft.ids(kind)) for kind in ENTRY_KINDS}
-    out: dict[str, set[int]] = {"education": set(), "training": set(), "certificate": set()}
+        return {kind: set(draft.ids(kind)) for kind in ENTRY_MODELS}
+    out: dict[str, set[int]] = {kind: set() for kind in ENTRY_MODELS}
     for entry in registration.entries:
         for kind in out:
             if getattr(entry, f"{kind}_id"):

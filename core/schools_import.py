@@ -20,8 +20,8 @@ from core.data.provinces import province_of_school_code
 from core.db import db
 from core.models import School
 from core.pinyin import initials
-from core.services import audit
 from core.services.errors import DomainError
+from core.services.upsert import counted_import, upsert
 
 HEADER = {"学校名称": "name", "学校标识码": "code", "主管部门": "department", "所在地": "city",
           "办学层次": "level", "备注": "remark"}
@@ -30,7 +30,6 @@ JSON_KEYS = {"name": "name", "code": "code", "department": "department", "locati
              "level": "level", "remark": "remark"}
 MAX_LENGTH = {"name": 100, "department": 60, "city": 40, "level": 10, "remark": 40}
 LABELS = {v: k for k, v in HEADER.items()}
-FIELDS = ("name", "province", "city", "department", "level", "remark", "initials")
 ADULT_LEVEL = "成人"
 HEADER_SEARCH_ROWS = 20
 CODE_RE = re.compile(r"^\d{10}$")
@@ -64,28 +63,12 @@ def read_schools(source: str | Path | bytes, filename: str | None = None) -> lis
 def upsert_schools(rows: list[dict], *, actor_type: str = "system", actor_id: int | None = None,
                    actor_name: str | None = None) -> dict[str, int]:
     """Insert or update every row by code in one transaction (with its audit entry); returns counts."""
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
-    try:
+    with counted_import("dictionary.schools.imported", "schools", actor_type=actor_type, actor_id=actor_id,
+                        actor_name=actor_name) as counts:
         existing = {s.code: s for s in db.session.scalars(select(School))}
         for row in rows:
-            values = dict(row, initials=initials(row["name"]))
-            school = existing.get(row["code"])
-            if school is None:
-                db.session.add(School(code=row["code"], **{f: values[f] for f in FIELDS}))
-                counts["added"] += 1
-            elif any(getattr(school, f) != values[f] for f in FIELDS):
-                for f in FIELDS:
-                    setattr(school, f, values[f])
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-        if counts["added"] or counts["updated"]:
-            audit.record("dictionary.schools.imported", actor_type=actor_type, actor_id=actor_id,
-                         actor_name=actor_name, object_type="schools", after=counts)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+            _, outcome = upsert(School, existing.get(row["code"]), dict(row, initials=initials(row["name"])))
+            counts[outcome] += 1
     return counts
 
 

@@ -6,12 +6,19 @@ Beyond a sheet's row limit (Excel: 1,048,576 rows including the header) the expo
 sheet. Headers are Chinese; document and phone numbers are text cells, masked unless the scope allows
 full documents; every query is limited to the scope. Rows are read through ``reports_session`` (the
 read replica when ``REPORTS_DATABASE_URL`` is set).
+
+The registration export shows each registration as it was submitted: what the candidate can change
+afterwards (联系方式, 工作情况 with 在岗情况, 本人身份) is read from the frozen submission
+(``Registration.snapshot``, core/services/snapshot.py), never from the live profile. The identity (姓名,
+性别, 出生日期, 证件, 民族) is read from the candidate record: the candidate can never change it, only staff
+correct it after checking the originals (更正基本信息, audited), and the export carries that correction.
+Subject, region and site come from the catalogue the registration points to. Drafts are not exported:
+they are not registrations yet and have no snapshot.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -25,7 +32,9 @@ from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
                          Registration, Site)
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.models.payment import ORDER_LABELS, REFUND_LABELS
 from core.models.registration import PAYMENT_LABELS
+from core.money import fen_to_yuan
 from core.registration.states import APPROVED, REJECTED, STATUS_LABELS
 from core.services.audit import mask_document
 from reports.scope import ReportScope
@@ -33,9 +42,6 @@ from reports.scope import ReportScope
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
 BATCH_SIZE = 5000
 SHANGHAI_OFFSET = timedelta(hours=8)  # Asia/Shanghai has had no daylight saving since 1991
-ORDER_LABELS = {"pending": "待支付", "paid": "已支付", "closed": "已关闭",
-                "refund_pending": "退费处理中", "refunded": "已退费"}
-REFUND_LABELS = {"requested": "退费申请中", "done": "已退费", "failed": "退费失败", "external": "线下退费"}
 EXPORTED_STATUSES = tuple(s for s in STATUS_LABELS if s != "draft")  # drafts are not registrations yet
 
 
@@ -108,7 +114,7 @@ REGISTRATION_COLUMNS = (
     Column("报考类别", width=18), Column("考区"), Column("考点代码", "text", width=10), Column("考点", width=18),
     Column("姓名", width=10), Column("性别", "label", SEXES, 6), Column("出生日期", "date", width=12),
     Column("证件类型", "label", DOC_TYPES, 16), Column("证件号码", "doc", width=22), Column("民族", width=8),
-    Column("本人身份", "label", MILITARY, 10), Column("手机号码", "phone", width=14),
+    Column("本人身份", width=10), Column("手机号码", "phone", width=14),
     Column("电子邮箱", width=22), Column("工作单位", width=24), Column("在岗情况", width=10),
     Column("职称", width=10), Column("累计报考次数", width=8), Column("加考军事医学", "bool", width=8),
     Column("报名状态", "label", STATUS_LABELS, 10), Column("缴费状态", "label", PAYMENT_LABELS, 10),
@@ -116,12 +122,18 @@ REGISTRATION_COLUMNS = (
 )
 
 
+def _submitted(*path: str):
+    """One value of the registration as submitted: the snapshot at ``path`` (e.g. "work", "title"), as text."""
+    return Registration.snapshot[path].as_string()
+
+
 def _registrations_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
     q = (select(Registration.id, Registration.number, ExamYear.year, ExamSubject.code, ExamSubject.name,
                 Region.name, Site.code, Site.name, Candidate.name, Candidate.sex, Candidate.birth_date,
                 Candidate.doc_type, Candidate.doc_number, Candidate.ethnic_group,
-                Candidate.military_identity, Candidate.mobile, Candidate.email, Candidate.work_unit_name,
-                Candidate.employment_status, Candidate.title, Registration.attempts,
+                _submitted("candidate", "military_identity"), _submitted("contact", "mobile"),
+                _submitted("contact", "email"), _submitted("work", "work_unit"),
+                _submitted("work", "employment_status"), _submitted("work", "title"), Registration.attempts,
                 Registration.military_unit, Registration.status, Registration.payment_status,
                 Registration.submitted_at, Registration.reviewed_at)
          .join(Candidate, Candidate.id == Registration.candidate_id)
@@ -164,7 +176,7 @@ PAYMENT_COLUMNS = (
     Column("证件号码", "doc", width=22), Column("考区"), Column("考点", width=18),
     Column("金额（元）", "money", width=10), Column("订单状态", "label", ORDER_LABELS, 10),
     Column("支付渠道", width=10), Column("银行交易号", "text", width=28), Column("支付时间", "datetime", width=18),
-    Column("退费金额（元）", "money", width=10), Column("退费状态", "label", REFUND_LABELS, 10),
+    Column("退费金额（元）", "money", width=10), Column("退费状态", "label", REFUND_LABELS, 26),
     Column("退费原因", width=24), Column("退费时间", "datetime", width=18),
 )
 
@@ -256,7 +268,7 @@ def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callab
     if kind == "bool":
         return lambda value: None if value is None else ("是" if value else "否")
     if kind == "money":
-        return lambda fen: None if fen is None else Decimal(fen) / 100
+        return lambda fen: None if fen is None else fen_to_yuan(fen)
     if kind == "datetime":  # stored naive UTC, shown Beijing time
         return lambda value: None if value is None else value + SHANGHAI_OFFSET
 

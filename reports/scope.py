@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, or_, true
-
-from core.models import Registration
+from core.models import Registration, Site
+from core.services import scope
 
 
 @dataclass(frozen=True)
@@ -29,22 +28,17 @@ class ReportScope:
 
     @classmethod
     def for_user(cls, user) -> "ReportScope":
-        from core.services import scope
-
         s = scope.scope_of(user)
         return cls(s.national, frozenset(s.region_ids), frozenset(s.site_ids),
                    scope.can_see_full_documents(user))
 
     def registration_clause(self, model=Registration):
         """SQL condition: the registration lies in one of the scope's regions or sites."""
-        if self.national:
-            return true()
-        parts = []
-        if self.region_ids:
-            parts.append(model.region_id.in_(sorted(self.region_ids)))
-        if self.site_ids:
-            parts.append(model.site_id.in_(sorted(self.site_ids)))
-        return or_(*parts) if parts else false()
+        return scope.in_scope(self, model.region_id, model.site_id)
+
+    def site_clause(self):
+        """SQL condition: the site is one of the scope's sites or lies in one of its regions."""
+        return scope.in_scope(self, Site.region_id, Site.id)
 
     def covers_site(self, site) -> bool:
         return self.national or site.id in self.site_ids or site.region_id in self.region_ids

@@ -114,11 +114,9 @@ def per_day(scope: ReportScope, exam_year_id: int | None = None) -> Table:
 
 def seat_fill(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     """考点座位使用率: seats taken (the seat counter) over capacity, per site in scope."""
-    clause = (Site.id.is_not(None) if scope.national else
-              (Site.region_id.in_(sorted(scope.region_ids)) | Site.id.in_(sorted(scope.site_ids))))
     rows = _rows(
         select(Site.name, Site.taken, Site.capacity, Region.name)
-        .join(Region, Region.id == Site.region_id).where(clause).order_by(Region.code, Site.code))
+        .join(Region, Region.id == Site.region_id).where(scope.site_clause()).order_by(Region.code, Site.code))
     table = Table("考点座位使用率", ["考点", "使用率（%）", "已用座位", "座位总数", "考区"], unit="%")
     for name, taken, capacity, region in rows:
         rate = round(100 * taken / capacity, 1) if capacity else 0.0

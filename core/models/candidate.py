@@ -190,3 +190,8 @@ class Certificate(EntryMixin, Model):
 
     candidate: Mapped[Candidate] = relationship(back_populates="certificates")
     certificate_type: Mapped["CertificateType"] = relationship()  # noqa: F821
+
+
+# The three kinds of entry, by the key forms, drafts and registration_entries use (``<kind>_id``).
+ENTRY_MODELS: dict[str, type[EntryMixin]] = {"education": Education, "training": Training, "certificate": Certificate}
+ENTRY_LABELS = {"education": "教育经历", "training": "培训经历", "certificate": "证书情况"}

@@ -11,6 +11,10 @@ from core.db import Model, utcnow
 from core.models.base import JSONType, Timestamps, one_of
 
 ORDER_STATUSES = ("pending", "paid", "closed", "refund_pending", "refunded")
+# The one wording of orders and refunds, for the portal (translated), the back office and the exports;
+# a registration's own payment_status has its labels next to it (core.models.registration.PAYMENT_LABELS).
+ORDER_LABELS = {"pending": "待支付", "paid": "已支付", "closed": "已关闭", "refund_pending": "退费处理中",
+                "refunded": "已退费"}
 _open = "status IN ('pending', 'paid', 'refund_pending')"
 
 
@@ -68,6 +72,8 @@ class GatewayNotification(Model):
 
 
 REFUND_STATUSES = ("requested", "done", "failed", "external")
+REFUND_LABELS = {"requested": "退费申请已提交，等待财务处理", "done": "已退费（原路退回）",
+                 "failed": "退费未成功，等待财务重新办理", "external": "已退费（线下办理）"}
 
 
 class Refund(Timestamps, Model):

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from core.db import SHANGHAI, shanghai_to_utc
 from core.payments import rsa2
-from core.payments.provider import (GatewayError, Notification, PaymentRequest, RefundResult,
-                                    TradeState, fen_to_yuan, yuan_to_fen)
+from core.money import fen_to_yuan, yuan_to_fen
+from core.payments.provider import GatewayError, Notification, PaymentRequest, RefundResult, TradeState
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class AlipayProvider:
     def create_payment(self, *, out_trade_no: str, amount_fen: int, subject: str, notify_url: str,
                        return_url: str, expires_at: datetime) -> PaymentRequest:
         biz = {"out_trade_no": out_trade_no, "product_code": "FAST_INSTANT_TRADE_PAY",
-               "total_amount": fen_to_yuan(amount_fen), "subject": subject,
+               "total_amount": str(fen_to_yuan(amount_fen)), "subject": subject,
                "time_expire": _beijing(expires_at)}
         params = self._signed("alipay.trade.page.pay", biz, notify_url=notify_url, return_url=return_url)
         return PaymentRequest(url=f"{self.gateway_url}?{urlencode(params)}")
@@ -156,7 +156,7 @@ class AlipayProvider:
     def refund(self, *, out_trade_no: str, amount_fen: int, out_request_no: str,
                reason: str) -> RefundResult:
         answer = self._call("alipay.trade.refund", {
-            "out_trade_no": out_trade_no, "refund_amount": fen_to_yuan(amount_fen),
+            "out_trade_no": out_trade_no, "refund_amount": str(fen_to_yuan(amount_fen)),
             "out_request_no": out_request_no, "refund_reason": reason[:256]})
         if answer.get("code") == "10000":
             return RefundResult(ok=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 
@@ -81,17 +80,3 @@ class PaymentProvider(Protocol):
         """The body and HTTP status the gateway's protocol expects in answer to a notification."""
 
 
-def fen_to_yuan(fen: int) -> str:
-    """12345 -> '123.45' (the gateway's amount format)."""
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
-def yuan_to_fen(text: str | None) -> int | None:
-    """'123.45' -> 12345; None when it is not an exact amount in yuan with at most two decimals."""
-    try:
-        value = Decimal(str(text)) * 100
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if value != value.to_integral_value() or value < 0:
-        return None
-    return int(value)

@@ -7,6 +7,7 @@ the draft holds only what belongs to this registration: the steps done, the entr
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field, fields
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,6 @@ from core.services.errors import DomainError
 STEPS = (("basic", "基本情况"), ("work", "工作情况"), ("entries", "教育经历和培训经历"),
          ("certificates", "选择证书"), ("site", "选择考区及考点"))
 STEP_NAMES = [key for key, _ in STEPS]
-ENTRY_KINDS = ("education", "training", "certificate")
 
 # What each step's form sends: the part of a refused form the draft keeps (see keep_unsaved).
 STEP_FIELDS = {
@@ -51,7 +51,8 @@ class Draft:
 
     @classmethod
     def of(cls, reg: Registration) -> Draft:
-        data = reg.draft_data or {}
+        """A copy: changing it changes the row only through ``store`` (the ORM compares old and new)."""
+        data = copy.deepcopy(reg.draft_data or {})
         return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
     def store(self, reg: Registration) -> None:

@@ -17,7 +17,7 @@ from core.registration.choices import region_or_none
 from core.registration.draft import STEP_NAMES, STEPS, Draft
 from core.registration.errors import Incomplete
 from core.services import audit, photos, profile
-from core.services.entries import KINDS
+from core.models.candidate import ENTRY_MODELS
 
 # Which step a finding belongs to: the wizard shows it from that step on.
 RULE_STEP = {"R8": "basic", "R9": "basic", "R1": "work", "R4": "work", "BASE": "entries", "R5": "entries",
@@ -88,7 +88,7 @@ def save_work(reg: Registration, form: dict) -> None:
 
 def own_ids(kind: str, candidate_id: int, raw) -> list[int]:
     """The ids in ``raw`` of the candidate's own entries of a kind (others' ids are dropped)."""
-    model = KINDS[kind]
+    model = ENTRY_MODELS[kind]
     wanted = {int(x) for x in raw if str(x).isdigit()}
     if not wanted:
         return []

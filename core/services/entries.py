@@ -10,15 +10,14 @@ from __future__ import annotations
 from sqlalchemy import exists, select, update
 
 from core.db import db
-from core.models import Candidate, Certificate, Education, Registration, RegistrationEntry, Training
+from core.models import Candidate, Registration, RegistrationEntry
+from core.models.candidate import ENTRY_MODELS
 from core.registration.states import SUBMITTED_LIVE
-
-KINDS = {"education": Education, "training": Training, "certificate": Certificate}
 
 
 def lock_entries(registration: Registration, ids: dict[str, list[int]]) -> None:
     """Record the entries a registration uses and lock the editable ones (caller's transaction)."""
-    for kind, model in KINDS.items():
+    for kind, model in ENTRY_MODELS.items():
         chosen = sorted(set(ids.get(kind, ())))
         for entry_id in chosen:
             db.session.add(RegistrationEntry(registration_id=registration.id, **{f"{kind}_id": entry_id}))
@@ -40,7 +39,7 @@ def unlock_entries(registration: Registration) -> dict[str, list[int]]:
     """
     db.session.execute(select(Candidate.id).where(Candidate.id == registration.candidate_id).with_for_update())
     unlocked: dict[str, list[int]] = {}
-    for kind, model in KINDS.items():
+    for kind, model in ENTRY_MODELS.items():
         column = getattr(RegistrationEntry, f"{kind}_id")
         used_elsewhere = exists(
             select(RegistrationEntry.id)

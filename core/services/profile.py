@@ -13,15 +13,13 @@ from core.db import db, utcnow
 from core.messages import Msg
 from core.models import (Candidate, Certificate, CertificateType, Education, School, Training,
                          TrainingType, WorkUnit)
-from core.models.candidate import EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, STUDY_MODES
+from core.models.candidate import EDUCATION_LEVELS, EMPLOYMENT, ENTRY_MODELS, MAJOR_KINDS, STUDY_MODES
 from core.services import audit
 from core.services.errors import DomainError, NotAllowed
 
 LOCKED_MESSAGE = ("该条目已在报名申请中使用并被锁定，不可修改或删除；"
                   "可通过“放弃报考”相关报考项目来解锁。")
 VERIFIED_MESSAGE = "该条目已通过验证（对勾标记），作为可信数据使用，不可修改或删除。"
-KINDS: dict[str, type] = {"education": Education, "training": Training, "certificate": Certificate}
-KIND_LABELS = {"education": "教育经历", "training": "培训经历", "certificate": "证书情况"}
 
 
 def ensure_editable(entry) -> None:
@@ -34,7 +32,7 @@ def ensure_editable(entry) -> None:
 
 def get_entry(candidate: Candidate, kind: str, entry_id) -> Education | Training | Certificate:
     """The candidate's own entry, or NotAllowed (another candidate's id looks like a missing one)."""
-    model = KINDS.get(kind)
+    model = ENTRY_MODELS.get(kind)
     try:
         entry_id = int(entry_id)
     except (TypeError, ValueError):
@@ -195,7 +193,7 @@ def _save_entry(kind: str, candidate: Candidate, data: dict, entry_id=None):
         ensure_editable(entry)
     clean = CHECKS[kind](data)
     if entry is None:
-        entry = KINDS[kind](candidate_id=candidate.id, state="editable")
+        entry = ENTRY_MODELS[kind](candidate_id=candidate.id, state="editable")
         db.session.add(entry)
     for key, value in clean.items():
         setattr(entry, key, value)
@@ -233,8 +231,8 @@ class ProfileSubmission:
 
     contact: dict = field(default_factory=dict)
     work: dict = field(default_factory=dict)
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
-    deleted: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in ENTRY_MODELS})
+    deleted: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in ENTRY_MODELS})
 
 
 def save_profile(candidate: Candidate, sub: ProfileSubmission) -> None:
@@ -242,7 +240,7 @@ def save_profile(candidate: Candidate, sub: ProfileSubmission) -> None:
     check = v.Checker()
     check(save_contact, candidate, sub.contact)
     check(save_work, candidate, sub.work)
-    for kind in KINDS:
+    for kind in ENTRY_MODELS:
         for entry_id in sub.deleted[kind]:
             check(delete_entry, candidate, kind, entry_id)
         for index, row in enumerate(sub.rows[kind]):

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.db import db, utcnow
-from core.models import Certificate, Education, Registration, RegistrationEntry, Training
+from core.models import Registration, RegistrationEntry
+from core.models.candidate import ENTRY_LABELS, ENTRY_MODELS
 from core.registration import lifecycle
 from core.registration.states import REVIEWABLE
 from core.services import audit, scope
 from core.services.errors import DomainError, NotAllowed
 
-ENTRY_MODELS = {"education": Education, "training": Training, "certificate": Certificate}
-ENTRY_LABELS = {"education": "教育经历", "training": "培训经历", "certificate": "证书情况"}
 REASON_MAX = 500
 
 

@@ -10,6 +10,7 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
     allowed_region_ids(user)            regions the user may see
     manageable_region_ids(user)         regions the user may administer (region rows only)
     allowed_site_ids(user)              sites the user may see
+    in_scope(scope, region_col, site_col)  the SQL condition of a scope (staff or report) on any table
     registration_clause(user)           SQL condition on Registration
     registration_query_in_scope(user)   select(Registration) limited to the scope
     candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
@@ -80,18 +81,26 @@ def can_see_full_documents(user) -> bool:
     return bool(role_names(user) & set(DOCUMENT_ROLES))
 
 
-# --- sites and regions -------------------------------------------------------------------------
+def in_scope(s, region_column, site_column):
+    """The one SQL condition of a scope: the row's region is one of its regions or its site one of its sites.
 
-def site_clause(user):
-    s = scope_of(user)
+    ``s`` is anything with ``national``, ``region_ids`` and ``site_ids``: a staff ``Scope`` or a report's
+    ``reports.scope.ReportScope``.
+    """
     if s.national:
         return true()
     parts = []
     if s.region_ids:
-        parts.append(Site.region_id.in_(s.region_ids))
+        parts.append(region_column.in_(sorted(s.region_ids)))
     if s.site_ids:
-        parts.append(Site.id.in_(s.site_ids))
+        parts.append(site_column.in_(sorted(s.site_ids)))
     return or_(*parts) if parts else false()
+
+
+# --- sites and regions -------------------------------------------------------------------------
+
+def site_clause(user):
+    return in_scope(scope_of(user), Site.region_id, Site.id)
 
 
 def allowed_site_ids(user) -> list[int]:
@@ -143,15 +152,7 @@ def can_see_site(user, site: Site | None) -> bool:
 # --- registrations, candidates, payments -------------------------------------------------------
 
 def registration_clause(user, model=Registration):
-    s = scope_of(user)
-    if s.national:
-        return true()
-    parts = []
-    if s.region_ids:
-        parts.append(model.region_id.in_(s.region_ids))
-    if s.site_ids:
-        parts.append(model.site_id.in_(s.site_ids))
-    return or_(*parts) if parts else false()
+    return in_scope(scope_of(user), model.region_id, model.site_id)
 
 
 def registration_query_in_scope(user, query=None):

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from core.db import db
 from core.models import Region, WorkUnit
 from core.pinyin import initials
-from core.services import audit
 from core.services.errors import DomainError
+from core.services.upsert import counted_import, upsert
 
 NAME_HEADERS = ("单位名称",)
 REGION_HEADERS = ("所在考区/省份", "所在考区", "考区", "省份", "所在省份")
@@ -67,8 +67,8 @@ def read_work_units(source: str | Path | bytes, filename: str | None = None) -> 
 def upsert_work_units(rows: list[dict], *, actor_type: str = "system", actor_id: int | None = None,
                       actor_name: str | None = None) -> dict[str, int]:
     """Add or update every row in one transaction (with its audit entry); returns the counts."""
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
-    try:
+    with counted_import("dictionary.work_units.imported", "work_units", actor_type=actor_type,
+                        actor_id=actor_id, actor_name=actor_name) as counts:
         units = list(db.session.scalars(select(WorkUnit)))
         by_licence = {u.licence_code: u for u in units if u.licence_code}
         by_name = {(u.name, u.region_id): u for u in units}
@@ -79,29 +79,15 @@ def upsert_work_units(rows: list[dict], *, actor_type: str = "system", actor_id:
                 unit = by_name.get((row["name"], row["region_id"]))
                 if unit is not None and unit.licence_code and row["licence_code"]:
                     unit = None  # same name, another licence: a different unit
-            if unit is not None and not row["licence_code"]:
-                values["licence_code"] = unit.licence_code  # a row without one keeps the known code
-            if unit is None:
-                unit = WorkUnit(**values)
-                db.session.add(unit)
-                counts["added"] += 1
-            elif any(getattr(unit, k) != v for k, v in values.items()):
-                by_name.pop((unit.name, unit.region_id), None)  # renamed: the old name is free
-                for k, v in values.items():
-                    setattr(unit, k, v)
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
+            if unit is not None:
+                if not row["licence_code"]:
+                    values["licence_code"] = unit.licence_code  # a row without one keeps the known code
+                by_name.pop((unit.name, unit.region_id), None)  # a rename frees the old name
+            unit, outcome = upsert(WorkUnit, unit, values)
+            counts[outcome] += 1
             by_name[(unit.name, unit.region_id)] = unit
             if unit.licence_code:
                 by_licence[unit.licence_code] = unit
-        if counts["added"] or counts["updated"]:
-            audit.record("dictionary.work_units.imported", actor_type=actor_type, actor_id=actor_id,
-                         actor_name=actor_name, object_type="work_units", after=counts)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return counts
 
 

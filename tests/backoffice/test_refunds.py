@@ -89,7 +89,7 @@ def test_finance_executes_a_refund_through_the_bank_once(app, rw, bank):
     assert "退费处理中" in portal.get("/registration").get_data(as_text=True)
     client, token = _as(app, rw, "finance")
     page = client.get(f"/admin/refunds/show/{rw['a']}").get_data(as_text=True)
-    assert "执行退费" in page and "登记线下退费" in page and "已申请" in page
+    assert "执行退费" in page and "登记线下退费" in page and "退费申请已提交，等待财务处理" in page
     form = client.get(f"/admin/refunds/{rw['a']}/execute").get_data(as_text=True)
     assert 'name="csrf_token"' in form and "确认执行退费" in form
 

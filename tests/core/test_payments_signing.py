@@ -74,7 +74,8 @@ def test_notifications_are_believed_only_with_the_gateway_signature(payment_keys
 
 
 @pytest.mark.parametrize("text,fen", [("740.00", 74000), ("0.01", 1), ("12", 1200), ("1.5", 150),
-                                      ("1.005", None), ("abc", None), (None, None), ("-1", None)])
+                                      ("1.005", None), ("abc", None), (None, None), ("-1", None),
+                                      ("Infinity", None), ("NaN", None)])
 def test_amounts_convert_exactly_or_not_at_all(text, fen):
-    from core.payments.provider import yuan_to_fen
+    from core.money import yuan_to_fen
     assert yuan_to_fen(text) == fen

@@ -18,7 +18,8 @@ from core.db import to_shanghai, utcnow
 from core.messages import Msg
 from core.models import Site, Training
 from core.models.candidate import DOC_TYPES, EMPLOYMENT, MILITARY, SEXES
-from core.models.registration import PAYMENT_LABELS, STATUS_LABELS
+from core.models.registration import PAYMENT_LABELS
+from core.registration.states import STATUS_LABELS
 from core.registration.draft import STEPS
 from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
 from tests.factories import PASSWORD, id_number, login_as, make_candidate, make_catalogue, make_registration

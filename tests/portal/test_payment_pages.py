@@ -3,10 +3,13 @@ import json
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
+import flask_babel
+import pytest
 from sqlalchemy import func, select
 
 from core.db import db, utcnow
-from core.models import PaymentAttempt, PaymentOrder
+from core.models import PaymentAttempt, PaymentOrder, Refund
+from core.models.payment import REFUND_LABELS, REFUND_STATUSES
 from core.payments import rsa2, service
 from tests.conftest import csrf_token_from
 from tests.core.test_payments_helpers import (add_fees, gateway_notification, pay_config,  # noqa: F401
@@ -131,6 +134,30 @@ def test_the_candidate_sees_the_refund_state(client, session, pay_config, paymen
     html = client.get(f"/payment/{order.out_trade_no}").get_data(as_text=True)
     assert "退费处理中" in html and "退费申请已提交" in html
     assert "退费申请已提交" in client.get(f"/registration/{reg.id}/pay").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", REFUND_STATUSES)
+def test_one_wording_of_each_refund_state_for_the_candidate_the_back_office_and_the_export(client, session, status):
+    """The three wordings of refund states that had drifted apart are one map (core.models.payment)."""
+    from backoffice.payments import RefundView
+    from reports.exports import EXPORTS
+    reg = setup_reg(session)
+    order = PaymentOrder(registration_id=reg.id, out_trade_no=f"MXR{reg.id:08d}", provider="sandbox",
+                         amount_fen=104000, items=[], status="refund_pending", paid_at=utcnow())
+    session.add(order)
+    session.flush()
+    session.add(Refund(order_id=order.id, amount_fen=104000, status=status, reason="放弃报考"))
+    session.commit()
+    label = REFUND_LABELS[status]
+    login_as(client, reg.candidate)
+    assert label in client.get(f"/payment/{order.out_trade_no}").get_data(as_text=True)
+    assert RefundView.formatters_columns["status"](status) == label
+    export_column = next(c for c in EXPORTS["payments"].columns if c.header == "退费状态")
+    assert export_column.labels[status] == label
+    client.get("/lang/en")  # the language switch
+    flask_babel.refresh()  # the locale cached on g by the first page (the test's app context is shared)
+    english = client.get(f"/payment/{order.out_trade_no}").get_data(as_text=True)
+    assert label not in english and "Refund" in english
 
 
 def test_the_notify_url_needs_no_csrf_token_but_a_signature(client, session, pay_config):

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from openpyxl import load_workbook
+from PIL import Image
 
-from core.models import PaymentOrder, Refund
+from core.models import Education, PaymentOrder, Refund, Registration
+from core.registration.submission import submit_registration
 from reports.exports import (EXPORTS, RegistrationFilters, count_rows, export, mask_phone)
 from reports.scope import ReportScope
 from tests.factories import id_number, make_candidate, make_catalogue, make_registration
@@ -132,7 +136,7 @@ def test_payments_and_refunds_export(app_ctx, session, two_regions, tmp_path):
     row = {EXPORTS["payments"].columns[i].header: c for i, c in enumerate(rows[0])}
     assert row["订单号"].value == "0000123456789" and row["订单号"].data_type == "s"
     assert float(row["金额（元）"].value) == 520.5
-    assert row["订单状态"].value == "已退费" and row["退费状态"].value == "已退费"
+    assert row["订单状态"].value == "已退费" and row["退费状态"].value == "已退费（原路退回）"
     assert row["支付时间"].value == datetime(2027, 1, 5, 10, 0)  # Beijing time
     assert row["退费原因"].value == "考生放弃报考"
 
@@ -161,3 +165,48 @@ def test_text_that_looks_like_a_formula_stays_text(app_ctx, session, tmp_path):
     name = rows[0][_col("registrations", "姓名")]
     assert name.value == "=HYPERLINK(1)" and name.data_type == "s"
     assert rows[0][_col("registrations", "电子邮箱")].data_type == "s"
+
+
+# --- the registration export shows what was submitted ---------------------------------------------
+
+def _submitted_registration(session):
+    """A candidate who submits a 临床执业医师 registration through core (the snapshot is frozen then)."""
+    cat = make_catalogue()
+    photo = Path(current_app.config["PHOTO_DIR"]) / "test" / "export.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (120, 150), (200, 180, 160)).save(photo, "JPEG")
+    cand = make_candidate(photo_path="test/export.jpg", mobile="13912345678", email="zhang@example.com",
+                          employment_status="在岗", work_unit_name="北京协和医院", title="住院医师",
+                          title_date="2020-07", practice_start="2020-07", military_identity="civilian")
+    edu = Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
+                    major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
+                    diploma_number="100011201505000123")
+    session.add(edu)
+    session.flush()
+    draft = Registration(candidate_id=cand.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
+                         status="draft", draft_data={"done": ["basic", "work", "entries", "certificates", "site"],
+                                                     "education_ids": [edu.id], "region_id": cat["region"].id,
+                                                     "site_id": cat["site"].id, "attempts": 1})
+    session.add(draft)
+    session.commit()
+    return cand, submit_registration(cand, draft.id, "export-token")
+
+
+def test_the_registration_export_shows_the_submission_not_the_later_profile(app_ctx, session, tmp_path):
+    cand, reg = _submitted_registration(session)
+    # later, in the personal-information centre (and 本人身份 on the next registration's first step)
+    cand.employment_status, cand.work_unit_name, cand.title = "待业", "某社区卫生服务中心", "主治医师"
+    cand.mobile, cand.email, cand.military_identity = "13700000000", "new@example.com", "active"
+    # staff correct the name after checking the originals (更正基本信息): the identity follows the record
+    cand.name = "张叁"
+    session.commit()
+
+    export("registrations", tmp_path / "r.xlsx", ReportScope.everything())
+    _, rows = _read(tmp_path / "r.xlsx")
+    assert len(rows) == 1
+    row = {EXPORTS["registrations"].columns[i].header: c.value for i, c in enumerate(rows[0])}
+    assert row["报名号"] == reg.number
+    assert {k: row[k] for k in ("在岗情况", "工作单位", "职称", "手机号码", "电子邮箱", "本人身份")} == {
+        "在岗情况": "在岗", "工作单位": "北京协和医院", "职称": "住院医师", "手机号码": "13912345678",
+        "电子邮箱": "zhang@example.com", "本人身份": "非现役军人"}
+    assert row["姓名"] == "张叁" and row["证件号码"] == cand.doc_number
