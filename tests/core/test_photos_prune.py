@@ -18,8 +18,8 @@ from core.models import Registration
 from core.services import registration as svc
 from core.services.photos import prune_profile_photos, save_photo
 from core.services.snapshot import prune_frozen_photos
-from tests.core.test_registration import jpeg_bytes, ready_candidate, ready_draft
-from tests.factories import make_candidate, make_catalogue, make_registration
+from tests.factories import (jpeg_bytes, make_candidate, make_catalogue, make_registration, ready_candidate,
+                             ready_draft)
 
 TWO_HOURS_AGO = time.time() - 2 * 3600
 

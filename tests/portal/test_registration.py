@@ -8,9 +8,9 @@ import pytest
 
 from core.db import db, utcnow
 from core.models import AuditEntry, Education, Registration, Site
-from tests.conftest import csrf_token_from
-from tests.core.test_registration import dictionaries, jpeg_bytes, ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue, make_registration
+from tests.factories import (dictionaries, jpeg_bytes, login_as, make_candidate, make_catalogue, make_registration,
+                             ready_candidate, ready_draft)
+from tests.support.web import csrf_token_from
 
 
 def _post(client, url, data, page_url=None, **kw):
