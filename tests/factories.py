@@ -151,6 +151,7 @@ def make_registration(candidate: Candidate | None = None, cat: dict | None = Non
 
 def jpeg(width: int = 120, height: int = 150, quality: int = 85, exif: bytes | None = None,
          colour=(200, 120, 80)) -> bytes:
+    """A small valid JPEG (a passport photo's proportions unless told otherwise)."""
     out = io.BytesIO()
     img = Image.new("RGB", (width, height), colour)
     kwargs = {"quality": quality}
@@ -160,17 +161,11 @@ def jpeg(width: int = 120, height: int = 150, quality: int = 85, exif: bytes | N
     return out.getvalue()
 
 
-def jpeg_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (120, 150), (200, 180, 160)).save(out, "JPEG", quality=70)
-    return out.getvalue()
-
-
 def store_photo() -> str:
     relative = "test/photo.jpg"
     path = Path(current_app.config["PHOTO_DIR"]) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(jpeg_bytes())
+    path.write_bytes(jpeg())
     return relative
 
 
