@@ -261,9 +261,11 @@ def many_drafts(cat, n: int) -> list[tuple[int, int]]:
 
 # --- fees ----------------------------------------------------------------------------------------
 
-def add_fees(cat, registration=30000, skills=50000, written_unit=6000):
+def add_fees(cat, registration=30000, skills=50000, written_unit=6000, subject=None):
+    """The region's fee schedule for ``subject`` (the catalogue's subject by default), amounts in fen."""
+    subject = subject or cat["subject"]
     for item, amount in (("registration", registration), ("skills", skills), ("written_unit", written_unit)):
-        db.session.add(Fee(region_id=cat["region"].id, subject_id=cat["subject"].id, item=item, amount_fen=amount))
+        db.session.add(Fee(region_id=cat["region"].id, subject_id=subject.id, item=item, amount_fen=amount))
     db.session.flush()
 
 
