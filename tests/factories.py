@@ -1,16 +1,29 @@
-"""Factories: small functions that build valid objects; tests override only what they are about."""
+"""Factories: small functions that build valid objects; tests override only what they are about.
+
+Candidates (with a photo and an education: ``ready_candidate``), the exam catalogue and its fees, the
+dictionaries, drafts and submitted registrations, staff users. Shared fixtures are in tests/fixtures/, other
+helpers in tests/support/.
+"""
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from flask import current_app
+from PIL import Image
 from werkzeug.security import generate_password_hash
 
 from core.db import db, utcnow
-from core.models import (Candidate, ExamFamily, ExamSubject, ExamYear, Region, Site)
+from core.models import (Candidate, CertificateType, Education, ExamFamily, ExamSubject, ExamYear, Fee, Region,
+                         Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
+from core.pinyin import initials
 
 _seq = itertools.count(1)
 PASSWORD = "Kaoshi#2027pass"
+STAFF_PASSWORD = "Kaowu#2027-Strong"
+STAFF_PASSWORD_HASH = generate_password_hash(STAFF_PASSWORD)  # hashed once: scrypt is slow on purpose
 
 
 def id_number(birth: str = "19900307", seq: str = "123") -> str:
@@ -60,7 +73,7 @@ def make_catalogue(capacity: int = 50, window_open: bool = True) -> dict:
 
 def login(client, candidate: Candidate, password: str = PASSWORD):
     """Log a candidate in through the real login form (with its CSRF token)."""
-    from tests.conftest import csrf_token_from
+    from tests.support.web import csrf_token_from
     page = client.get("/login")
     return client.post("/login", data={"username": candidate.username, "password": password,
                                         "csrf_token": csrf_token_from(page.get_data(as_text=True))})
@@ -132,3 +145,162 @@ def make_registration(candidate: Candidate | None = None, cat: dict | None = Non
     db.session.add(reg)
     db.session.flush()
     return reg
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+def jpeg(width: int = 120, height: int = 150, quality: int = 85, exif: bytes | None = None,
+         colour=(200, 120, 80)) -> bytes:
+    """A small valid JPEG (a passport photo's proportions unless told otherwise)."""
+    out = io.BytesIO()
+    img = Image.new("RGB", (width, height), colour)
+    kwargs = {"quality": quality}
+    if exif is not None:
+        kwargs["exif"] = exif
+    img.save(out, "JPEG", **kwargs)
+    return out.getvalue()
+
+
+def store_photo() -> str:
+    relative = "test/photo.jpg"
+    path = Path(current_app.config["PHOTO_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(jpeg())
+    return relative
+
+
+# --- dictionaries --------------------------------------------------------------------------------
+
+def dictionaries() -> dict:
+    """培训类型 and 证书类型 as the authority configures them."""
+    found = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
+    if not found:
+        db.session.add_all([TrainingType(code="zyy", name="住院医师规范化培训", selectable_for_physician=True),
+                            TrainingType(code="jx", name="进修")])
+        db.session.add_all([CertificateType(code="zl", name="执业助理医师", qualifies_assistant=True),
+                            CertificateType(code="zlxz", name="执业助理医师（乡镇）")])
+        db.session.flush()
+    out = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
+    out.update({c.name: c for c in db.session.scalars(db.select(CertificateType))})
+    return out
+
+
+SCHOOLS = [("4111010001", "北京大学", "北京市", "本科"), ("4111010023", "首都医科大学", "北京市", "本科"),
+           ("4150010631", "重庆医科大学", "重庆市", "本科"), ("4122010161", "长春中医药大学", "吉林省", "本科"),
+           ("4135010384", "厦门大学", "福建省", "本科"), ("4111010003", "清华大学", "北京市", "本科"),
+           ("4111012345", "北京卫生职业学院", "北京市", "专科")]
+
+
+def make_dictionaries() -> dict:
+    """Schools, work units, training and certificate types, as the authority would load them."""
+    schools = [School(code=c, name=n, province=p, level=lv, initials=initials(n)) for c, n, p, lv in SCHOOLS]
+    units = [WorkUnit(name="北京协和医院", licence_code="PDY00001X11010517A1001", initials=initials("北京协和医院")),
+             WorkUnit(name="重庆医科大学附属第一医院", licence_code="45038411050011211A1001",
+                      initials=initials("重庆医科大学附属第一医院"))]
+    residency = TrainingType(code="residency", name="住院医师规范化培训", selectable_for_physician=True)
+    other = TrainingType(code="other", name="进修培训")
+    assistant = CertificateType(code="assistant", name="执业助理医师", qualifies_assistant=True)
+    township = CertificateType(code="assistant_township", name="执业助理医师（乡镇）")
+    db.session.add_all([*schools, *units, residency, other, assistant, township])
+    db.session.commit()
+    return {"schools": {s.name: s for s in schools}, "units": units, "residency": residency,
+            "other_training": other, "assistant": assistant, "township": township}
+
+
+# --- drafts, ready to submit ---------------------------------------------------------------------
+
+def ready_candidate(**kw):
+    """A candidate whose profile has everything a 临床执业医师 registration needs."""
+    values = dict(photo_path=store_photo(), employment_status="在岗", work_unit_name="北京协和医院",
+                  department="内科", title="住院医师", title_date="2020-07", practice_start="2020-07",
+                  email="zhang@example.com", address="北京市东城区", postcode="100005")
+    values.update(kw)
+    cand = make_candidate(**values)
+    db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
+                             major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
+                             diploma_number="100011201505000123"))
+    db.session.flush()
+    return cand
+
+
+def ready_draft(cand, cat, site=None) -> Registration:
+    """A draft with every step done, at `site` (the catalogue's site by default)."""
+    site = site or cat["site"]
+    edu = [e.id for e in cand.educations]
+    reg = Registration(candidate_id=cand.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
+                       status="draft", draft_step="site",
+                       draft_data={"done": ["basic", "work", "entries", "certificates", "site"],
+                                   "education_ids": edu, "training_ids": [], "certificate_ids": [],
+                                   "region_id": site.region_id, "site_id": site.id, "attempts": 1})
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+_race_seq = itertools.count(1)
+
+
+def many_drafts(cat, n: int) -> list[tuple[int, int]]:
+    """n candidates, each with a finished draft for the catalogue's site: [(candidate_id, draft_id)]."""
+    photo = store_photo()
+    out = []
+    for _ in range(n):
+        k = next(_race_seq)  # built directly: the factory's password hashing would take minutes here
+        cand = Candidate(username=f"race{k}", password_hash="x", name="李四", sex="F", birth_date=date(1992, 5, 1),
+                         doc_type="passport", doc_number=f"P{k:08d}", photo_path=photo, employment_status="在岗",
+                         practice_start="2020-07", mobile="13900139000", address="北京")
+        db.session.add(cand)
+        db.session.flush()
+        db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", major="临床医学",
+                                 start_ym="2010-09", end_ym="2015-07", diploma_number="D1"))
+        db.session.flush()
+        out.append((cand.id, ready_draft(cand, cat).id))
+    db.session.commit()
+    return out
+
+
+# --- fees ----------------------------------------------------------------------------------------
+
+def add_fees(cat, registration=30000, skills=50000, written_unit=6000, subject=None):
+    """The region's fee schedule for ``subject`` (the catalogue's subject by default), amounts in fen."""
+    subject = subject or cat["subject"]
+    for item, amount in (("registration", registration), ("skills", skills), ("written_unit", written_unit)):
+        db.session.add(Fee(region_id=cat["region"].id, subject_id=subject.id, item=item, amount_fen=amount))
+    db.session.flush()
+
+
+def setup_reg(session, **region):
+    """A submitted registration in a catalogue with fees (region settings overridden by ``region``), committed."""
+    cat = make_catalogue()
+    add_fees(cat)
+    for key, value in region.items():
+        setattr(cat["region"], key, value)
+    reg = make_registration(cat=cat)
+    session.commit()
+    return reg
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+_staff_seq = itertools.count(1)
+
+
+def make_staff(admin_app, role: str, *, regions=(), sites=(), totp_secret: str | None = None,
+               username: str | None = None):
+    """A FAB user with one role and StaffScope rows (regions: whole regions, sites: single sites; objects or
+    ids). Password: STAFF_PASSWORD. Returns (user id, username)."""
+    with admin_app.app_context():
+        sm = admin_app.appbuilder.sm
+        name = username or f"staff{next(_staff_seq)}"
+        user = sm.add_user(name, "考务", "人员", f"{name}@example.cn", sm.find_role(role),
+                           hashed_password=STAFF_PASSWORD_HASH)
+        assert user, "add_user failed"
+        for region in regions:
+            db.session.add(StaffScope(user_id=user.id, region_id=getattr(region, "id", region)))
+        for site in sites:
+            db.session.add(StaffScope(user_id=user.id, site_id=getattr(site, "id", site)))
+        if totp_secret:
+            db.session.add(StaffSecurity(user_id=user.id, totp_secret=totp_secret, must_change_password=False,
+                                         failed_logins=0))
+        db.session.commit()
+        return user.id, name

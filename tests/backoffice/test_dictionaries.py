@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from core.db import db
 from core.models import AuditEntry, EligibilityRuleSetting, PinyinException, School, WorkUnit
 from core.pinyin import initials
-from tests.backoffice.conftest import admin_csrf, staff_login
-from tests.conftest import csrf_token_from
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 SCHOOLS_JSON = Path(__file__).resolve().parents[3] / "shared" / "data" / "schools" / \
     "moe-regular-institutions-2025.json"

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.models import Fee, PinyinException, Site, StaffScope
-from tests.backoffice.conftest import staff_login
-from tests.conftest import csrf_token_from
+from tests.support.web import csrf_token_from, staff_login
 
 FEE_OUT_OF_SCOPE = "不能为您管理范围以外的考区设置收费标准。"
 FEE_TWIN = "该考区、报考类别的这一收费项目已有收费标准，请修改原有记录。"

@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash
 from core.db import db
 from core.models import AuditEntry, Candidate
 from core.services import ratelimit, staff_actions
-from tests.backoffice.conftest import admin_csrf, staff_login
 from tests.factories import make_candidate
+from tests.support.web import admin_csrf, staff_login
 
 URL = "/admin/candidates/identity-check"
 NOT_FOUND = "未找到与证件信息一致的考生"
@@ -127,7 +127,7 @@ def test_the_grant_opens_only_the_reset_page(world, client, newcomer):
 def test_the_grant_belongs_to_the_staff_session(world, client, app, admin_app, newcomer):
     from core.models import Region
     from core.services.scope import REGION_ADMIN
-    from tests.backoffice.conftest import make_staff
+    from tests.factories import make_staff
     _, name = make_staff(admin_app, REGION_ADMIN, regions=[db.session.get(Region, world["ids"]["region_a"])])
     token = _login(client, world, "region")
     assert _check(client, token, newcomer["doc_number"], "李四").status_code == 302

@@ -6,9 +6,8 @@ import pytest
 
 from core.db import db
 from core.services.scope import REGION_ADMIN, SITE_REVIEWER
-from tests.backoffice.conftest import STAFF_PASSWORD, admin_csrf, make_staff, staff_login
-from tests.conftest import csrf_token_from
-from tests.factories import login, make_candidate
+from tests.factories import STAFF_PASSWORD, login, make_candidate, make_staff
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 
 @pytest.fixture
@@ -70,7 +69,7 @@ def test_account_locks_after_repeated_failures(app_ctx, admin_app, client):
 def test_login_rate_limited(app):
     """FAB's AUTH_RATE_LIMITED on the login blueprint (login and two-factor step), with RATELIMIT_ENABLED set."""
     from factory import create_app
-    from tests.conftest import DB_URL
+    from tests.support.environment import DB_URL
     limited = create_app("test", SQLALCHEMY_DATABASE_URI=DB_URL, RATELIMIT_ENABLED=True,
                          SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     client = limited.test_client()

@@ -16,12 +16,10 @@ from core.db import db, utcnow
 from core.models import AuditEntry, PaymentOrder, Refund, Registration
 from core.payments import service
 from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
-from tests.backoffice.conftest import admin_csrf, make_staff, staff_login
-from tests.conftest import IS_SQLITE, csrf_token_from
-from tests.core.test_payments_gateway import order_state, pay_at_bank
-from tests.core.test_payments_helpers import (APP_ID, add_fees, bank, pay_config, payment_keys,  # noqa: F401
-                                              platform_url, wait_for)
-from tests.factories import login_as, make_catalogue, make_registration
+from tests.factories import add_fees, login_as, make_catalogue, make_registration, make_staff
+from tests.support.environment import IS_SQLITE
+from tests.support.payments import APP_ID, order_state, pay_at_bank, wait_for
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 
 def _abandon_on_portal(app, reg):

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import (AuditEntry, Candidate, Education, ExamYear, Registration, RegistrationEntry, Site)
-from tests.backoffice.conftest import admin_csrf, staff_login
-from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, login, make_candidate, make_registration
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 
 def _education(reg):

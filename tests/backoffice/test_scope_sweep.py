@@ -1,8 +1,8 @@
 """The sweep: every back-office page and action x every role x an object inside and outside the scope.
 
 Inside the role's scope (and with the role's permission): allowed. Outside: refused with 403/404, never data.
-World (tests/backoffice/conftest.py): region A (sites A1, A2) and region B (site B), one submitted
-registration in A1 and one in B; staff: 国家管理员, 考区管理员 of A, 考点审核员 of A1, 财务 of A.
+World (the ``world`` fixture, tests/fixtures/backoffice.py): region A (sites A1, A2) and region B (site B), one
+submitted registration in A1 and one in B; staff: 国家管理员, 考区管理员 of A, 考点审核员 of A1, 财务 of A.
 """
 from __future__ import annotations
 
@@ -10,29 +10,11 @@ import pytest
 
 from core.db import db
 from core.models import Registration
-from tests.backoffice.conftest import admin_csrf, staff_login
+from tests.support.scope_sweep import DETAIL
+from tests.support.web import admin_csrf, staff_login
 
 ROLES = ("national", "region", "site", "finance")
 
-# (name, method, url with {obj}, the object kind, roles with the permission)
-DETAIL = [
-    ("candidate page", "GET", "/admin/candidates/{obj}", "cand", {"national", "region", "site"}),
-    ("correct form", "GET", "/admin/candidates/{obj}/correct", "cand", {"national", "region", "site"}),
-    ("password reset form", "GET", "/admin/candidates/{obj}/reset-password", "cand", {"national", "region"}),
-    ("reveal document", "POST", "/admin/candidates/{obj}/reveal", "cand", {"national", "region", "site"}),
-    ("photo", "GET", "/admin/candidates/{obj}/photo", "cand", {"national", "region", "site"}),
-    ("review page", "GET", "/admin/review/show/{obj}", "reg", {"national", "region", "site"}),
-    ("registration show", "GET", "/admin/registrations/show/{obj}", "reg",
-     {"national", "region", "site", "finance"}),
-    ("site show", "GET", "/admin/sites/show/{obj}", "site", {"national", "region"}),
-    ("site edit", "GET", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
-    ("region edit", "GET", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
-    ("payment show", "GET", "/admin/payments/show/{obj}", "order", {"national", "region", "finance"}),
-    ("fee edit", "GET", "/admin/fees/edit/{obj}", "fee", {"national", "region"}),
-    ("site edit post", "POST", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
-    ("region edit post", "POST", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
-    ("fee delete", "POST", "/admin/fees/delete/{obj}", "fee", {"national", "region"}),
-]
 # A POST that is accepted answers with its form again (200, the empty form is invalid) or a redirect (302).
 ACCEPTED = {200, 302}
 
@@ -179,7 +161,7 @@ def test_region_admin_cannot_move_a_site_to_another_region(world, client):
     _login(client, world, "region")
     ids = world["ids"]
     page = client.get(f"/admin/sites/edit/{ids['site_a']}")
-    from tests.conftest import csrf_token_from
+    from tests.support.web import csrf_token_from
     resp = client.post(f"/admin/sites/edit/{ids['site_a']}", data={
         "csrf_token": csrf_token_from(page.get_data(as_text=True)), "region": str(ids["region_b"]),
         "code": "X1", "name": "改名", "capacity": "30"})

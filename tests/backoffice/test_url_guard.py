@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backoffice.conftest import admin_csrf, staff_login, world  # noqa: F401 (fixture)
+from tests.support.web import admin_csrf, staff_login
 
 
 @pytest.mark.parametrize("url", [

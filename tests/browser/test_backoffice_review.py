@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from core.db import db
 from core.models import Education, Registration, RegistrationEntry
 from core.services.scope import SITE_REVIEWER
-from tests.backoffice.conftest import STAFF_PASSWORD, make_staff
-from tests.factories import make_catalogue, make_registration
+from tests.factories import STAFF_PASSWORD, make_catalogue, make_registration, make_staff
 
 pytestmark = pytest.mark.browser
 

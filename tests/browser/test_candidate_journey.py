@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Candidate
-from tests.factories import id_number
-from tests.portal.helpers import jpeg, make_dictionaries
+from tests.factories import id_number, jpeg, make_dictionaries
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Kaoshi#2027pass"

@@ -9,10 +9,8 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Registration
-from tests.core.test_payments_helpers import add_fees, pay_config, payment_keys  # noqa: F401
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import PASSWORD, make_catalogue, make_registration
-from tests.portal.helpers import make_dictionaries
+from tests.factories import (PASSWORD, add_fees, make_catalogue, make_dictionaries, make_registration,
+                             ready_candidate, ready_draft)
 
 pytestmark = pytest.mark.browser
 
@@ -129,7 +127,7 @@ def test_back_office_pages_run_flask_appbuilders_scripts_without_csp_violations(
     """FAB's templates write nonce="{{ csp_nonce() }}" on their scripts: select2, the date picker, the search
     filters (ab_filters.js) and our own pages work under the same policy as the portal."""
     from core.services.scope import NATIONAL_ADMIN
-    from tests.backoffice.conftest import STAFF_PASSWORD, make_staff
+    from tests.factories import STAFF_PASSWORD, make_staff
     with app.app_context():
         cat = make_catalogue()
         reg = make_registration(cat=cat)

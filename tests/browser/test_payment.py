@@ -4,9 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import PaymentOrder, Registration
-from tests.core.test_payments_helpers import (add_fees, bank, pay_config, payment_keys,  # noqa: F401
-                                              platform_url)
-from tests.factories import login_as, make_catalogue, make_registration
+from tests.factories import add_fees, login_as, make_catalogue, make_registration
 
 pytestmark = pytest.mark.browser
 

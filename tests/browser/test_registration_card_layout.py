@@ -6,9 +6,8 @@ import os
 import pytest
 
 from core.db import db
-from tests.browser.test_registration_wizard import _login
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import make_catalogue, make_registration
+from tests.factories import make_catalogue, make_registration, ready_candidate, ready_draft
+from tests.support.browser import browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +16,7 @@ def test_abandon_sits_at_the_bottom_right_of_the_card(app_ctx, live_server, page
     cat = make_catalogue()
     reg = make_registration(cat=cat)
     db.session.commit()
-    _login(page, live_server, app_ctx, reg.candidate)
+    browser_login(page, live_server, app_ctx, reg.candidate)
     page.goto(f"{live_server}/registration")
     card = page.locator(f"#registration-{reg.id}").bounding_box()
     button = page.locator(f"#registration-{reg.id} button.abandon").bounding_box()
@@ -36,7 +35,7 @@ def test_prev_goes_back_from_a_refused_step_and_the_input_comes_back(app_ctx, li
     cand = ready_candidate()
     reg = ready_draft(cand, cat)
     db.session.commit()
-    _login(page, live_server, app_ctx, cand)
+    browser_login(page, live_server, app_ctx, cand)
     page.goto(f"{live_server}/registration/{reg.id}/step/work")
     page.fill("#title_date", "2022-8")
     page.click("#nav-prev")

@@ -6,22 +6,10 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Registration, Site
-from tests.core.test_registration import ready_candidate
-from tests.factories import make_catalogue
+from tests.factories import make_catalogue, ready_candidate
+from tests.support.browser import browser_login
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, live_server, app, cand):
-    """Put a portal session cookie into the browser (the login page is another area's test)."""
-    from core.services.sessions import open_session
-    from flask import session
-    token = open_session(cand, "127.0.0.1")
-    db.session.commit()
-    with app.test_request_context():
-        session["sid"] = token
-        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": live_server}])
 
 
 def test_register_abandon_register_again(app_ctx, live_server, page):
@@ -29,7 +17,7 @@ def test_register_abandon_register_again(app_ctx, live_server, page):
     cat = make_catalogue(capacity=5)
     cand = ready_candidate()
     db.session.commit()
-    _login(page, live_server, app, cand)
+    browser_login(page, live_server, app, cand)
 
     page.goto(f"{live_server}/registration")
     page.click("#start-new")
@@ -79,7 +67,7 @@ def test_register_abandon_register_again(app_ctx, live_server, page):
 
 def test_changing_the_region_loads_only_its_sites(app_ctx, live_server, page):
     from core.models import Region
-    from tests.core.test_registration import ready_draft
+    from tests.factories import ready_draft
     app = app_ctx
     cat = make_catalogue(capacity=5)
     other = Region(code="440000", name="广东省")
@@ -88,7 +76,7 @@ def test_changing_the_region_loads_only_its_sites(app_ctx, live_server, page):
     db.session.flush()
     reg = ready_draft(cand, cat)
     db.session.commit()
-    _login(page, live_server, app, cand)
+    browser_login(page, live_server, app, cand)
 
     page.goto(f"{live_server}/registration/{reg.id}/step/site")
     assert page.locator(f"#site-{cat['site'].id}").is_checked() and page.locator("text=广州考点").count() == 0

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.services.scope import NATIONAL_ADMIN
-from tests.backoffice.conftest import STAFF_PASSWORD, make_staff
-from tests.factories import make_candidate, make_catalogue, make_registration
+from tests.factories import STAFF_PASSWORD, make_candidate, make_catalogue, make_registration, make_staff
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,8 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Candidate, Education
-from tests.browser.test_registration_wizard import _login
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import make_catalogue
-from tests.portal.helpers import make_dictionaries
+from tests.factories import make_catalogue, make_dictionaries, ready_candidate, ready_draft
+from tests.support.browser import browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +36,7 @@ def test_wizard_pickers_and_the_red_frame(app_ctx, live_server, page):
     reg = ready_draft(cand, cat)
     db.session.commit()
     cand_id, unit, school = cand.id, dicts["units"][0], dicts["schools"]["北京大学"]
-    _login(page, live_server, app, cand)
+    browser_login(page, live_server, app, cand)
 
     # 工作情况: “选择…” opens the 工作单位选择 page; a choice comes back to the step
     page.goto(f"{live_server}/registration/{reg.id}/step/work")

@@ -18,10 +18,10 @@ from core.models import AuditEntry, Candidate, Education, Registration, Site, Tr
 from core.payments import service
 from core.services import entries
 from core.registration import submission, withdrawal
-from tests.conftest import IS_SQLITE
-from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
-from tests.core.test_seats import _abandon, _many_drafts
-from tests.factories import make_catalogue, make_registration
+from tests.factories import (dictionaries, make_catalogue, make_registration, many_drafts, ready_candidate,
+                             ready_draft)
+from tests.support.concurrency import abandon
+from tests.support.environment import IS_SQLITE
 
 
 def deadline_passed(cat) -> None:
@@ -112,7 +112,7 @@ def test_racing_expiry_and_abandon_end_each_registration_once(app, session):
     cat = make_catalogue(capacity=60)
     for _ in range(3):  # paid registrations at the same site: a seat released twice would show
         make_registration(cat=cat, payment_status="paid")
-    drafts = _many_drafts(cat, 30)
+    drafts = many_drafts(cat, 30)
     for candidate_id, draft_id in drafts:
         submission.submit_registration(session.get(Candidate, candidate_id), draft_id, f"tok-{draft_id}")
     assert session.get(Site, cat["site"].id).taken == 33
@@ -124,7 +124,7 @@ def test_racing_expiry_and_abandon_end_each_registration_once(app, session):
             tasks.append(("expire", None))
         tasks.append(("abandon", draft))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda t: _expire_all(app) if t[0] == "expire" else _abandon(app, *t[1]), tasks))
+        answers = list(pool.map(lambda t: _expire_all(app) if t[0] == "expire" else abandon(app, *t[1]), tasks))
     assert set(answers) <= {"ok", "already"}, set(answers)
 
     session.expire_all()
@@ -154,7 +154,7 @@ def test_two_registrations_ending_at_once_leave_the_shared_entry_unlocked(app, s
     session.execute(update(Registration).where(Registration.id == expiring.id).values(status="expired"))
     assert entries.unlock_entries(session.get(Registration, expiring.id)) == {}  # `abandoning` still live
     answer = []
-    racer = threading.Thread(target=lambda: answer.append(_abandon(app, cand_id, other_id)))
+    racer = threading.Thread(target=lambda: answer.append(abandon(app, cand_id, other_id)))
     racer.start()
     time.sleep(0.5)
     assert racer.is_alive()  # waits for the candidate's row

@@ -5,17 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import db, utcnow
-from core.models import AuditEntry, Fee, PaymentOrder, Refund
+from core.models import AuditEntry, PaymentOrder, Refund
 from core.payments import service
 from core.payments.fees import fee_lines, total_fen
-from tests.factories import make_catalogue, make_registration
-
-
-def add_fees(cat, registration=30000, skills=50000, written_unit=6000, subject=None):
-    subject = subject or cat["subject"]
-    for item, amount in (("registration", registration), ("skills", skills), ("written_unit", written_unit)):
-        db.session.add(Fee(region_id=cat["region"].id, subject_id=subject.id, item=item, amount_fen=amount))
-    db.session.flush()
+from tests.factories import add_fees, make_catalogue, make_registration
 
 
 def paid_order(reg, amount=74000):

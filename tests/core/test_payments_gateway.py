@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from core.db import utcnow
 from core.models import AuditEntry, PaymentOrder, Registration, Site
 from core.payments import service
-from tests.core.test_payments_helpers import (add_fees, bank, pay_config, payment_keys,  # noqa: F401
-                                              platform_url, wait_for)
-from tests.factories import login_as, make_catalogue, make_registration
+from tests.factories import add_fees, login_as, make_catalogue, make_registration
+from tests.support.payments import go_to_bank, order_state, pay_at_bank, wait_for
 
 
 @pytest.fixture
@@ -21,31 +20,6 @@ def reg(session, pay_config):
     registration = make_registration(cat=cat)
     session.commit()
     return registration
-
-
-def go_to_bank(bank, reg, platform_url):
-    """What the 缴费 button does: the signed page-pay request, opened on the bank's page."""
-    request = service.start_payment(reg, reg.candidate, notify_url=platform_url + "/payment/notify/sandbox",
-                                    return_url=platform_url + "/payment/return")
-    assert request.url.startswith(bank.url + "/gateway.do?")
-    page = bank.app.test_client().get(request.url.removeprefix(bank.url))
-    assert page.status_code == 200, page.get_data(as_text=True)
-    return page.get_data(as_text=True)
-
-
-def pay_at_bank(bank, reg, platform_url) -> str:
-    """Press 确认付款 on the bank page; returns where the bank sends the browser back to."""
-    html = go_to_bank(bank, reg, platform_url)
-    token = re.search(r'action="/pay/([^"]+)"', html).group(1)
-    response = bank.app.test_client().post(f"/pay/{token}")
-    assert response.status_code == 303
-    return response.headers["Location"].removeprefix(platform_url)
-
-
-def order_state(session, reg):
-    session.expire_all()
-    order = session.scalar(select(PaymentOrder).filter_by(registration_id=reg.id))
-    return order.status, session.get(Registration, reg.id).payment_status
 
 
 def paid_audits(session):

@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from core.db import db, utcnow
 from core.models import AuditEntry, GatewayNotification, PaymentOrder, Registration
 from core.payments import service
-from tests.conftest import IS_SQLITE
-from tests.core.test_payments_helpers import (add_fees, gateway_notification, pay_config,  # noqa: F401
-                                              payment_keys, platform_url)
-from tests.factories import make_catalogue, make_registration
+from tests.factories import add_fees, make_catalogue, make_registration
+from tests.support.environment import IS_SQLITE
+from tests.support.payments import gateway_notification
 
 NOTIFY = "/payment/notify/sandbox"
 FORM = "application/x-www-form-urlencoded"

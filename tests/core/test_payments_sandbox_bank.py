@@ -8,7 +8,7 @@ from config import ConfigurationError, load_config
 from core.db import utcnow
 from core.payments import rsa2
 from core.payments.alipay import AlipayProvider
-from tests.core.test_payments_helpers import APP_ID, payment_keys  # noqa: F401
+from tests.support.payments import APP_ID
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from alipay import AliPay
 from core.db import utcnow
 from core.payments import rsa2
 from core.payments.alipay import AlipayProvider
-from tests.core.test_payments_helpers import APP_ID, gateway_notification, payment_keys  # noqa: F401
+from tests.support.payments import APP_ID, gateway_notification
 
 
 def sdk(keys, private="app_private", public="bank_public"):

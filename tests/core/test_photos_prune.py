@@ -18,8 +18,8 @@ from core.models import Registration
 from core.registration import errors, submission
 from core.services.photos import prune_profile_photos, save_photo
 from core.services.snapshot import prune_frozen_photos
-from tests.core.test_registration import jpeg_bytes, ready_candidate, ready_draft
-from tests.factories import make_candidate, make_catalogue, make_registration
+from tests.factories import (jpeg, make_candidate, make_catalogue, make_registration, ready_candidate,
+                             ready_draft)
 
 TWO_HOURS_AGO = time.time() - 2 * 3600
 
@@ -40,7 +40,7 @@ def frozen(photo_root):
 
 def write_photo(folder: Path, name: str, mtime: float | None = TWO_HOURS_AGO) -> Path:
     path = folder / name
-    path.write_bytes(jpeg_bytes())
+    path.write_bytes(jpeg())
     if mtime is not None:
         os.utime(path, (mtime, mtime))
     return path
@@ -124,9 +124,9 @@ def raced_uploads(photo_root: Path) -> tuple[Path, Path]:
     remove the first upload's file. Returns (orphan, current photo)."""
     cand = make_candidate()
     db.session.commit()
-    first = save_photo(cand, jpeg_bytes())
+    first = save_photo(cand, jpeg())
     set_committed_value(cand, "photo_path", None)  # what the second tab had read
-    current = save_photo(cand, jpeg_bytes())
+    current = save_photo(cand, jpeg())
     assert cand.photo_path == current != first
     return photo_root / first, photo_root / current
 

@@ -1,78 +1,19 @@
 """Drafts, submission and 放弃报考 (core.registration) on the real database."""
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import current_app
-from PIL import Image
 
 from core.db import db, utcnow
-from core.models import (AuditEntry, CertificateType, Education, PaymentOrder, Refund, Registration,
-                         RegistrationEntry, Site, Training, TrainingType)
+from core.models import (AuditEntry, Education, PaymentOrder, Refund, Registration, RegistrationEntry, Site,
+                         Training)
 from core.registration import draft, errors, steps, submission, withdrawal
 from core.services.errors import NotAllowed
-from tests.factories import make_catalogue, make_candidate, sample_snapshot
-
-
-# --- helpers shared by the registration tests (portal, browser, concurrency) ----------------------
-
-def jpeg_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (120, 150), (200, 180, 160)).save(out, "JPEG", quality=70)
-    return out.getvalue()
-
-
-def store_photo() -> str:
-    relative = "test/photo.jpg"
-    path = Path(current_app.config["PHOTO_DIR"]) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(jpeg_bytes())
-    return relative
-
-
-def dictionaries() -> dict:
-    """培训类型 and 证书类型 as the authority configures them."""
-    found = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
-    if not found:
-        db.session.add_all([TrainingType(code="zyy", name="住院医师规范化培训", selectable_for_physician=True),
-                            TrainingType(code="jx", name="进修")])
-        db.session.add_all([CertificateType(code="zl", name="执业助理医师", qualifies_assistant=True),
-                            CertificateType(code="zlxz", name="执业助理医师（乡镇）")])
-        db.session.flush()
-    out = {t.name: t for t in db.session.scalars(db.select(TrainingType))}
-    out.update({c.name: c for c in db.session.scalars(db.select(CertificateType))})
-    return out
-
-
-def ready_candidate(**kw):
-    """A candidate whose profile has everything a 临床执业医师 registration needs."""
-    values = dict(photo_path=store_photo(), employment_status="在岗", work_unit_name="北京协和医院",
-                  department="内科", title="住院医师", title_date="2020-07", practice_start="2020-07",
-                  email="zhang@example.com", address="北京市东城区", postcode="100005")
-    values.update(kw)
-    cand = make_candidate(**values)
-    db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
-                             major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
-                             diploma_number="100011201505000123"))
-    db.session.flush()
-    return cand
-
-
-def ready_draft(cand, cat, site=None) -> Registration:
-    """A draft with every step done, at `site` (the catalogue's site by default)."""
-    site = site or cat["site"]
-    edu = [e.id for e in cand.educations]
-    reg = Registration(candidate_id=cand.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
-                       status="draft", draft_step="site",
-                       draft_data={"done": ["basic", "work", "entries", "certificates", "site"],
-                                   "education_ids": edu, "training_ids": [], "certificate_ids": [],
-                                   "region_id": site.region_id, "site_id": site.id, "attempts": 1})
-    db.session.add(reg)
-    db.session.flush()
-    return reg
+from tests.factories import (dictionaries, make_candidate, make_catalogue, ready_candidate, ready_draft,
+                             sample_snapshot)
 
 
 # --- starting ------------------------------------------------------------------------------------

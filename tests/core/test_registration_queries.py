@@ -6,8 +6,7 @@ from sqlalchemy import event
 from core.db import db
 from core.models import Candidate, Registration
 from core.registration import submission
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import make_catalogue
+from tests.factories import make_catalogue, ready_candidate, ready_draft
 
 
 def statements_during(fn):

@@ -1,19 +1,17 @@
 """考点座位: never overbooked, each seat given back once — also under hundreds of racing requests."""
 from __future__ import annotations
 
-import itertools
-from datetime import date
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from core.db import db
-from core.models import Candidate, Education, Registration, Site
+from core.models import Candidate, Registration, Site
 from core.registration import errors, submission, withdrawal
 from core.services import seats
-from tests.conftest import IS_SQLITE
-from tests.core.test_registration import ready_draft, store_photo
-from tests.factories import make_catalogue
+from tests.factories import make_catalogue, many_drafts
+from tests.support.concurrency import abandon
+from tests.support.environment import IS_SQLITE
 
 
 def test_take_until_full_then_refuse(session):
@@ -30,28 +28,6 @@ def test_release_never_goes_below_zero(session):
     assert site.taken == 0
 
 
-_seq = itertools.count(1)
-
-
-def _many_drafts(cat, n: int) -> list[tuple[int, int]]:
-    """n candidates, each with a finished draft for the catalogue's site: [(candidate_id, draft_id)]."""
-    photo = store_photo()
-    out = []
-    for _ in range(n):
-        k = next(_seq)  # built directly: the factory's password hashing would take minutes here
-        cand = Candidate(username=f"race{k}", password_hash="x", name="李四", sex="F", birth_date=date(1992, 5, 1),
-                         doc_type="passport", doc_number=f"P{k:08d}", photo_path=photo, employment_status="在岗",
-                         practice_start="2020-07", mobile="13900139000", address="北京")
-        db.session.add(cand)
-        db.session.flush()
-        db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", major="临床医学",
-                                 start_ym="2010-09", end_ym="2015-07", diploma_number="D1"))
-        db.session.flush()
-        out.append((cand.id, ready_draft(cand, cat).id))
-    db.session.commit()
-    return out
-
-
 def _submit(app, candidate_id: int, registration_id: int) -> str:
     with app.app_context():
         try:
@@ -66,23 +42,10 @@ def _submit(app, candidate_id: int, registration_id: int) -> str:
             db.session.remove()
 
 
-def _abandon(app, candidate_id: int, registration_id: int) -> str:
-    with app.app_context():
-        try:
-            withdrawal.abandon_registration(db.session.get(Candidate, candidate_id), registration_id)
-            return "ok"
-        except errors.RegistrationError:
-            return "already"
-        except Exception as exc:  # noqa: BLE001
-            return f"error: {exc!r}"
-        finally:
-            db.session.remove()
-
-
 @pytest.mark.skipif(IS_SQLITE, reason="real concurrency needs PostgreSQL")
 def test_500_racing_submissions_for_50_seats(app, session):
     cat = make_catalogue(capacity=50)
-    drafts = _many_drafts(cat, 500)
+    drafts = many_drafts(cat, 500)
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda d: _submit(app, *d), drafts))
     assert answers.count("ok") == 50 and answers.count("full") == 450, set(answers) - {"ok", "full"}
@@ -95,7 +58,7 @@ def test_500_racing_submissions_for_50_seats(app, session):
     # concurrent abandons, each sent twice: every seat comes back exactly once
     leaving = [(r.candidate_id, r.id) for r in submitted[:25]]
     with ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(lambda d: _abandon(app, *d), leaving * 2))
+        results = list(pool.map(lambda d: abandon(app, *d), leaving * 2))
     assert set(results) <= {"ok", "already"}, set(results)
     session.expire_all()
     assert session.get(Site, cat["site"].id).taken == 25

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import csrf_token_from
-from tests.faults.pgserver import Cluster, needs_pg_programs
-from tests.multiserver.servers import ROOT, Server, request
+from tests.support.pgserver import Cluster, needs_pg_programs
+from tests.support.servers import ROOT, Server, request
+from tests.support.web import csrf_token_from
 
 pytestmark = needs_pg_programs("initdb", "pg_ctl")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from config import ProductionConfig
-from tests.conftest import DB_URL
+from tests.support.environment import DB_URL
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from sqlalchemy import text
 from core.db import db
 from core.models import Registration
 from core.services.sessions import open_session
-from tests.conftest import DB_URL, IS_SQLITE
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import make_catalogue
-from tests.multiserver.servers import Server, portal_cookie, request
+from tests.factories import make_catalogue, ready_candidate, ready_draft
+from tests.support.environment import DB_URL, IS_SQLITE
+from tests.support.servers import Server, portal_cookie, request
 
 pytestmark = pytest.mark.skipif(IS_SQLITE, reason="killing a server mid-transaction is proven on PostgreSQL")
 

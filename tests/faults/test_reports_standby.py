@@ -27,9 +27,8 @@ from core.models import AuditEntry, Job, Registration
 from core.services.scope import REGION_ADMIN
 from reports import exports, statistics, tasks
 from reports.scope import ReportScope
-from tests.factories import make_candidate, make_catalogue, make_registration
-from tests.faults.pgserver import Cluster, needs_pg_programs
-from tests.reports.test_report_views import make_staff
+from tests.factories import make_candidate, make_catalogue, make_registration, make_staff
+from tests.support.pgserver import Cluster, needs_pg_programs
 
 pytestmark = needs_pg_programs("initdb", "pg_ctl", "pg_basebackup")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from config import ProductionConfig
-from tests.conftest import DB_URL, csrf_token_from
+from tests.support.environment import DB_URL
+from tests.support.web import csrf_token_from
 
 BASE = "https://baoming.example"
 

@@ -12,10 +12,10 @@ import pytest
 from core.db import db
 from core.models import Registration, Site
 from core.services.sessions import open_session
-from tests.conftest import DB_URL, IS_SQLITE, csrf_token_from
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import PASSWORD, make_candidate, make_catalogue
-from tests.multiserver.servers import REDIS_URL, Server, portal_cookie, redis_available, request
+from tests.factories import PASSWORD, make_candidate, make_catalogue, ready_candidate, ready_draft
+from tests.support.environment import DB_URL, IS_SQLITE
+from tests.support.servers import REDIS_URL, Server, portal_cookie, redis_available, request
+from tests.support.web import csrf_token_from
 
 pytestmark = pytest.mark.skipif(IS_SQLITE or not redis_available(),
                                 reason="needs PostgreSQL (TEST_DATABASE_URL) and Redis at 127.0.0.1:6379")

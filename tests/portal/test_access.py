@@ -8,8 +8,8 @@ from werkzeug.security import check_password_hash
 from core.db import db
 from core.models import Candidate, Education
 from core.services import photos, profile
-from tests.factories import PASSWORD, login_as, make_candidate, make_registration
-from tests.portal.helpers import jpeg, make_dictionaries, post_page, text
+from tests.factories import PASSWORD, jpeg, login_as, make_candidate, make_dictionaries, make_registration
+from tests.support.web import post_page, text
 
 NEW = "Yisheng#2028new"
 

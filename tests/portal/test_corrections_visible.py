@@ -8,8 +8,8 @@ from core.db import db, to_shanghai
 from core.models import AuditEntry, Candidate
 from core.services.scope import REGION_ADMIN
 from core.services.staff_actions import CORRECTED_ACTION
-from tests.backoffice.conftest import admin_csrf, make_staff, staff_login
-from tests.factories import id_number, login_as, make_candidate, make_catalogue, make_registration
+from tests.factories import id_number, login_as, make_candidate, make_catalogue, make_registration, make_staff
+from tests.support.web import admin_csrf, staff_login
 
 REASON = "核对身份证原件，姓名与证件号码录入错误"
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from core.db import db
 from core.models import Registration
-from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue, make_registration
-from tests.portal.helpers import post_page, text
+from tests.factories import (dictionaries, login_as, make_candidate, make_catalogue, make_registration,
+                             ready_candidate, ready_draft)
+from tests.support.web import post_page, text
 
 TEMPLATES = Path(__file__).parents[2] / "candidate_portal" / "templates" / "portal"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.models import PaymentOrder
-from tests.factories import login_as
-from tests.portal.helpers import text
-from tests.portal.test_payment_pages import press_pay, setup_reg
-from tests.core.test_payments_helpers import pay_config, payment_keys  # noqa: F401
+from tests.factories import login_as, setup_reg
+from tests.support.payments import press_pay
+from tests.support.web import text
 
 REFUND = "关于退费的处理请关注相关考区关于医师资格网上缴费的公告说明"
 

@@ -19,11 +19,11 @@ from core.messages import Msg
 from core.models import Site, Training
 from core.models.candidate import DOC_TYPES, EMPLOYMENT, MILITARY, SEXES
 from core.models.registration import PAYMENT_LABELS
-from core.registration.states import STATUS_LABELS
 from core.registration.draft import STEPS
-from tests.core.test_registration import dictionaries, ready_candidate, ready_draft
-from tests.factories import PASSWORD, id_number, login_as, make_candidate, make_catalogue, make_registration
-from tests.portal.helpers import jpeg, post_page, text
+from core.registration.states import STATUS_LABELS
+from tests.factories import (PASSWORD, dictionaries, id_number, jpeg, login_as, make_candidate, make_catalogue,
+                             make_registration, ready_candidate, ready_draft)
+from tests.support.web import post_page, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"

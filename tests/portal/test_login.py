@@ -3,9 +3,8 @@ from datetime import timedelta
 
 from core.db import db
 from core.models import CandidateSession
-from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, login, make_candidate, make_registration
-from tests.portal.helpers import post_page, text
+from tests.support.web import csrf_token_from, post_page, text
 
 
 def test_login_page_has_labels(client):

@@ -10,9 +10,8 @@ from sqlalchemy import event
 
 from core.db import db
 from core.models import CandidateSession, Registration
-from tests.conftest import csrf_token_from
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue
+from tests.factories import login_as, make_candidate, make_catalogue, ready_candidate, ready_draft
+from tests.support.web import csrf_token_from
 
 
 def statements(client, url: str, data: dict | None = None) -> tuple[list[str], object]:

@@ -11,25 +11,8 @@ from core.db import db, utcnow
 from core.models import PaymentAttempt, PaymentOrder, Refund
 from core.models.payment import REFUND_LABELS, REFUND_STATUSES
 from core.payments import rsa2, service
-from tests.conftest import csrf_token_from
-from tests.core.test_payments_helpers import (add_fees, gateway_notification, pay_config,  # noqa: F401
-                                              payment_keys)
-from tests.factories import login_as, make_candidate, make_catalogue, make_registration
-
-
-def setup_reg(session, **region):
-    cat = make_catalogue()
-    add_fees(cat)
-    for key, value in region.items():
-        setattr(cat["region"], key, value)
-    reg = make_registration(cat=cat)
-    session.commit()
-    return reg
-
-
-def press_pay(client, reg):
-    page = client.get(f"/registration/{reg.id}/pay").get_data(as_text=True)
-    return client.post(f"/registration/{reg.id}/pay", data={"csrf_token": csrf_token_from(page)})
+from tests.factories import login_as, make_candidate, setup_reg
+from tests.support.payments import gateway_notification, press_pay
 
 
 def test_the_pay_page_itemises_the_fees_and_allows_the_bank_as_form_target(client, session, pay_config):

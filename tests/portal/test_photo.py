@@ -7,8 +7,8 @@ from PIL import Image
 
 from core.db import db
 from core.services import photos
-from tests.factories import login_as, make_candidate
-from tests.portal.helpers import jpeg, post_page, text
+from tests.factories import jpeg, login_as, make_candidate
+from tests.support.web import post_page, text
 
 
 def upload(client, data: bytes, filename="photo.jpg"):

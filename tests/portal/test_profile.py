@@ -6,8 +6,8 @@ import pytest
 
 from core.db import db
 from core.models import Candidate, Certificate, Education, Training
-from tests.factories import login_as, make_candidate
-from tests.portal.helpers import make_dictionaries, post_page, text
+from tests.factories import login_as, make_candidate, make_dictionaries
+from tests.support.web import post_page, text
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from core.db import db
 from core.models import Candidate
 from tests.factories import PASSWORD, id_number, make_candidate
-from tests.portal.helpers import post_page, text
+from tests.support.web import post_page, text
 
 FIELDS = ["username", "password", "password2", "name", "doc_type", "doc_number", "sex", "birth_date",
           "nationality", "ethnic_group", "permit_number", "military_identity"]

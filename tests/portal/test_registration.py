@@ -8,9 +8,9 @@ import pytest
 
 from core.db import db, utcnow
 from core.models import AuditEntry, Education, Registration, Site
-from tests.conftest import csrf_token_from
-from tests.core.test_registration import dictionaries, jpeg_bytes, ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue, make_registration
+from tests.factories import (dictionaries, jpeg, login_as, make_candidate, make_catalogue, make_registration,
+                             ready_candidate, ready_draft)
+from tests.support.web import csrf_token_from
 
 
 def _post(client, url, data, page_url=None, **kw):
@@ -100,7 +100,7 @@ def test_wizard_step_by_step(setup, client, session):
     bad = _post(client, _step(reg, "basic"), {**basic, "mobile": "123", "action": "next"})
     assert "手机号码" in bad.get_data(as_text=True) and 'value="123"' in bad.get_data(as_text=True)
     from io import BytesIO
-    ok = _post(client, _step(reg, "basic"), {**basic, "action": "next", "photo": (BytesIO(jpeg_bytes()), "me.jpg")},
+    ok = _post(client, _step(reg, "basic"), {**basic, "action": "next", "photo": (BytesIO(jpeg()), "me.jpg")},
                content_type="multipart/form-data")
     assert ok.status_code == 302, re.findall(r'field-error" [^<]*<', ok.get_data(as_text=True))
     assert ok.headers["Location"].endswith(_step(reg, "work"))

@@ -2,7 +2,7 @@
 from core.db import db
 from core.models import School
 from core.pinyin import initials
-from tests.portal.helpers import make_dictionaries
+from tests.factories import make_dictionaries
 
 
 def names(client, q):

@@ -4,7 +4,7 @@ from werkzeug.security import check_password_hash
 from core.db import db
 from core.models import AuditEntry
 from tests.factories import PASSWORD, login, make_candidate
-from tests.portal.helpers import post_page, text
+from tests.support.web import post_page, text
 
 NEW = "Yisheng#2028new"
 

@@ -5,8 +5,7 @@ from sqlalchemy import event
 
 from core.db import db
 from core.models import Region, Site
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_catalogue
+from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
 
 
 def _queries_for(client, url: str) -> tuple[int, str]:

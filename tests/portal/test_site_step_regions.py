@@ -6,9 +6,8 @@ import re
 import pytest
 
 from core.models import Region, Registration, Site
-from tests.conftest import csrf_token_from
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue
+from tests.factories import login_as, make_candidate, make_catalogue, ready_candidate, ready_draft
+from tests.support.web import csrf_token_from
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import pytest
 
 from core.db import db
 from core.models import Registration
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_catalogue
-from tests.portal.helpers import post_page, text
+from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
+from tests.support.web import post_page, text
 
 WORK = {"employment_status": "在岗", "work_unit_name": "北京协和医院", "department": "内科", "title": "主治医师",
         "title_date": "2022-8", "post": "", "practice_start": "2020-07"}

@@ -11,10 +11,9 @@ from core import validators as v
 from core.db import db
 from core.models import Education
 from core.services.errors import DomainError
-from tests.conftest import csrf_token_from
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_candidate, make_catalogue
-from tests.portal.helpers import make_dictionaries, text
+from tests.factories import (login_as, make_candidate, make_catalogue, make_dictionaries, ready_candidate,
+                             ready_draft)
+from tests.support.web import csrf_token_from, text
 
 
 @pytest.fixture

@@ -25,9 +25,9 @@ from core.services.scope import NATIONAL_ADMIN, REGION_ADMIN
 from reports import statistics, tasks
 from reports.exports import EXPORTS, RegistrationFilters
 from reports.scope import ReportScope
-from tests.conftest import DB_URL, IS_SQLITE, csrf_token_from
-from tests.factories import make_candidate, make_catalogue, make_registration
-from tests.reports.test_report_views import make_staff, staff_login
+from tests.factories import make_candidate, make_catalogue, make_registration, make_staff
+from tests.support.environment import DB_URL, IS_SQLITE
+from tests.support.web import csrf_token_from, staff_login
 
 NAME = [c.header for c in EXPORTS["registrations"].columns].index("姓名")
 NO_POOL = {"SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}}

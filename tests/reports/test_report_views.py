@@ -1,7 +1,6 @@
 """Back-office report pages: statistics, exports as jobs with a download, printing, job ownership."""
 from __future__ import annotations
 
-import itertools
 import subprocess
 from io import BytesIO
 
@@ -9,36 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from core.db import db
-from core.models import Job, StaffScope
+from core.models import Job
 from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
 from reports import tasks
 from reports.exports import RegistrationFilters
 from reports.scope import ReportScope
-from tests.conftest import csrf_token_from
-from tests.factories import make_candidate, make_catalogue, make_registration
-
-PASSWORD = "Baobiao#2027-Strong"
-_seq = itertools.count(1)
-
-
-def make_staff(admin_app, role, regions=(), sites=()):
-    with admin_app.app_context():
-        sm = admin_app.appbuilder.sm
-        name = f"report{next(_seq)}"
-        user = sm.add_user(name, "考务", "人员", f"{name}@example.cn", sm.find_role(role), PASSWORD)
-        for region in regions:
-            db.session.add(StaffScope(user_id=user.id, region_id=region))
-        for site in sites:
-            db.session.add(StaffScope(user_id=user.id, site_id=site))
-        db.session.commit()
-        return user.id, name
-
-
-def staff_login(client, username):
-    page = client.get("/admin/login/")
-    return client.post("/admin/login/", data={"username": username, "password": PASSWORD,
-                                              "csrf_token": csrf_token_from(page.get_data(as_text=True))})
-
+from tests.factories import make_candidate, make_catalogue, make_registration, make_staff
+from tests.support.web import csrf_token_from, staff_login
 
 @pytest.fixture
 def world(app, admin_app, monkeypatch):

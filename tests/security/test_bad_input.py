@@ -28,11 +28,10 @@ from core.models import PaymentOrder, Refund, StaffScope
 from core.services import audit
 from core.registration.draft import STEP_NAMES
 from core.services.scope import NATIONAL_ADMIN, REGION_ADMIN
-from tests.backoffice.conftest import admin_csrf, make_staff, staff_login
-from tests.conftest import csrf_token_from
-from tests.factories import login_as, make_catalogue, make_candidate, make_registration
-from tests.portal.helpers import make_dictionaries
+from tests.factories import (login_as, make_candidate, make_catalogue, make_dictionaries, make_registration,
+                             make_staff)
 from tests.security.helpers import STATE_CHANGING, apps, build, candidate_world, rules
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 BAD = {
     "empty": "", "blank": " \t ", "long": "测" * 5000, "nan": "NaN", "inf": "Infinity", "minus": "-1",

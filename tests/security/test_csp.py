@@ -8,12 +8,9 @@ from html.parser import HTMLParser
 
 from core.db import db
 from core.services.scope import NATIONAL_ADMIN
-from tests.backoffice.conftest import make_staff, staff_login
-from tests.conftest import csrf_token_from
-from tests.core.test_payments_helpers import add_fees, pay_config, payment_keys  # noqa: F401
-from tests.core.test_registration import ready_candidate, ready_draft
-from tests.factories import login_as, make_catalogue, make_registration
-from tests.portal.helpers import make_dictionaries
+from tests.factories import (add_fees, login_as, make_catalogue, make_dictionaries, make_registration, make_staff,
+                             ready_candidate, ready_draft)
+from tests.support.web import csrf_token_from, staff_login
 
 STEPS = ("basic", "work", "entries", "certificates", "site")
 

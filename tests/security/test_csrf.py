@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from core.services.scope import NATIONAL_ADMIN
-from tests.backoffice.conftest import make_staff, staff_login
-from tests.factories import login_as, make_candidate
+from tests.factories import login_as, make_candidate, make_staff
 from tests.security.helpers import STATE_CHANGING, apps, build, candidate_world, rules, table_dump
+from tests.support.web import staff_login
 
 CSRF_EXEMPT = {("portal", "portal.payment_notify")}
 

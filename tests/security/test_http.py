@@ -8,9 +8,8 @@ import pytest
 
 from core.db import db
 from core.services.scope import NATIONAL_ADMIN
-from tests.backoffice.conftest import STAFF_PASSWORD, make_staff, staff_login
-from tests.conftest import csrf_token_from
-from tests.factories import PASSWORD, login, login_as, make_candidate
+from tests.factories import PASSWORD, STAFF_PASSWORD, login, login_as, make_candidate, make_staff
+from tests.support.web import csrf_token_from, staff_login
 
 EVIL = ["//evil.example", "https://evil.example", "/\\evil.example", "/\\/evil.example", "\\\\evil.example",
         "http:/evil.example", "/%5Cevil.example", " //evil.example", "//evil.example/%2F..", "\t//evil.example"]

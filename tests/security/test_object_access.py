@@ -13,11 +13,10 @@ from werkzeug.security import check_password_hash
 
 from core.db import db
 from core.models import Candidate
-from tests.backoffice.conftest import admin_csrf, staff_login, world  # noqa: F401 (fixture)
-from tests.backoffice.test_scope_sweep import DETAIL
-from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, login_as, make_candidate
 from tests.security.helpers import STATE_CHANGING, apps, build, candidate_world, rules, table_dump
+from tests.support.scope_sweep import DETAIL
+from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 # Arguments that name no candidate's object: the notification is signed by the gateway, the language is
 # a cookie, the assets are public files.

@@ -12,9 +12,8 @@ import pytest
 from core.db import db
 from core.models import Candidate, School, WorkUnit
 from core.services.scope import NATIONAL_ADMIN
-from tests.backoffice.conftest import make_staff, staff_login
-from tests.factories import login_as, make_candidate
-from tests.portal.helpers import jpeg, post_page, text
+from tests.factories import jpeg, login_as, make_candidate, make_staff
+from tests.support.web import post_page, staff_login, text
 
 
 def _noisy_jpeg() -> bytes:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IS_SQLITE
-from tests.multiserver.servers import free_port
+from tests.support.environment import IS_SQLITE
+from tests.support.servers import free_port
 
 PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
 

@@ -1,0 +1,19 @@
+"""Workers for the racing tests: each runs one service call in its own app context and session."""
+from __future__ import annotations
+
+from core.db import db
+from core.models import Candidate
+from core.registration import errors, withdrawal
+
+
+def abandon(app, candidate_id: int, registration_id: int) -> str:
+    with app.app_context():
+        try:
+            withdrawal.abandon_registration(db.session.get(Candidate, candidate_id), registration_id)
+            return "ok"
+        except errors.RegistrationError:
+            return "already"
+        except Exception as exc:  # noqa: BLE001
+            return f"error: {exc!r}"
+        finally:
+            db.session.remove()

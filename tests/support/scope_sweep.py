@@ -1,0 +1,24 @@
+"""The back-office detail pages and actions the scope sweeps try on an object inside and outside each role's
+scope (tests/backoffice/test_scope_sweep.py; tests/security/test_object_access.py checks that every custom id
+route is in it). The object kinds name objects of the ``world`` fixture (tests/fixtures/backoffice.py)."""
+from __future__ import annotations
+
+# (name, method, url with {obj}, the object kind, roles with the permission)
+DETAIL = [
+    ("candidate page", "GET", "/admin/candidates/{obj}", "cand", {"national", "region", "site"}),
+    ("correct form", "GET", "/admin/candidates/{obj}/correct", "cand", {"national", "region", "site"}),
+    ("password reset form", "GET", "/admin/candidates/{obj}/reset-password", "cand", {"national", "region"}),
+    ("reveal document", "POST", "/admin/candidates/{obj}/reveal", "cand", {"national", "region", "site"}),
+    ("photo", "GET", "/admin/candidates/{obj}/photo", "cand", {"national", "region", "site"}),
+    ("review page", "GET", "/admin/review/show/{obj}", "reg", {"national", "region", "site"}),
+    ("registration show", "GET", "/admin/registrations/show/{obj}", "reg",
+     {"national", "region", "site", "finance"}),
+    ("site show", "GET", "/admin/sites/show/{obj}", "site", {"national", "region"}),
+    ("site edit", "GET", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
+    ("region edit", "GET", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
+    ("payment show", "GET", "/admin/payments/show/{obj}", "order", {"national", "region", "finance"}),
+    ("fee edit", "GET", "/admin/fees/edit/{obj}", "fee", {"national", "region"}),
+    ("site edit post", "POST", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
+    ("region edit post", "POST", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
+    ("fee delete", "POST", "/admin/fees/delete/{obj}", "fee", {"national", "region"}),
+]
