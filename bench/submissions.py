@@ -70,6 +70,7 @@ def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int =
     from core.models import (Candidate, Education, ExamFamily, ExamSubject, ExamYear, Region, Registration,
                              Site)
     from core.services.sessions import open_session
+    from core.registration.draft import STEP_NAMES, Draft
     from factory import create_app
 
     app = create_app()
@@ -105,11 +106,9 @@ def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int =
                             start_ym="2010-09", end_ym="2015-07", diploma_number="D1")
             db.session.add(edu)
             db.session.flush()
-            reg = Registration(candidate_id=cand.id, exam_year_id=year.id, subject_id=subject.id, status="draft",
-                               draft_step="site", draft_data={
-                                   "done": ["basic", "work", "entries", "certificates", "site"],
-                                   "education_ids": [edu.id], "region_id": site.region_id, "site_id": site.id,
-                                   "attempts": 1})
+            reg = Registration(candidate_id=cand.id, exam_year_id=year.id, subject_id=subject.id, draft_step="site")
+            Draft(done=list(STEP_NAMES), education_ids=[edu.id], region_id=site.region_id,
+                  site_id=site.id).store(reg)
             db.session.add(reg)
             db.session.flush()
             token = open_session(cand, "127.0.0.1")

@@ -19,6 +19,7 @@ from core.db import db, utcnow
 from core.models import (Candidate, CertificateType, Education, ExamFamily, ExamSubject, ExamYear, Fee, Region,
                          Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
 from core.pinyin import initials
+from core.registration.draft import STEP_NAMES, Draft
 
 _seq = itertools.count(1)
 PASSWORD = "Kaoshi#2027pass"
@@ -228,10 +229,8 @@ def ready_draft(cand, cat, site=None) -> Registration:
     site = site or cat["site"]
     edu = [e.id for e in cand.educations]
     reg = Registration(candidate_id=cand.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
-                       status="draft", draft_step="site",
-                       draft_data={"done": ["basic", "work", "entries", "certificates", "site"],
-                                   "education_ids": edu, "training_ids": [], "certificate_ids": [],
-                                   "region_id": site.region_id, "site_id": site.id, "attempts": 1})
+                       draft_step="site")
+    Draft(done=list(STEP_NAMES), education_ids=edu, region_id=site.region_id, site_id=site.id).store(reg)
     db.session.add(reg)
     db.session.flush()
     return reg
