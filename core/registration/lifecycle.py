@@ -1,10 +1,10 @@
 """A registration's life: the transition table, and ``transition``, the only code that writes its status.
 
     draft ──submit──▶ submitted ──approve──▶ approved
-      │                  │  │                  │  │
-   discard            abandon reject ◀─────────┘  │ (abandon, reject, expire also from approved)
-      ▼                  ▼  ▼  expire ◀───────────┘
-   (deleted)       abandoned rejected expired
+    draft ──discard──▶ (deleted)
+    submitted, approved ──reject──▶ rejected
+    submitted, approved ──abandon──▶ abandoned
+    submitted, approved ──expire (unpaid only)──▶ expired
 
 ``transition(reg, name, actor)`` moves the row with one conditional UPDATE (``WHERE status IN (sources)``),
 refused with ``StaleState`` when the row is no longer there (another tab, another reviewer, the expiry
