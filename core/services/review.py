@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from core import eligibility
 from core.db import db, utcnow
 from core.models import Registration, RegistrationEntry
 from core.models.candidate import ENTRY_LABELS, ENTRY_MODELS
@@ -46,12 +47,8 @@ def used_entries(reg: Registration) -> dict[str, list]:
     return out
 
 
-def verdict(reg: Registration) -> list | None:
-    """The eligibility findings (core.eligibility, the same module as the portal), or None if absent."""
-    try:
-        from core import eligibility
-    except ImportError:  # pragma: no cover - the module ships with the registration issue
-        return None
+def verdict(reg: Registration) -> list:
+    """The eligibility findings, by the same rules as the portal's (core.eligibility)."""
     return eligibility.check(reg)
 
 
