@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
-from tests.architecture.conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 OWNER = "core.registration.lifecycle"
 SQL = re.compile(r"update\s+registrations\b.*\bset\b.*\bstatus\b", re.I | re.S)
