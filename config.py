@@ -42,6 +42,8 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     CANDIDATE_IDLE_TIMEOUT = timedelta(minutes=int(_env("CANDIDATE_IDLE_MINUTES", "30")))
     STAFF_IDLE_TIMEOUT = timedelta(minutes=int(_env("STAFF_IDLE_MINUTES", "30")))
+    # A staff session ends this long after its login however active it stays (server-side, every server).
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=int(_env("STAFF_SESSION_MAX_HOURS", "10")))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
