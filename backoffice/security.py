@@ -136,6 +136,8 @@ class StaffAuthDBView(AuthDBView):
     def _finish(self, user, next_url: str):
         session.pop(PENDING_KEY, None)
         session[SESSION_KEY] = staff_sessions.open_session(user.id, request.remote_addr, verified=True)
+        row = totp.security_for(user.id)
+        row.failed_logins, row.locked_until = 0, None
         login_user(user, remember=False)
         audit.record("staff.login", actor_type="staff", actor_id=user.id, actor_name=user.username,
                      object_type="ab_user", object_id=user.id)
@@ -201,17 +203,14 @@ class StaffSecurityManager(SecurityManager):
             db.session.commit()
             return None
         result = super().auth_user_db(username, password)
-        if user is not None:
-            if result is None:
-                self.count_failure(user)
-            else:
-                row = totp.security_for(user.id)
-                row.failed_logins, row.locked_until = 0, None
-                db.session.commit()
+        if user is not None and result is None:
+            self.count_failure(user)
         return result
 
     def count_failure(self, user) -> None:
-        """One failed password or code of the account (commits); the fifth locks it for 15 minutes."""
+        """One failed password or code of the account (commits); the fifth locks it for 15 minutes. Only a
+        complete login (``_finish``) clears the count: the right password alone does not, or wrong codes
+        could be tried three at a time for ever."""
         row = totp.security_for(user.id)
         row.failed_logins += 1
         if row.failed_logins >= MAX_FAILED_LOGINS:

@@ -1,27 +1,23 @@
-"""考务人员账户 (FAB's user list): a change of roles or of 启用 ends the user's sessions on every server, and
-结束全部会话 ends them on request. Both audited (core.services.staff_sessions)."""
+"""考务人员账户 (FAB's user list): an administrator's edit of an account (roles, 启用, anything) ends its
+sessions on every server, and so do deletion and 结束全部会话. Audited (core.services.staff_sessions).
+
+Every edit rather than only a change of roles or 启用: FAB's form flushes the item while it fills it (the
+role field queries), so the attribute history cannot say reliably what changed; a name edit costing the
+user a login is the cheap side of that trade."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.views import UserDBModelView
-from sqlalchemy import inspect as sa_inspect
 
 from core.db import db
 from core.services import staff_sessions
 
 
-def access_changed(item) -> bool:
-    """True when an edit changes what the user may do: roles or active (pending, before the flush)."""
-    state = sa_inspect(item)
-    return any(state.attrs[name].history.has_changes() for name in ("roles", "active"))
-
-
 class StaffUserView(UserDBModelView):
     def pre_update(self, item):
         super().pre_update(item)
-        if access_changed(item):
-            staff_sessions.end_all(item.id, "roles or active changed", g.user)
+        staff_sessions.end_all(item.id, "account edited", g.user)
 
     def pre_delete(self, item):
         super().pre_delete(item)
