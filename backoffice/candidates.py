@@ -117,6 +117,7 @@ class CandidateView(BaseView):
         cand = self._candidate(cid)
         errors, form = {}, {f: getattr(cand, f) for f in staff_actions.CORRECTABLE}
         form["birth_date"] = cand.birth_date.isoformat()
+        form["doc_number"] = form["permit_number"] = ""  # never the full numbers: blank keeps them
         if request.method == "POST":
             form = {f: request.form.get(f, "") for f in list(staff_actions.CORRECTABLE) + ["reason"]}
             try:
@@ -133,7 +134,8 @@ class CandidateView(BaseView):
         return self.render_template("backoffice/candidate_correct.html", title=f"更正基本信息：{cand.name}",
                                     c=cand, form=form, errors=errors, labels=staff_actions.CORRECTABLE,
                                     doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
-                                    masked=mask_document(cand.doc_number))
+                                    masked=mask_document(cand.doc_number),
+                                    masked_permit=mask_document(cand.permit_number))
 
     @expose("/<int:cid>/reset-password", methods=["GET", "POST"])
     @has_access

@@ -3,7 +3,8 @@
 - 更正基本信息: staff (never the candidate) correct basic info with a mandatory reason; the audit log keeps
   before and after, and the candidate sees the correction on the portal's 基本信息 (``corrections_for``).
 - 密码重置: after checking the identity documents, a one-time password the candidate must change.
-- 显示完整证件号: allowed to some roles only, and each showing is audited.
+- 显示完整证件号: allowed to some roles only, and each showing is audited (显示, and the staff PDF of a
+  registration); the correction form never shows the full numbers.
 - 考点容量: never below the seats already taken.
 - Staff password strength (FAB's password forms call ``staff_password_problem``).
 """
@@ -66,13 +67,15 @@ def _checked_changes(cand: Candidate, data: dict) -> dict:
         "military_identity": c(check_choice, data.get("military_identity"), "military_identity", "本人身份",
                                MILITARY),
     }
+    # The form never shows the full numbers (finding 4 of issue 14): a blank field keeps the stored one.
+    doc_number = (data.get("doc_number") or "").strip() or cand.doc_number
     if doc_type:
-        out["doc_number"] = c(check_document, doc_type, data.get("doc_number"))
+        out["doc_number"] = c(check_document, doc_type, doc_number)
     try:
         out["birth_date"] = date.fromisoformat((data.get("birth_date") or "").strip())
     except ValueError:
         c.errors.setdefault("birth_date", "出生日期格式为YYYY-MM-DD，例如1990-03-07。")
-    permit = (data.get("permit_number") or "").strip()
+    permit = (data.get("permit_number") or "").strip() or (cand.permit_number or "")
     out["permit_number"] = c(check_travel_permit, permit) if permit else None
     if doc_type in ("hk_macau_permit", "taiwan_permit", "residence_permit") and not permit:
         c.errors.setdefault("permit_number", "台港澳人士须填写往来大陆通行证号码。")
@@ -148,6 +151,11 @@ def reveal_document(user, candidate_id: int) -> str:
     cand = candidate_in_scope(user, candidate_id)
     audit.record("candidate.document.revealed", obj=cand, **_actor(user))
     return cand.doc_number
+
+
+def form_printed_in_full(user, registration) -> None:
+    """A staff 报名申请表 printed with the full document number: audited like 显示 (caller commits)."""
+    audit.record("registration.form.printed", obj=registration, after={"full_document": True}, **_actor(user))
 
 
 # A one-time password: easy to read aloud or copy, no ambiguous characters.
