@@ -4,8 +4,6 @@ Every route looks the candidate up through ``core.services.scope`` (404 outside 
 """
 from __future__ import annotations
 
-import time
-
 from flask import abort, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy import or_, select
@@ -19,9 +17,9 @@ from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors, normalise_document
 
 from backoffice.base import shanghai
+from backoffice.security import SESSION_KEY
 
 SEARCH_LIMIT = 50
-IDENTITY_GRANT_KEY = "identity_grant"  # in the staff session only, never in a URL
 
 
 def search_candidates(user, q: str) -> list[Candidate]:
@@ -140,8 +138,8 @@ class CandidateView(BaseView):
     @expose("/<int:cid>/reset-password", methods=["GET", "POST"])
     @has_access
     def reset_password(self, cid):
-        grant = session.get(IDENTITY_GRANT_KEY)
-        by_identity = staff_actions.grant_allows(grant, g.user, cid, time.time())
+        token = session.get(SESSION_KEY)
+        by_identity = staff_actions.grant_allows(token, g.user, cid)
         cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid)
         if cand is None:
             abort(404)
@@ -150,11 +148,10 @@ class CandidateView(BaseView):
             reason = request.form.get("reason", "")
             try:
                 if by_identity:
-                    one_time = staff_actions.reset_after_identity_check(g.user, cid, reason, grant, time.time())
+                    one_time = staff_actions.reset_after_identity_check(g.user, cid, reason, token)
                 else:
                     one_time = staff_actions.reset_candidate_password(g.user, cid, reason)
                 db.session.commit()
-                session.pop(IDENTITY_GRANT_KEY, None)  # one reset per identity check
             except DomainError as exc:
                 db.session.rollback()
                 errors = {exc.field or "_": exc.message}
@@ -174,11 +171,10 @@ class CandidateView(BaseView):
         form["doc_type"] = form["doc_type"] or "id_card"
         errors = {}
         if request.method == "POST":
-            session.pop(IDENTITY_GRANT_KEY, None)
             try:
                 cand = staff_actions.identity_lookup(g.user, form["doc_type"], form["doc_number"], form["name"])
+                staff_actions.identity_grant(g.user, cand.id, session.get(SESSION_KEY))
                 db.session.commit()
-                session[IDENTITY_GRANT_KEY] = staff_actions.identity_grant(g.user, cand.id, time.time())
                 return redirect(url_for("CandidateView.reset_password", cid=cand.id))
             except FieldErrors as exc:
                 db.session.rollback()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, text
@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from core.db import db, to_shanghai, utcnow
 from core.models import AuditEntry, Candidate, Site
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.services import audit, ratelimit, scope
+from core.services import audit, ratelimit, scope, staff_sessions
 from core.services.errors import DomainError, NotAllowed
 from core.services.sessions import close_all_sessions
 from core.validators import (Checker, FieldErrors, check_choice, check_document, check_name,
@@ -234,8 +234,8 @@ def staff_password_problem(password: str) -> str | None:
 # A candidate who forgot both password and recovery answer brings the original identity document to the
 # local examination authority, whether or not they have registered in that region. The staff member types
 # document type, the FULL number and the name from the original; only an exact match of all three names a
-# candidate, and only for that staff session and only for the password reset (the grant, kept by the view
-# in the staff session, expires after IDENTITY_GRANT_SECONDS). Each lookup is audited with the number
+# candidate, and only for that staff session and only for one password reset (the grant, a column of the
+# staff session's row, expires after IDENTITY_GRANT_SECONDS). Each lookup is audited with the number
 # masked and limited per staff user, so the form cannot be used to find out who has an account.
 
 IDENTITY_CHECK_ROLES = (scope.NATIONAL_ADMIN, scope.REGION_ADMIN)
@@ -284,22 +284,24 @@ def identity_lookup(user, doc_type: str | None, doc_number: str | None, name: st
     return cand
 
 
-def identity_grant(user, candidate_id: int, now: float) -> dict:
-    """What the view keeps in the staff session after a match: this user, this candidate, until when."""
-    return {"user_id": user.id, "candidate_id": candidate_id, "until": now + IDENTITY_GRANT_SECONDS}
+def identity_grant(user, candidate_id: int, session_token: str | None) -> None:
+    """After a match: this staff session may reset this candidate's password once, for a short while. The
+    grant is a column of the session's row (server-side), never in the cookie (caller commits)."""
+    staff_sessions.grant_identity(session_token, user.id, candidate_id,
+                                  utcnow() + timedelta(seconds=IDENTITY_GRANT_SECONDS))
 
 
-def grant_allows(grant: dict | None, user, candidate_id: int, now: float) -> bool:
-    return bool(grant) and grant.get("user_id") == user.id and grant.get("candidate_id") == candidate_id \
-        and float(grant.get("until", 0)) > now and may_check_identity(user)
+def grant_allows(session_token: str | None, user, candidate_id: int) -> bool:
+    return may_check_identity(user) and staff_sessions.has_identity_grant(session_token, user.id, candidate_id)
 
 
-def reset_after_identity_check(user, candidate_id: int, reason: str | None, grant: dict | None,
-                               now: float) -> str:
+def reset_after_identity_check(user, candidate_id: int, reason: str | None, session_token: str | None) -> str:
     """密码重置 for a candidate found by ``identity_lookup`` (possibly outside the user's scope): only with
-    a valid grant; the audit entry says the identity was checked in person and by whom."""
+    the grant, which this uses up (one conditional UPDATE: a replayed or concurrent second reset fails);
+    the audit entry says the identity was checked in person and by whom."""
     reason = _reason(reason)
-    if not grant_allows(grant, user, candidate_id, now):
+    if not may_check_identity(user) or not staff_sessions.use_identity_grant(session_token, user.id,
+                                                                             candidate_id):
         raise NotAllowed("请先进行身份核验。")
     cand = db.session.get(Candidate, candidate_id)
     if cand is None:

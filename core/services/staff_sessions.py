@@ -100,19 +100,25 @@ def end_all(user_id: int, reason: str, actor=None) -> int:
 
 # --- 身份核验 grant: server-side, bound to this session, used once -------------------------------------
 
-def grant_identity(token: str | None, candidate_id: int, until: datetime) -> None:
+def grant_identity(token: str | None, user_id: int, candidate_id: int, until: datetime) -> None:
     row = _live(token)
-    if row is not None:
+    if row is not None and row.user_id == user_id:
         row.grant_candidate_id, row.grant_until = candidate_id, until
 
 
-def use_identity_grant(token: str | None, candidate_id: int) -> bool:
-    """Consume the grant for this candidate: True once, with one conditional UPDATE (two racing resets
-    cannot both use it)."""
-    if not token:
-        return False
-    return db.session.execute(
-        db.update(StaffSession)
-        .where(StaffSession.token_hash == _hash(token), StaffSession.ended_at.is_(None),
-               StaffSession.grant_candidate_id == candidate_id, StaffSession.grant_until > utcnow())
+def _grant(token: str, user_id: int, candidate_id: int):
+    return (StaffSession.token_hash == _hash(token), StaffSession.ended_at.is_(None),
+            StaffSession.user_id == user_id, StaffSession.grant_candidate_id == candidate_id,
+            StaffSession.grant_until > utcnow())
+
+
+def has_identity_grant(token: str | None, user_id: int, candidate_id: int) -> bool:
+    return bool(token) and db.session.scalar(
+        db.select(StaffSession.id).where(*_grant(token, user_id, candidate_id))) is not None
+
+
+def use_identity_grant(token: str | None, user_id: int, candidate_id: int) -> bool:
+    """Consume the grant: True once, by one conditional UPDATE (two racing resets cannot both use it)."""
+    return bool(token) and db.session.execute(
+        db.update(StaffSession).where(*_grant(token, user_id, candidate_id))
         .values(grant_candidate_id=None, grant_until=None)).rowcount == 1

@@ -215,3 +215,35 @@ def test_each_login_is_a_new_token_and_only_its_hash_is_stored(app_ctx, admin_ap
     hashes = db.session.scalars(db.select(StaffSession.token_hash)).all()
     assert len(set(hashes)) == 2 and all(len(h) == 64 for h in hashes)
     assert all(h not in a.get_cookie(COOKIE, path="/admin").value for h in hashes)
+
+
+# --- 5. the 身份核验 grant is server-side and single-use ------------------------------------------------
+
+def test_identity_grant_replayed_from_a_cookie_copy_resets_nothing(world):
+    from core.models import Candidate
+    from core.services import staff_actions
+    from tests.factories import make_candidate
+    newcomer = make_candidate(name="李四")
+    db.session.commit()
+    cid, number, hash_before = newcomer.id, newcomer.doc_number, newcomer.password_hash
+    client, replay = _client(), _client()
+    staff_login(client, world["staff"]["region"][1])
+    csrf = admin_csrf(client)
+    resp = client.post("/admin/candidates/identity-check",
+                       data={"doc_type": "id_card", "doc_number": number, "name": "李四", "csrf_token": csrf})
+    assert resp.status_code == 302
+    _copy_cookie(client, replay)  # the cookie as it was with the grant
+    url = f"/admin/candidates/{cid}/reset-password"
+    first = client.post(url, data={"reason": "身份证原件核验无误", "csrf_token": csrf})
+    assert first.status_code == 200
+    db.session.expire_all()
+    hash_after_first = db.session.scalar(db.select(Candidate.password_hash).where(Candidate.id == cid))
+    assert hash_after_first != hash_before
+    for c in (replay, client):
+        again = c.post(url, data={"reason": "身份证原件核验无误", "csrf_token": csrf})
+        assert again.status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Candidate.password_hash).where(Candidate.id == cid)) == hash_after_first
+    resets = db.session.scalar(db.text("SELECT count(*) FROM audit_log WHERE action = "
+                                       "'candidate.password.reset_by_staff' AND object_id = :c"), {"c": cid})
+    assert resets == 1 and staff_actions.IDENTITY_GRANT_SECONDS > 0
