@@ -136,18 +136,41 @@ def load_config(name: str | None = None) -> type[Config]:
     _check_database_url(cfg.SQLALCHEMY_DATABASE_URI)
     if cfg.REPORTS_DATABASE_URL:
         _check_database_url(cfg.REPORTS_DATABASE_URL, "REPORTS_DATABASE_URL")
-    if cfg.ENV_NAME == "production" and (cfg.SECRET_KEY == DEFAULT_SECRET
-                                         or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
-        raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
-                                 "set both to long random values.")
+    if cfg.ENV_NAME == "production":
+        _check_secrets(cfg.SECRET_KEY, cfg.ADMIN_SECRET_KEY)
     if cfg.JOB_BACKEND not in JOB_BACKENDS:
         raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
                                  "or leave it empty (celery when REDIS_URL is set, else thread).")
+    if cfg.ENV_NAME == "production" and not cfg.PAYMENT_GATEWAY_URL.startswith("https://"):
+        raise ConfigurationError("Production refuses a PAYMENT_GATEWAY_URL that is not https://.")
     if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED
                                          or _is_loopback(cfg.PAYMENT_GATEWAY_URL)):
         raise ConfigurationError("Production refuses the sandbox bank: set PAYMENT_PROVIDER=alipay and the "
                                  "merchant's PAYMENT_* settings.")
     return cfg
+
+
+SECRET_MIN_LENGTH = 32  # characters of `python -c "import secrets; print(secrets.token_urlsafe(32))"` (43)
+KNOWN_SECRETS = {DEFAULT_SECRET, DEFAULT_SECRET + "-admin", "secret", "changeme", "change-me", "dev", "test",
+                 "development", "production", "SECRET_KEY", "\2\1thisismyscretkey\1\2\\e\\y\\y\\h"}
+
+
+def _secret_problem(name: str, value: str) -> str | None:
+    if value in KNOWN_SECRETS or value.startswith(DEFAULT_SECRET):
+        return f"{name} is a known default"
+    if len(value) < SECRET_MIN_LENGTH or len(set(value)) < 16:
+        return f"{name} is shorter than {SECRET_MIN_LENGTH} random characters"
+    return None
+
+
+def _check_secrets(secret: str, admin_secret: str) -> None:
+    problems = [p for p in (_secret_problem("SECRET_KEY", secret or ""),
+                            _secret_problem("ADMIN_SECRET_KEY", admin_secret or "")) if p]
+    if not problems and secret == admin_secret:
+        problems.append("SECRET_KEY and ADMIN_SECRET_KEY are the same")
+    if problems:
+        raise ConfigurationError("Production refuses to start: " + "; ".join(problems) + ". Set each to its own "
+                                 "value from: python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
 
 
 def _is_loopback(url: str) -> bool:
