@@ -58,6 +58,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # candidates' passwords (core/services/accounts.py)
 
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    # 注册 attempts per client address (a school's computer room shares one): core/services/accounts.py
+    REGISTRATION_RATE_LIMIT = _env("REGISTRATION_RATE_LIMIT", "20 per hour")
     TRUSTED_PROXIES = 0  # proxies whose X-Forwarded-For/-Proto are trusted (production: the load balancer)
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", False)
 
