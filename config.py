@@ -61,6 +61,7 @@ class Config:
     # 注册 attempts per client address (a school's computer room shares one): core/services/accounts.py
     REGISTRATION_RATE_LIMIT = _env("REGISTRATION_RATE_LIMIT", "20 per hour")
     TRUSTED_PROXIES = 0  # proxies whose X-Forwarded-For/-Proto are trusted (production: the load balancer)
+    TRUSTED_PROXY_ADDRESSES = _env("TRUSTED_PROXY_ADDRESSES", "127.0.0.0/8,::1/128")
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", False)
 
     RATELIMIT_ENABLED = True  # our login limits (core/services/ratelimit.py) and FAB's login limit
@@ -99,6 +100,10 @@ class ProductionConfig(Config):
     # Proxies in front of gunicorn that add X-Forwarded-For/-Proto (the load balancer): without this every
     # candidate would share the load balancer's address, and so one login limit for the whole country.
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "1"))
+    # Where those proxies connect from (addresses or networks, comma-separated): X-Forwarded-* from any other
+    # address is dropped (web/proxies.py). Default: loopback and the private ranges; set the balancers' own.
+    TRUSTED_PROXY_ADDRESSES = _env("TRUSTED_PROXY_ADDRESSES",
+                                   "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")
     # One connection per gunicorn thread (GUNICORN_THREADS) plus a little slack; a request that cannot get
     # one within 10 s fails rather than queueing forever. Sizing and PgBouncer: docs/deployment.md.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": int(_env("DB_POOL_SIZE", "4")),

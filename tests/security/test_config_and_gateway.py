@@ -105,3 +105,32 @@ def test_production_refuses_a_plain_http_gateway_url(monkeypatch):
     monkeypatch.setattr(config.ProductionConfig, "PAYMENT_GATEWAY_URL", "http://openapi.alipay.com/gateway.do")
     with pytest.raises(ConfigurationError, match="https"):
         load_config("production")
+
+
+# --- 13. X-Forwarded-For from a client that reached an app server directly ---------------------------------
+
+def test_forwarded_for_is_ignored_unless_from_a_trusted_proxy(app, monkeypatch):
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(config.ProductionConfig, "ADMIN_SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(config.ProductionConfig, "REDIS_URL", None)
+    monkeypatch.setattr(config.ProductionConfig, "TRUSTED_PROXY_ADDRESSES", "10.0.0.5")
+    from factory import create_app
+    from tests.support.environment import DB_URL
+    from tests.support.web import csrf_token_from
+    prod = create_app("production", SQLALCHEMY_DATABASE_URI=DB_URL, LOGIN_RATE_LIMIT="3 per minute")
+    client = prod.test_client()
+    base = "https://baoming.example"
+
+    def attempt(remote: str, forwarded: str) -> str:
+        env = {"REMOTE_ADDR": remote}
+        headers = {"X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https", "Referer": f"{base}/login"}
+        page = client.get("/login", base_url=base, headers=headers, environ_base=env)
+        return client.post("/login", base_url=base, headers=headers, environ_base=env,
+                           data={"username": "nobody", "password": "wrong-Password1",
+                                 "csrf_token": csrf_token_from(page.get_data(as_text=True))}).get_data(as_text=True)
+
+    # a direct client (198.51.100.7) inventing a new address each time is still one address
+    answers = [attempt("198.51.100.7", f"203.0.113.{n}") for n in range(4)]
+    assert "过于频繁" not in "".join(answers[:3]) and "过于频繁" in answers[3]
+    # through the balancer (10.0.0.5), each forwarded client counts separately
+    assert all("过于频繁" not in attempt("10.0.0.5", f"203.0.113.{n}") for n in range(10, 14))
