@@ -46,8 +46,11 @@ class CandidateView(BaseView):
                               "correct": "correct", "reset_password": "reset_password",
                               "identity_check": "identity_check"}
 
-    def _candidate(self, cid: int) -> Candidate:
+    def _candidate(self, cid: int, manage: bool = False) -> Candidate:
+        """Read access (history included), or with ``manage`` the right to change the account."""
         try:
+            if manage:
+                return staff_actions.candidate_to_manage(g.user, cid)
             return staff_actions.candidate_in_scope(g.user, cid)
         except NotAllowed:
             abort(404)
@@ -112,7 +115,7 @@ class CandidateView(BaseView):
     @expose("/<int:cid>/correct", methods=["GET", "POST"])
     @has_access
     def correct(self, cid):
-        cand = self._candidate(cid)
+        cand = self._candidate(cid, manage=True)
         errors, form = {}, {f: getattr(cand, f) for f in staff_actions.CORRECTABLE}
         form["birth_date"] = cand.birth_date.isoformat()
         form["doc_number"] = form["permit_number"] = ""  # never the full numbers: blank keeps them
@@ -140,7 +143,7 @@ class CandidateView(BaseView):
     def reset_password(self, cid):
         token = session.get(SESSION_KEY)
         by_identity = staff_actions.grant_allows(token, g.user, cid)
-        cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid)
+        cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid, manage=True)
         if cand is None:
             abort(404)
         errors, one_time, reason = {}, None, ""

@@ -48,7 +48,15 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 
 def candidate_in_scope(user, candidate_id: int) -> Candidate:
+    """A candidate the user may look at (history included)."""
     if not scope.can_see_candidate(user, candidate_id):
+        raise NotAllowed("没有找到该考生，或不在您的管理范围内。")
+    return db.session.get(Candidate, candidate_id)
+
+
+def candidate_to_manage(user, candidate_id: int) -> Candidate:
+    """A candidate the user may change: through a live registration of a current year in scope."""
+    if not scope.can_manage_candidate(user, candidate_id):
         raise NotAllowed("没有找到该考生，或不在您的管理范围内。")
     return db.session.get(Candidate, candidate_id)
 
@@ -98,7 +106,7 @@ def _checked_changes(cand: Candidate, data: dict) -> dict:
 
 def correct_basic_info(user, candidate_id: int, data: dict) -> dict:
     """更正基本信息 with a mandatory reason; returns the changed fields {field: (before, after)}."""
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     values = _checked_changes(cand, data)
     reason = values.pop("reason")
     changed = {f: (getattr(cand, f), v) for f, v in values.items() if getattr(cand, f) != v}
@@ -148,7 +156,7 @@ def reveal_document(user, candidate_id: int) -> str:
     """The full document number, for roles allowed to see it; each showing is audited (caller commits)."""
     if not scope.can_see_full_documents(user):
         raise NotAllowed("您的角色不能查看完整证件号码。")
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     audit.record("candidate.document.revealed", obj=cand, **_actor(user))
     return cand.doc_number
 
@@ -165,7 +173,7 @@ _OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str:
     """密码重置 after the identity check: returns the one-time password (shown once, never stored)."""
     reason = _reason(reason)
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     one_time = _new_one_time_password(cand)
     audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
     return one_time

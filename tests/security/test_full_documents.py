@@ -46,3 +46,26 @@ def test_staff_pdf_with_the_full_number_is_audited(world, client):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "registration.form.printed"))
     assert entry is not None and entry.actor_id == user_id and entry.object_id == reg_id
     assert entry.after == {"full_document": True}
+
+
+# --- 6. scope through an ended registration: read-only ---------------------------------------------------
+
+def test_abandoned_registration_gives_history_but_no_management(world, client):
+    from tests.factories import make_candidate, make_registration
+    cand = make_candidate(name="王五")
+    make_registration(cand, world["cat_a"], status="abandoned", take_seat=False)
+    db.session.commit()
+    cid = cand.id
+    staff_login(client, world["staff"]["region"][1])
+    assert client.get(f"/admin/candidates/{cid}").status_code == 200  # the history stays visible
+    csrf = csrf_token_from(text(client.get(f"/admin/candidates/{cid}")))
+    assert client.get(f"/admin/candidates/{cid}/correct").status_code == 404
+    assert client.post(f"/admin/candidates/{cid}/reveal", data={"csrf_token": csrf}).status_code == 404
+    resp = client.post(f"/admin/candidates/{cid}/reset-password", data={"reason": "核对原件", "csrf_token": csrf})
+    assert resp.status_code == 404
+    db.session.expire_all()
+    assert not db.session.scalar(select(AuditEntry).where(AuditEntry.object_id == cid,
+                                                          AuditEntry.action.like("candidate.%by_staff")))
+    # a live registration of the region gives it back
+    live = db.session.get(Candidate, world["ids"]["cand_a"])
+    assert client.get(f"/admin/candidates/{live.id}/correct").status_code == 200
