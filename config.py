@@ -24,6 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # psycopg server-side prepared statements after this many executions; empty: never (safe through any
+    # PgBouncer in transaction pooling; set 5 only behind PgBouncer >= 1.21 with max_prepared_statements).
+    DB_PREPARE_THRESHOLD = _env("DB_PREPARE_THRESHOLD", "")
     # Report reads (exports, statistics, batch printing) on a read replica; empty: the primary.
     # Writes and staff scope always use DATABASE_URL (core.db.reports_session, docs/deployment.md).
     REPORTS_DATABASE_URL = _env("REPORTS_DATABASE_URL", "")
