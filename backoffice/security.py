@@ -117,8 +117,7 @@ class StaffAuthDBView(AuthDBView):
                 session.pop(ENROL_KEY, None)
                 return self._finish(user, pending.get("next") or "")
             db.session.rollback()
-            row = staff_sessions.pending(pending["token"])
-            ended = row is None or staff_sessions.wrong_code(row)
+            ended = staff_sessions.wrong_code(pending["token"])
             self.appbuilder.sm.count_failure(user)  # commits the wrong code too
             if ended:
                 return self._restart("动态验证码错误次数过多，请重新登录。")

@@ -70,11 +70,19 @@ def pending(token: str | None) -> StaffSession | None:
     return row
 
 
-def wrong_code(row: StaffSession) -> bool:
-    """Count a wrong code of a pending login; True when that login has now ended (caller commits)."""
-    row.code_failures += 1
-    if row.code_failures >= MAX_CODE_FAILURES:
-        row.ended_at = utcnow()
+def wrong_code(token: str | None) -> bool:
+    """Count a wrong code of a pending login, atomically (racing guesses cannot share one count); True when
+    that login has ended, now or before (caller commits)."""
+    failures = db.session.execute(
+        db.update(StaffSession)
+        .where(StaffSession.token_hash == _hash(token or ""), StaffSession.ended_at.is_(None),
+               StaffSession.verified.is_(False))
+        .values(code_failures=StaffSession.code_failures + 1)
+        .returning(StaffSession.code_failures)).scalar()
+    if failures is None:
+        return True
+    if failures >= MAX_CODE_FAILURES:
+        end(token)
         return True
     return False
 
