@@ -24,6 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # psycopg server-side prepared statements after this many executions; empty: never (safe through any
+    # PgBouncer in transaction pooling; set 5 only behind PgBouncer >= 1.21 with max_prepared_statements).
+    DB_PREPARE_THRESHOLD = _env("DB_PREPARE_THRESHOLD", "")
     # Report reads (exports, statistics, batch printing) on a read replica; empty: the primary.
     # Writes and staff scope always use DATABASE_URL (core.db.reports_session, docs/deployment.md).
     REPORTS_DATABASE_URL = _env("REPORTS_DATABASE_URL", "")
@@ -42,6 +45,8 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     CANDIDATE_IDLE_TIMEOUT = timedelta(minutes=int(_env("CANDIDATE_IDLE_MINUTES", "30")))
     STAFF_IDLE_TIMEOUT = timedelta(minutes=int(_env("STAFF_IDLE_MINUTES", "30")))
+    # A staff session ends this long after its login however active it stays (server-side, every server).
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=int(_env("STAFF_SESSION_MAX_HOURS", "10")))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
@@ -56,7 +61,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # candidates' passwords (core/services/accounts.py)
 
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    # 注册 attempts per client address (a school's computer room shares one): core/services/accounts.py
+    REGISTRATION_RATE_LIMIT = _env("REGISTRATION_RATE_LIMIT", "20 per hour")
     TRUSTED_PROXIES = 0  # proxies whose X-Forwarded-For/-Proto are trusted (production: the load balancer)
+    TRUSTED_PROXY_ADDRESSES = _env("TRUSTED_PROXY_ADDRESSES", "127.0.0.0/8,::1/128")
     STAFF_TOTP_REQUIRED = _env_bool("STAFF_TOTP_REQUIRED", False)
 
     RATELIMIT_ENABLED = True  # our login limits (core/services/ratelimit.py) and FAB's login limit
@@ -95,6 +103,10 @@ class ProductionConfig(Config):
     # Proxies in front of gunicorn that add X-Forwarded-For/-Proto (the load balancer): without this every
     # candidate would share the load balancer's address, and so one login limit for the whole country.
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "1"))
+    # Where those proxies connect from (addresses or networks, comma-separated): X-Forwarded-* from any other
+    # address is dropped (web/proxies.py). Default: loopback and the private ranges; set the balancers' own.
+    TRUSTED_PROXY_ADDRESSES = _env("TRUSTED_PROXY_ADDRESSES",
+                                   "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")
     # One connection per gunicorn thread (GUNICORN_THREADS) plus a little slack; a request that cannot get
     # one within 10 s fails rather than queueing forever. Sizing and PgBouncer: docs/deployment.md.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": int(_env("DB_POOL_SIZE", "4")),
@@ -134,18 +146,41 @@ def load_config(name: str | None = None) -> type[Config]:
     _check_database_url(cfg.SQLALCHEMY_DATABASE_URI)
     if cfg.REPORTS_DATABASE_URL:
         _check_database_url(cfg.REPORTS_DATABASE_URL, "REPORTS_DATABASE_URL")
-    if cfg.ENV_NAME == "production" and (cfg.SECRET_KEY == DEFAULT_SECRET
-                                         or cfg.ADMIN_SECRET_KEY.startswith(DEFAULT_SECRET)):
-        raise ConfigurationError("Production refuses to start with the default SECRET_KEY/ADMIN_SECRET_KEY: "
-                                 "set both to long random values.")
+    if cfg.ENV_NAME == "production":
+        _check_secrets(cfg.SECRET_KEY, cfg.ADMIN_SECRET_KEY)
     if cfg.JOB_BACKEND not in JOB_BACKENDS:
         raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
                                  "or leave it empty (celery when REDIS_URL is set, else thread).")
+    if cfg.ENV_NAME == "production" and not cfg.PAYMENT_GATEWAY_URL.startswith("https://"):
+        raise ConfigurationError("Production refuses a PAYMENT_GATEWAY_URL that is not https://.")
     if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED
                                          or _is_loopback(cfg.PAYMENT_GATEWAY_URL)):
         raise ConfigurationError("Production refuses the sandbox bank: set PAYMENT_PROVIDER=alipay and the "
                                  "merchant's PAYMENT_* settings.")
     return cfg
+
+
+SECRET_MIN_LENGTH = 32  # characters of `python -c "import secrets; print(secrets.token_urlsafe(32))"` (43)
+KNOWN_SECRETS = {DEFAULT_SECRET, DEFAULT_SECRET + "-admin", "secret", "changeme", "change-me", "dev", "test",
+                 "development", "production", "SECRET_KEY", "\2\1thisismyscretkey\1\2\\e\\y\\y\\h"}
+
+
+def _secret_problem(name: str, value: str) -> str | None:
+    if value in KNOWN_SECRETS or value.startswith(DEFAULT_SECRET):
+        return f"{name} is a known default"
+    if len(value) < SECRET_MIN_LENGTH or len(set(value)) < 16:
+        return f"{name} is shorter than {SECRET_MIN_LENGTH} random characters"
+    return None
+
+
+def _check_secrets(secret: str, admin_secret: str) -> None:
+    problems = [p for p in (_secret_problem("SECRET_KEY", secret or ""),
+                            _secret_problem("ADMIN_SECRET_KEY", admin_secret or "")) if p]
+    if not problems and secret == admin_secret:
+        problems.append("SECRET_KEY and ADMIN_SECRET_KEY are the same")
+    if problems:
+        raise ConfigurationError("Production refuses to start: " + "; ".join(problems) + ". Set each to its own "
+                                 "value from: python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
 
 
 def _is_loopback(url: str) -> bool:

@@ -41,9 +41,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     portal.extensions["backoffice"] = admin
     portal.wsgi_app = DispatcherMiddleware(portal.wsgi_app, {"/admin": admin})
     proxies = portal.config["TRUSTED_PROXIES"]
-    if proxies:  # behind the load balancer: the client's own address (rate limits, audit) and scheme
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        portal.wsgi_app = ProxyFix(portal.wsgi_app, x_for=proxies, x_proto=proxies)
+    if proxies:  # behind the load balancer: the client's own address (rate limits, audit) and scheme,
+        # believed only from the balancer's addresses (web/proxies.py)
+        from web.proxies import TrustedProxyFix, parse_networks
+        portal.wsgi_app = TrustedProxyFix(portal.wsgi_app, proxies,
+                                          parse_networks(portal.config["TRUSTED_PROXY_ADDRESSES"]))
     return portal
 
 

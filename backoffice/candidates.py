@@ -4,8 +4,6 @@ Every route looks the candidate up through ``core.services.scope`` (404 outside 
 """
 from __future__ import annotations
 
-import time
-
 from flask import abort, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy import or_, select
@@ -19,9 +17,9 @@ from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors, normalise_document
 
 from backoffice.base import shanghai
+from backoffice.security import SESSION_KEY
 
 SEARCH_LIMIT = 50
-IDENTITY_GRANT_KEY = "identity_grant"  # in the staff session only, never in a URL
 
 
 def search_candidates(user, q: str) -> list[Candidate]:
@@ -48,8 +46,11 @@ class CandidateView(BaseView):
                               "correct": "correct", "reset_password": "reset_password",
                               "identity_check": "identity_check"}
 
-    def _candidate(self, cid: int) -> Candidate:
+    def _candidate(self, cid: int, manage: bool = False) -> Candidate:
+        """Read access (history included), or with ``manage`` the right to change the account."""
         try:
+            if manage:
+                return staff_actions.candidate_to_manage(g.user, cid)
             return staff_actions.candidate_in_scope(g.user, cid)
         except NotAllowed:
             abort(404)
@@ -114,9 +115,10 @@ class CandidateView(BaseView):
     @expose("/<int:cid>/correct", methods=["GET", "POST"])
     @has_access
     def correct(self, cid):
-        cand = self._candidate(cid)
+        cand = self._candidate(cid, manage=True)
         errors, form = {}, {f: getattr(cand, f) for f in staff_actions.CORRECTABLE}
         form["birth_date"] = cand.birth_date.isoformat()
+        form["doc_number"] = form["permit_number"] = ""  # never the full numbers: blank keeps them
         if request.method == "POST":
             form = {f: request.form.get(f, "") for f in list(staff_actions.CORRECTABLE) + ["reason"]}
             try:
@@ -133,14 +135,15 @@ class CandidateView(BaseView):
         return self.render_template("backoffice/candidate_correct.html", title=f"更正基本信息：{cand.name}",
                                     c=cand, form=form, errors=errors, labels=staff_actions.CORRECTABLE,
                                     doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
-                                    masked=mask_document(cand.doc_number))
+                                    masked=mask_document(cand.doc_number),
+                                    masked_permit=mask_document(cand.permit_number))
 
     @expose("/<int:cid>/reset-password", methods=["GET", "POST"])
     @has_access
     def reset_password(self, cid):
-        grant = session.get(IDENTITY_GRANT_KEY)
-        by_identity = staff_actions.grant_allows(grant, g.user, cid, time.time())
-        cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid)
+        token = session.get(SESSION_KEY)
+        by_identity = staff_actions.grant_allows(token, g.user, cid)
+        cand = db.session.get(Candidate, cid) if by_identity else self._candidate(cid, manage=True)
         if cand is None:
             abort(404)
         errors, one_time, reason = {}, None, ""
@@ -148,11 +151,10 @@ class CandidateView(BaseView):
             reason = request.form.get("reason", "")
             try:
                 if by_identity:
-                    one_time = staff_actions.reset_after_identity_check(g.user, cid, reason, grant, time.time())
+                    one_time = staff_actions.reset_after_identity_check(g.user, cid, reason, token)
                 else:
                     one_time = staff_actions.reset_candidate_password(g.user, cid, reason)
                 db.session.commit()
-                session.pop(IDENTITY_GRANT_KEY, None)  # one reset per identity check
             except DomainError as exc:
                 db.session.rollback()
                 errors = {exc.field or "_": exc.message}
@@ -172,11 +174,10 @@ class CandidateView(BaseView):
         form["doc_type"] = form["doc_type"] or "id_card"
         errors = {}
         if request.method == "POST":
-            session.pop(IDENTITY_GRANT_KEY, None)
             try:
                 cand = staff_actions.identity_lookup(g.user, form["doc_type"], form["doc_number"], form["name"])
+                staff_actions.identity_grant(g.user, cand.id, session.get(SESSION_KEY))
                 db.session.commit()
-                session[IDENTITY_GRANT_KEY] = staff_actions.identity_grant(g.user, cand.id, time.time())
                 return redirect(url_for("CandidateView.reset_password", cid=cand.id))
             except FieldErrors as exc:
                 db.session.rollback()

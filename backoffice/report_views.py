@@ -19,6 +19,7 @@ from core.models import ExamSubject, ExamYear, Region, Registration, Site
 from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS
 from core.services import scope as staff_scope
+from core.services import staff_actions
 from core.services.errors import DomainError
 from reports import statistics, tasks
 from reports.application_form import TEMPLATES, application_form_pdf
@@ -145,8 +146,11 @@ class FormPrintView(BaseView):
         reg = db.session.get(Registration, registration_id)
         if not reg or not reg.snapshot or not staff_scope.can_see_registration(g.user, reg):
             abort(404)
-        pdf = application_form_pdf(reg.snapshot, Path(current_app.config["PHOTO_DIR"]),
-                                   mask_documents=not staff_scope.can_see_full_documents(g.user))
+        full = staff_scope.can_see_full_documents(g.user)
+        pdf = application_form_pdf(reg.snapshot, Path(current_app.config["PHOTO_DIR"]), mask_documents=not full)
+        if full:  # the full document number printed: audited like 显示
+            staff_actions.form_printed_in_full(g.user, reg)
+            db.session.commit()
         return send_file(_bytes_io(pdf), mimetype="application/pdf",
                          download_name=f"报名申请表-{reg.number}.pdf")
 

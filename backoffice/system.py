@@ -6,11 +6,12 @@ import json
 from flask import flash, g, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import inspect as sa_inspect
 from wtforms.validators import ValidationError
 
 from core.db import db
 from core.models import AuditEntry, StaffScope
-from core.services import totp
+from core.services import staff_sessions, totp
 from core.services.errors import DomainError
 
 from backoffice.base import ScopedModelView, shanghai
@@ -67,6 +68,21 @@ class StaffScopeView(CatalogueView):
     label_columns = {"user": "考务人员", "region": "考区（整个考区）", "site": "考点（单个考点）"}
     description_columns = {"region": "考区与考点二选一", "site": "考区与考点二选一"}
     validators_columns = {"region": [_region_xor_site]}
+
+    # A change of scope ends the sessions of the users concerned (the old and the new one of an edit).
+    def post_add(self, item):
+        staff_sessions.end_all(item.user_id, "scope changed", g.user)
+        super().post_add(item)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        hist = sa_inspect(item).attrs.user.history
+        for user in {*hist.added, *hist.deleted, *hist.unchanged}:
+            staff_sessions.end_all(user.id, "scope changed", g.user)
+
+    def pre_delete(self, item):
+        super().pre_delete(item)
+        staff_sessions.end_all(item.user_id, "scope changed", g.user)
 
     def before_write(self, item):
         """Backstop for a post without the region field at all (WTForms' Optional then drops the message)."""

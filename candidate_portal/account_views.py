@@ -41,7 +41,7 @@ def register():
     doc_taken = False  # the document number has an account: offer 去登录 / 找回密码
     if request.method == "POST":
         try:
-            cand = accounts.register(form)
+            cand = accounts.register(form, request.remote_addr)
         except DomainError as exc:
             errors = _errors(exc)
             doc_taken = "已经注册" in errors.get("doc_number", "")

@@ -13,6 +13,7 @@ backend ran it. Handlers live with the feature they serve (reports.tasks ...) an
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -52,8 +53,14 @@ class JobContext:
         self._last = -1
 
     def output_path(self, suffix: str) -> Path:
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        return self.export_dir / f"job-{self.job_id}{suffix}"
+        """The job's file, created empty with mode 0600 in a 0700 folder: exports hold full document
+        numbers, so nobody but the platform's own user reads them (writers truncate it, keeping the mode)."""
+        self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.export_dir, 0o700)
+        path = self.export_dir / f"job-{self.job_id}{suffix}"
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+        return path
 
     def progress(self, percent: float, message: str | None = None) -> None:
         """Record progress (0-99 while running). Written on its own connection, so it is visible at

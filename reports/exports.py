@@ -37,6 +37,7 @@ from core.models.registration import PAYMENT_LABELS
 from core.money import fen_to_yuan
 from core.registration.states import APPROVED, REJECTED, STATUS_LABELS
 from core.services.audit import mask_document
+from reports import spreadsheet
 from reports.scope import ReportScope
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
@@ -272,14 +273,7 @@ def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callab
     if kind == "datetime":  # stored naive UTC, shown Beijing time
         return lambda value: None if value is None else value + SHANGHAI_OFFSET
 
-    def plain(value):
-        # openpyxl would store a string starting with "=" as a formula: typed text must stay text
-        if type(value) is str and value[:1] == "=":
-            cell = WriteOnlyCell(sheet_holder[0], value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-    return plain
+    return lambda value: spreadsheet.safe(sheet_holder[0], value)
 
 
 def write_workbook(path: Path, title: str, columns: Iterable[Column], rows: Iterable[tuple],

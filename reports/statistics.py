@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
 
-import pandas as pd
+from openpyxl import Workbook
+
 from sqlalchemy import func, literal_column, select
 
 from core.db import reports_session, to_shanghai
@@ -19,6 +20,7 @@ from core.models import ExamSubject, ExamYear, Region, Registration, Site
 from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS
 from reports.exports import EXPORTED_STATUSES
+from reports import spreadsheet
 from reports.scope import ReportScope
 
 
@@ -135,12 +137,16 @@ def total_registrations(scope: ReportScope, exam_year_id: int | None = None) -> 
 
 
 def tables_to_xlsx(tables: list[Table]) -> bytes:
-    """The dashboard's tables as one workbook, a sheet per table (small tables: pandas is right)."""
+    """The dashboard's tables as one workbook, a sheet per table; text escaped like the exports'
+    (reports/spreadsheet.py: a site named "=..." stays text)."""
+    wb = Workbook(write_only=True)
+    for table in tables:
+        ws = wb.create_sheet(table.title[:31])
+        ws.append(list(table.headers))
+        for row in table.rows:
+            ws.append([spreadsheet.safe(ws, value) for value in row])
     buffer = BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for table in tables:
-            pd.DataFrame(table.rows, columns=table.headers).to_excel(
-                writer, sheet_name=table.title[:31], index=False)
+    wb.save(buffer)
     return buffer.getvalue()
 
 

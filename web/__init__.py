@@ -18,6 +18,7 @@ def init_web(app: Flask) -> None:
 
     for folder in (app.config["INSTANCE_DIR"], app.config["PHOTO_DIR"], app.config["EXPORT_DIR"]):
         folder.mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     CSRFProtect(app)
     load_exceptions()
@@ -25,3 +26,15 @@ def init_web(app: Flask) -> None:
     app.after_request(security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce  # FAB's templates too write nonce="{{ csp_nonce() }}"
     init_error_pages(app)
+
+
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS plus psycopg's ``prepare_threshold`` from DB_PREPARE_THRESHOLD on PostgreSQL:
+    off (None) by default, so that PgBouncer in transaction pooling (Debian 12's 1.18 has no
+    max_prepared_statements) never sees a statement prepared on another client's connection."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql+psycopg"):
+        threshold = config.get("DB_PREPARE_THRESHOLD")
+        options["connect_args"] = {**options.get("connect_args", {}),
+                                   "prepare_threshold": int(threshold) if threshold else None}
+    return options

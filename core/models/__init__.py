@@ -10,12 +10,12 @@ from core.models.dictionaries import (CertificateType, EthnicGroup, PinyinExcept
 from core.models.jobs import Job
 from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
 from core.models.registration import Registration, RegistrationEntry
-from core.models.staff import StaffScope, StaffSecurity
+from core.models.staff import StaffScope, StaffSecurity, StaffSession
 
 __all__ = [
     "AuditEntry", "Candidate", "CandidateSession", "Certificate", "Education", "Training",
     "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee", "Region", "Site",
     "CertificateType", "EthnicGroup", "PinyinException", "School", "TrainingType", "WorkUnit",
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
-    "RegistrationEntry", "StaffScope", "StaffSecurity", "Job",
+    "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job",
 ]

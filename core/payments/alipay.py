@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from core.db import SHANGHAI, shanghai_to_utc
 from core.payments import rsa2
@@ -37,9 +37,25 @@ def _parse_beijing(text: str | None) -> datetime | None:
         return None
 
 
+# A notification lacking one of these is refused (notify_time: without it the staleness check is skipped).
+NOTIFY_REQUIRED = ("notify_id", "notify_time", "app_id", "out_trade_no", "trade_status", "total_amount")
+# Fields the protocol fills with ids, codes, times and amounts: never "&" or "=". The signing string joins
+# k=v with unescaped "&", so such a character in a value could re-split into other fields and still verify.
+NOTIFY_PLAIN = NOTIFY_REQUIRED + (
+    "notify_type", "charset", "version", "sign_type", "trade_no", "out_biz_no", "buyer_id", "seller_id",
+    "receipt_amount", "invoice_amount", "buyer_pay_amount", "point_amount", "refund_fee", "gmt_create",
+    "gmt_payment", "gmt_refund", "gmt_close", "auth_app_id")
+
+
+def well_formed_notification(params: dict) -> bool:
+    return all(params.get(k) for k in NOTIFY_REQUIRED) and not any(
+        "&" in params[k] or "=" in params[k] for k in NOTIFY_PLAIN if k in params)
+
+
 class AlipayProvider:
     def __init__(self, *, name: str, app_id: str, private_key_path: Path, gateway_public_key_path: Path,
-                 gateway_url: str, timeout: float = 10.0, make_dev_keys: bool = False):
+                 gateway_url: str, timeout: float = 10.0, make_dev_keys: bool = False,
+                 allow_http: bool = False):
         self.name = name
         self.app_id = app_id
         self.gateway_url = gateway_url
@@ -47,6 +63,7 @@ class AlipayProvider:
         self._private_key_path = Path(private_key_path)
         self._gateway_key_path = Path(gateway_public_key_path)
         self._make_dev_keys = make_dev_keys
+        self.allow_http = allow_http  # the sandbox bank on loopback, in development and tests only
 
     @classmethod
     def from_config(cls, config, name: str = "alipay") -> "AlipayProvider":
@@ -54,7 +71,8 @@ class AlipayProvider:
                    private_key_path=config["PAYMENT_APP_PRIVATE_KEY_PATH"],
                    gateway_public_key_path=config["PAYMENT_GATEWAY_PUBLIC_KEY_PATH"],
                    gateway_url=config["PAYMENT_GATEWAY_URL"], timeout=config["PAYMENT_GATEWAY_TIMEOUT"],
-                   make_dev_keys=bool(config.get("SANDBOX_BANK_ENABLED")))
+                   make_dev_keys=bool(config.get("SANDBOX_BANK_ENABLED")),
+                   allow_http=config.get("ENV_NAME") in ("development", "test"))
 
     # keys -------------------------------------------------------------------------------------------
     def _private_key(self) -> bytes:
@@ -90,7 +108,8 @@ class AlipayProvider:
     # what the gateway sends us ------------------------------------------------------------------------
     def verify_notification(self, raw_body: str) -> Notification | None:
         params = dict(parse_qsl(raw_body, keep_blank_values=True))
-        if params.get("sign_type", "RSA2") != "RSA2" or not rsa2.verify(params, self._gateway_key()):
+        if not well_formed_notification(params) or params.get("sign_type", "RSA2") != "RSA2" \
+                or not rsa2.verify(params, self._gateway_key()):
             return None
         status = params.get("trade_status", "")
         return Notification(
@@ -107,12 +126,24 @@ class AlipayProvider:
         return ("success", 200) if accepted else ("failure", 400)
 
     # server-to-server calls ---------------------------------------------------------------------------
+    def _opener(self) -> urllib.request.OpenerDirector:
+        """HTTPS only (no file:, ftp: or plain http:), except with the development sandbox bank."""
+        opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.HTTPSHandler(), urllib.request.HTTPErrorProcessor(),
+                        urllib.request.HTTPDefaultErrorHandler()):
+            opener.add_handler(handler)
+        if self.allow_http:
+            opener.add_handler(urllib.request.HTTPHandler())
+        elif urlsplit(self.gateway_url).scheme != "https":
+            raise GatewayError("PAYMENT_GATEWAY_URL must be an https:// URL outside development")
+        return opener
+
     def _call(self, method: str, biz: dict) -> dict:
         body = urlencode(self._signed(method, biz)).encode()
         request = urllib.request.Request(self.gateway_url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded;charset=utf-8"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
+            with self._opener().open(request, timeout=self.timeout) as response:
                 raw = response.read().decode()
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise GatewayError(f"{method}: gateway unreachable ({type(exc).__name__})") from None

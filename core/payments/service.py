@@ -171,7 +171,7 @@ def handle_notification(provider_name: str, raw_body: str, now: datetime | None 
 
 
 def _apply_notification(provider, n, now: datetime) -> str:
-    if n.notify_time is not None and now - n.notify_time > NOTIFY_MAX_AGE:
+    if n.notify_time is None or now - n.notify_time > NOTIFY_MAX_AGE:
         return "refused: stale notification"
     order = db.session.scalar(db.select(PaymentOrder).filter_by(out_trade_no=n.out_trade_no)
                               .with_for_update())  # a row lock on PostgreSQL; the UPDATEs decide on SQLite

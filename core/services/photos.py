@@ -63,7 +63,8 @@ def clean_photo(data: bytes) -> bytes:
                     raise DomainError(Msg("照片尺寸太小：至少%(min_w)s×%(min_h)s像素（当前%(width)s×%(height)s）。",
                                           min_w=min_w, min_h=min_h, width=width, height=height), FIELD)
                 img.load()
-                rgb = img.convert("RGB")
+                # pixels only: a new image carries no EXIF, ICC, comment (COM) or other segment of the upload
+                rgb = Image.frombytes("RGB", img.size, img.convert("RGB").tobytes())
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -74,10 +75,31 @@ def clean_photo(data: bytes) -> bytes:
         raise DomainError("照片文件末尾附带了图片以外的数据，请重新保存为标准JPG文件后上传。", FIELD)
     for quality in (90, 80, 70, 60):
         out = io.BytesIO()
-        rgb.save(out, "JPEG", quality=quality, optimize=True)  # no EXIF, ICC or comments
+        rgb.save(out, "JPEG", quality=quality, optimize=True)
         if out.tell() <= max_bytes:
             break
-    return out.getvalue()
+    stored = out.getvalue()
+    _check_plain_jpeg(stored)
+    return stored
+
+
+_SOS, _COM = 0xDA, 0xFE
+
+
+def _check_plain_jpeg(data: bytes) -> None:
+    """What is stored, checked as well: SOI, then only tables and one JFIF APP0 before the scan (no COM, no
+    other APPn), and nothing after EOI. Anything else is a bug of the re-encode, never a candidate's fault."""
+    if not (data.startswith(b"\xff\xd8") and data.endswith(b"\xff\xd9")):
+        raise RuntimeError("re-encoded photo is not a plain JPEG")
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == _SOS:
+            return
+        if marker == _COM or (0xE1 <= marker <= 0xEF):
+            raise RuntimeError(f"re-encoded photo keeps segment 0x{marker:02X}")
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    raise RuntimeError("re-encoded photo has no scan")
 
 
 def photo_dir() -> Path:

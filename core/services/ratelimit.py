@@ -121,3 +121,13 @@ def exceeded(key: str, limit: Limit) -> bool:
 
 def clear(key: str) -> None:
     store().clear(key)
+
+
+def block(key: str, seconds: int) -> None:
+    """Refuse ``key`` for the next ``seconds`` (a delay, not a count; see ``blocked``)."""
+    if enabled() and seconds > 0:
+        store().incr(key, seconds)
+
+
+def blocked(key: str) -> bool:
+    return enabled() and store().get(key) > 0

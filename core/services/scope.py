@@ -20,12 +20,15 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import g, has_app_context
 from sqlalchemy import exists, false, or_, select, true
 
 from core.db import db
-from core.models import Candidate, PaymentOrder, Region, Registration, Site, StaffScope
+from core.db import utcnow
+from core.models import Candidate, ExamYear, PaymentOrder, Region, Registration, Site, StaffScope
+from core.registration.states import LIVE
 
 # Role names (defined here so core can decide; backoffice/roles.py gives them their permissions).
 NATIONAL_ADMIN = "国家管理员"
@@ -186,6 +189,24 @@ def can_see_candidate(user, candidate_id: int | None) -> bool:
         return db.session.get(Candidate, candidate_id) is not None
     return db.session.scalar(select(exists().where(Registration.candidate_id == candidate_id,
                                                    registration_clause(user)))) or False
+
+
+CURRENT_YEAR_SPAN = timedelta(days=365)
+
+
+def can_manage_candidate(user, candidate_id: int | None) -> bool:
+    """May the user change a candidate's account (更正, 密码重置, 显示完整证件号)? Outside the national level,
+    only through a live registration (填报中, 已提交, 审核通过) of a current exam year (its window closed
+    less than CURRENT_YEAR_SPAN ago, or has not closed) in the user's scope. An ended registration (放弃报考, 审核不通过, 逾期未缴费) or an earlier year's keeps the candidate
+    visible (``can_see_candidate``, history read-only) but no longer manageable (issue 14, finding 6)."""
+    if candidate_id is None:
+        return False
+    if is_national(user):
+        return db.session.get(Candidate, candidate_id) is not None
+    current = select(ExamYear.id).where(ExamYear.window_closes_at > utcnow() - CURRENT_YEAR_SPAN)
+    return db.session.scalar(select(exists().where(
+        Registration.candidate_id == candidate_id, registration_clause(user), Registration.status.in_(LIVE),
+        Registration.exam_year_id.in_(current)))) or False
 
 
 def payment_clause(user):

@@ -3,7 +3,8 @@
 - 更正基本信息: staff (never the candidate) correct basic info with a mandatory reason; the audit log keeps
   before and after, and the candidate sees the correction on the portal's 基本信息 (``corrections_for``).
 - 密码重置: after checking the identity documents, a one-time password the candidate must change.
-- 显示完整证件号: allowed to some roles only, and each showing is audited.
+- 显示完整证件号: allowed to some roles only, and each showing is audited (显示, and the staff PDF of a
+  registration); the correction form never shows the full numbers.
 - 考点容量: never below the seats already taken.
 - Staff password strength (FAB's password forms call ``staff_password_problem``).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, text
@@ -20,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from core.db import db, to_shanghai, utcnow
 from core.models import AuditEntry, Candidate, Site
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.services import audit, ratelimit, scope
+from core.services import audit, ratelimit, scope, staff_sessions
 from core.services.errors import DomainError, NotAllowed
 from core.services.sessions import close_all_sessions
 from core.validators import (Checker, FieldErrors, check_choice, check_document, check_name,
@@ -47,7 +48,15 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 
 def candidate_in_scope(user, candidate_id: int) -> Candidate:
+    """A candidate the user may look at (history included)."""
     if not scope.can_see_candidate(user, candidate_id):
+        raise NotAllowed("没有找到该考生，或不在您的管理范围内。")
+    return db.session.get(Candidate, candidate_id)
+
+
+def candidate_to_manage(user, candidate_id: int) -> Candidate:
+    """A candidate the user may change: through a live registration of a current year in scope."""
+    if not scope.can_manage_candidate(user, candidate_id):
         raise NotAllowed("没有找到该考生，或不在您的管理范围内。")
     return db.session.get(Candidate, candidate_id)
 
@@ -66,13 +75,15 @@ def _checked_changes(cand: Candidate, data: dict) -> dict:
         "military_identity": c(check_choice, data.get("military_identity"), "military_identity", "本人身份",
                                MILITARY),
     }
+    # The form never shows the full numbers (finding 4 of issue 14): a blank field keeps the stored one.
+    doc_number = (data.get("doc_number") or "").strip() or cand.doc_number
     if doc_type:
-        out["doc_number"] = c(check_document, doc_type, data.get("doc_number"))
+        out["doc_number"] = c(check_document, doc_type, doc_number)
     try:
         out["birth_date"] = date.fromisoformat((data.get("birth_date") or "").strip())
     except ValueError:
         c.errors.setdefault("birth_date", "出生日期格式为YYYY-MM-DD，例如1990-03-07。")
-    permit = (data.get("permit_number") or "").strip()
+    permit = (data.get("permit_number") or "").strip() or (cand.permit_number or "")
     out["permit_number"] = c(check_travel_permit, permit) if permit else None
     if doc_type in ("hk_macau_permit", "taiwan_permit", "residence_permit") and not permit:
         c.errors.setdefault("permit_number", "台港澳人士须填写往来大陆通行证号码。")
@@ -95,7 +106,7 @@ def _checked_changes(cand: Candidate, data: dict) -> dict:
 
 def correct_basic_info(user, candidate_id: int, data: dict) -> dict:
     """更正基本信息 with a mandatory reason; returns the changed fields {field: (before, after)}."""
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     values = _checked_changes(cand, data)
     reason = values.pop("reason")
     changed = {f: (getattr(cand, f), v) for f, v in values.items() if getattr(cand, f) != v}
@@ -145,9 +156,14 @@ def reveal_document(user, candidate_id: int) -> str:
     """The full document number, for roles allowed to see it; each showing is audited (caller commits)."""
     if not scope.can_see_full_documents(user):
         raise NotAllowed("您的角色不能查看完整证件号码。")
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     audit.record("candidate.document.revealed", obj=cand, **_actor(user))
     return cand.doc_number
+
+
+def form_printed_in_full(user, registration) -> None:
+    """A staff 报名申请表 printed with the full document number: audited like 显示 (caller commits)."""
+    audit.record("registration.form.printed", obj=registration, after={"full_document": True}, **_actor(user))
 
 
 # A one-time password: easy to read aloud or copy, no ambiguous characters.
@@ -157,7 +173,7 @@ _OTP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str:
     """密码重置 after the identity check: returns the one-time password (shown once, never stored)."""
     reason = _reason(reason)
-    cand = candidate_in_scope(user, candidate_id)
+    cand = candidate_to_manage(user, candidate_id)
     one_time = _new_one_time_password(cand)
     audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
     return one_time
@@ -226,8 +242,8 @@ def staff_password_problem(password: str) -> str | None:
 # A candidate who forgot both password and recovery answer brings the original identity document to the
 # local examination authority, whether or not they have registered in that region. The staff member types
 # document type, the FULL number and the name from the original; only an exact match of all three names a
-# candidate, and only for that staff session and only for the password reset (the grant, kept by the view
-# in the staff session, expires after IDENTITY_GRANT_SECONDS). Each lookup is audited with the number
+# candidate, and only for that staff session and only for one password reset (the grant, a column of the
+# staff session's row, expires after IDENTITY_GRANT_SECONDS). Each lookup is audited with the number
 # masked and limited per staff user, so the form cannot be used to find out who has an account.
 
 IDENTITY_CHECK_ROLES = (scope.NATIONAL_ADMIN, scope.REGION_ADMIN)
@@ -276,22 +292,24 @@ def identity_lookup(user, doc_type: str | None, doc_number: str | None, name: st
     return cand
 
 
-def identity_grant(user, candidate_id: int, now: float) -> dict:
-    """What the view keeps in the staff session after a match: this user, this candidate, until when."""
-    return {"user_id": user.id, "candidate_id": candidate_id, "until": now + IDENTITY_GRANT_SECONDS}
+def identity_grant(user, candidate_id: int, session_token: str | None) -> None:
+    """After a match: this staff session may reset this candidate's password once, for a short while. The
+    grant is a column of the session's row (server-side), never in the cookie (caller commits)."""
+    staff_sessions.grant_identity(session_token, user.id, candidate_id,
+                                  utcnow() + timedelta(seconds=IDENTITY_GRANT_SECONDS))
 
 
-def grant_allows(grant: dict | None, user, candidate_id: int, now: float) -> bool:
-    return bool(grant) and grant.get("user_id") == user.id and grant.get("candidate_id") == candidate_id \
-        and float(grant.get("until", 0)) > now and may_check_identity(user)
+def grant_allows(session_token: str | None, user, candidate_id: int) -> bool:
+    return may_check_identity(user) and staff_sessions.has_identity_grant(session_token, user.id, candidate_id)
 
 
-def reset_after_identity_check(user, candidate_id: int, reason: str | None, grant: dict | None,
-                               now: float) -> str:
+def reset_after_identity_check(user, candidate_id: int, reason: str | None, session_token: str | None) -> str:
     """密码重置 for a candidate found by ``identity_lookup`` (possibly outside the user's scope): only with
-    a valid grant; the audit entry says the identity was checked in person and by whom."""
+    the grant, which this uses up (one conditional UPDATE: a replayed or concurrent second reset fails);
+    the audit entry says the identity was checked in person and by whom."""
     reason = _reason(reason)
-    if not grant_allows(grant, user, candidate_id, now):
+    if not may_check_identity(user) or not staff_sessions.use_identity_grant(session_token, user.id,
+                                                                             candidate_id):
         raise NotAllowed("请先进行身份核验。")
     cand = db.session.get(Candidate, candidate_id)
     if cand is None:

@@ -1,4 +1,5 @@
 """The sandbox bank: never in production, refuses unsigned requests, honours the order's expiry."""
+import secrets
 from datetime import timedelta
 from urllib.parse import parse_qsl
 
@@ -28,7 +29,7 @@ def page_pay_path(keys, amount_fen=74000, expires_in=timedelta(minutes=30), key=
 
 def test_production_refuses_the_sandbox_bank(monkeypatch):
     import config
-    for name, value in (("SECRET_KEY", "x" * 40), ("ADMIN_SECRET_KEY", "y" * 40)):
+    for name, value in (("SECRET_KEY", secrets.token_urlsafe(32)), ("ADMIN_SECRET_KEY", secrets.token_urlsafe(32))):
         monkeypatch.setattr(config.ProductionConfig, name, value)
     load_config("production")  # the real gateway by default: starts
     monkeypatch.setattr(config.ProductionConfig, "PAYMENT_PROVIDER", "sandbox")

@@ -1,6 +1,8 @@
 """Production shows plain Chinese error pages: never the debugger, never a traceback."""
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from config import ProductionConfig
@@ -10,8 +12,8 @@ from tests.support.environment import DB_URL
 @pytest.fixture
 def production_app(app, monkeypatch):
     """The production configuration (secrets and gateway set as an operator would) on the test database."""
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "s" * 64)
-    monkeypatch.setattr(ProductionConfig, "ADMIN_SECRET_KEY", "a" * 64)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "ADMIN_SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setenv("FLASK_DEBUG", "1")  # a stray debug flag in the environment changes nothing
     from factory import create_app
     prod = create_app("production", SQLALCHEMY_DATABASE_URI=DB_URL)

@@ -5,6 +5,8 @@ where without it the whole country would share the balancer's single address and
 """
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from config import ProductionConfig
@@ -16,8 +18,8 @@ BASE = "https://baoming.example"
 
 @pytest.fixture
 def production_app(app, monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "s" * 64)
-    monkeypatch.setattr(ProductionConfig, "ADMIN_SECRET_KEY", "a" * 64)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "ADMIN_SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setattr(ProductionConfig, "REDIS_URL", None)  # this process's counters are enough here
     from factory import create_app
     return create_app("production", SQLALCHEMY_DATABASE_URI=DB_URL, LOGIN_RATE_LIMIT="3 per minute")

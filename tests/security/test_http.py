@@ -2,6 +2,8 @@
 pages with personal data are never cached."""
 from __future__ import annotations
 
+import secrets
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -80,7 +82,7 @@ def production_app(app):
     saved = {k: getattr(cfg, k) for k in ("SECRET_KEY", "ADMIN_SECRET_KEY", "PAYMENT_PROVIDER",
                                           "SANDBOX_BANK_ENABLED", "PAYMENT_GATEWAY_URL", "STAFF_TOTP_REQUIRED")}
     try:
-        cfg.SECRET_KEY, cfg.ADMIN_SECRET_KEY = "p" * 48, "a" * 48
+        cfg.SECRET_KEY, cfg.ADMIN_SECRET_KEY = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         cfg.STAFF_TOTP_REQUIRED = False  # the cookie of the logged-in session, not the second step, is tested
         prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                           SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
