@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES="python3 python3-venv python3-dev build-essential libpango-1.0-0 libpangoft2-1.0-0
-libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium postgresql-client"
+libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium postgresql-client pgbouncer"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
