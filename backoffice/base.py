@@ -79,6 +79,12 @@ class ScopedModelView(ModelView):
         return super()._get_list_widget(*args, order_column=order_column, order_direction=order_direction,
                                         page_size=page_size, **kwargs)
 
+    def _get_add_widget(self, form, *args, **kwargs):
+        return super()._get_add_widget(_blank_in_chinese(form), *args, **kwargs)
+
+    def _get_edit_widget(self, form, *args, **kwargs):
+        return super()._get_edit_widget(_blank_in_chinese(form), *args, **kwargs)
+
     def _scoped_item(self, pk):
         return self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
 
@@ -108,6 +114,14 @@ class ScopedModelView(ModelView):
     def flash_error(self, exc: DomainError):
         flash(exc.message, "danger")
         return redirect(self.get_redirect())
+
+
+def _blank_in_chinese(form):
+    """An optional dropdown's empty choice reads 不选, not FAB's '__None' (WTForms 3.3 shows the value)."""
+    for field in form:
+        if getattr(field, "allow_blank", False) and not getattr(field, "blank_text", "x"):
+            field.blank_text = "（不选）"
+    return form
 
 
 def link(url: str, text: str) -> Markup:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import PaymentOrder, Refund
-from core.models.payment import ORDER_LABELS, REFUND_LABELS
+from core.models.payment import ORDER_LABELS, PROVIDER_LABELS, REFUND_LABELS
 from core.payments import service
 from core.services import scope
 from core.services.errors import DomainError
@@ -34,6 +34,7 @@ class PaymentOrderView(ScopedModelView):
                      "provider": "支付渠道", "paid_at": "支付时间", "closed_at": "关闭时间", "created_at": "创建时间"}
     formatters_columns = {"amount_fen": yuan, "status": lambda s: ORDER_LABELS.get(s, s), "paid_at": shanghai,
                           "registration": lambda r: r.number if r is not None else "",
+                          "provider": lambda p: PROVIDER_LABELS.get(p, p),
                           "closed_at": shanghai, "created_at": shanghai}
 
 

@@ -26,6 +26,7 @@ from core.db import db, utcnow
 from core.models import StaffSecurity
 from core.services import audit, totp
 from core.services.staff_actions import staff_password_problem
+from backoffice.staff_accounts import StaffUserStatsView, StaffUserView
 
 ALWAYS_OPEN = ("ResetMyPasswordView.", "StaffAuthDBView.", "static", "appbuilder.static")
 
@@ -135,6 +136,8 @@ class NoTokenLogin(BaseApi):
 
 class StaffSecurityManager(SecurityManager):
     authdbview = StaffAuthDBView
+    userdbmodelview = StaffUserView  # its pages in Chinese (backoffice/staff_accounts.py)
+    userstatschartview = StaffUserStatsView
     security_api = NoTokenLogin
 
     def reset_password(self, userid, password):

@@ -76,6 +76,7 @@ class StaffScopeView(CatalogueView):
     search_columns = ["user", "region", "site"]
     label_columns = {"user": "考务人员", "region": "考区（整个考区）", "site": "考点（单个考点）"}
     description_columns = {"region": "考区与考点二选一", "site": "考区与考点二选一"}
+    formatters_columns = {"region": lambda r: r or "—", "site": lambda s: s or "—"}
     validators_columns = {"region": [_region_xor_site]}
 
     def before_write(self, item):

@@ -38,7 +38,7 @@ HTTP_TEXTS = {
 BACK = N_("返回首页")
 
 
-def _page(title: str, text: str, **params) -> str:
+def plain_page(title: str, text: str, **params) -> str:
     """The plain page in the app's language: the portal sets ``error_translator`` (gettext, its locale)."""
     translate, lang = current_app.extensions.get("error_translator", (None, None))
     tr = translate or (lambda s: s)
@@ -64,13 +64,13 @@ def http_error(exc: HTTPException):
     if exc.description and exc.description != type(exc).description:
         text = exc.description  # our own words, e.g. abort(400, "页码和每页条数须为数字。")
     response = exc.get_response()
-    response.set_data(_page(title, text))
+    response.set_data(plain_page(title, text))
     response.content_type = "text/html; charset=utf-8"
     return response
 
 
 def server_error(_exc):
-    return _page(N_("系统错误"), N_("很抱歉，系统暂时无法处理您的请求，已保存的信息不会丢失。请稍后再试。")), 500
+    return plain_page(N_("系统错误"), N_("很抱歉，系统暂时无法处理您的请求，已保存的信息不会丢失。请稍后再试。")), 500
 
 
 def database_unavailable(exc):
@@ -79,12 +79,12 @@ def database_unavailable(exc):
         db.session.rollback()
     except SQLAlchemyError:
         pass
-    return _page(N_("系统繁忙"), N_("报名系统暂时无法连接数据库，请稍后刷新页面再试。")), 503
+    return plain_page(N_("系统繁忙"), N_("报名系统暂时无法连接数据库，请稍后刷新页面再试。")), 503
 
 
 def too_large(_exc):
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return _page(N_("文件过大"), N_("上传的内容超过 %(limit)s MB，未被接收。请返回上一页，选择较小的文件后重试。"),
+    return plain_page(N_("文件过大"), N_("上传的内容超过 %(limit)s MB，未被接收。请返回上一页，选择较小的文件后重试。"),
                  limit=limit), 413
 
 
