@@ -30,8 +30,14 @@ def small_targets(page, minimum: int = 44) -> list[str]:
       const sel = 'button, input:not([type=hidden]), select, textarea, a.button, nav a, .actions a, footer a, .tabs a';
       for (const el of document.querySelectorAll(sel)) {
         const r = el.getBoundingClientRect();
-        if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
-        const box = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el).getBoundingClientRect() : r;
+        if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden' || el.closest('.visually-hidden') ||
+            el.getAttribute('aria-hidden') === 'true' || el.closest('p, li:not(nav li), dd, td:not(.stack-action)') && el.tagName === 'A') continue;
+        // a checkbox or radio button is tapped together with its label
+        const label = (el.type === 'checkbox' || el.type === 'radio') &&
+                      (el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)));
+        const lr = label ? label.getBoundingClientRect() : r;
+        const box = label ? {width: Math.max(r.right, lr.right) - Math.min(r.left, lr.left),
+                             height: Math.max(r.bottom, lr.bottom) - Math.min(r.top, lr.top)} : r;
         if (box.height < min - 0.5 || box.width < min - 0.5)
           out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} "${(el.innerText || el.value || el.name || '').trim().slice(0, 20)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
       }
