@@ -10,7 +10,6 @@ from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, 
                              ready_draft)
 from tests.support.a11y import AXE, axe_violations, overflow_px, shot, small_targets, small_text_inputs
 from tests.support.browser import browser_login
-from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (same browser flags)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (scripts/setup.sh: npm ci)")]
