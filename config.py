@@ -69,6 +69,7 @@ class Config:
 
     RATELIMIT_ENABLED = True  # our login limits (core/services/ratelimit.py) and FAB's login limit
     IDENTITY_CHECK_RATE_LIMIT = _env("IDENTITY_CHECK_RATE_LIMIT", "20 per hour")  # 身份核验 per staff user
+    ADMIN_MAX_PAGE_SIZE = 100  # a back-office list's ?psize_… is capped here (backoffice/base.py)
     # Flask-AppBuilder's own settings are all in backoffice/settings.py: the back office is their only user.
 
     # Background jobs (core/jobs.py). JOB_BACKEND: celery (a worker, celery_app.py), thread (a thread of the

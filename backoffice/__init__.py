@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, request, session
-from flask_appbuilder import AppBuilder, IndexView
+from flask import Flask, g, request, session
+from flask_appbuilder import AppBuilder, IndexView, expose
 
 from backoffice.settings import fab_settings
 from core.db import db
@@ -12,7 +12,17 @@ from web import init_web
 
 
 class BackofficeIndexView(IndexView):
+    """工作台: the work waiting within the staff member's scope, with links to it, and today's counts."""
+
     index_template = "backoffice/index.html"
+
+    @expose("/")
+    def index(self):
+        from core.services.workload import workload_of
+        user = g.user if getattr(g.user, "is_authenticated", False) else None
+        work = workload_of(user) if user is not None else None
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, work=work,
+                                    sm=self.appbuilder.sm)
 
 
 def create_backoffice_app(cfg, overrides: dict) -> Flask:

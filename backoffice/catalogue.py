@@ -106,7 +106,8 @@ class ExamYearView(CatalogueView):
     list_title, show_title, add_title, edit_title = "考试年度与报名时间", "考试年度", "新增考试年度", "修改考试年度"
     list_columns = ["family", "year", "name", "window_opens_at", "window_closes_at", "cutoff_date"]
     add_columns = edit_columns = show_columns = list_columns
-    label_columns = {"family": "考试", "year": "年度", "name": "名称",
+    label_columns = {"subjects": "报考类别", "rule_settings": "资格规则设置",
+                     "family": "考试", "year": "年度", "name": "名称",
                      "window_opens_at": "网上报名开始（北京时间）", "window_closes_at": "网上报名截止（北京时间）",
                      "cutoff_date": "工作年限计算截止日期"}
     formatters_columns = {"window_opens_at": shanghai, "window_closes_at": shanghai}
@@ -178,7 +179,7 @@ class RegionView(CatalogueView):
     show_columns = list_columns + ["fee_collection_note"]
     add_columns = show_columns
     edit_columns = ["online_payment_open", "payment_deadline", "fee_collection_note"]
-    label_columns = {"code": "代码", "name": "名称", "online_payment_open": "开通网上缴费",
+    label_columns = {"sites": "考点", "code": "代码", "name": "名称", "online_payment_open": "开通网上缴费",
                      "payment_deadline": "缴费截止时间（北京时间）", "fee_collection_note": "其他缴费方式说明"}
     formatters_columns = {"online_payment_open": yes_no, "payment_deadline": shanghai}
     # FAB makes a non-nullable boolean "required", which would forbid "no": a plain checkbox instead.

@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select
 
 from core.db import db
 from core.models import PaymentOrder, Refund
-from core.models.payment import ORDER_LABELS, REFUND_LABELS
+from core.models.payment import ORDER_LABELS, PROVIDER_LABELS, REFUND_LABELS
 from core.payments import service
 from core.services import scope
 from core.services.errors import DomainError
 
-from backoffice.base import ScopedModelView, scoped, shanghai, yuan
+from backoffice.base import Interface, ScopedModelView, scoped, shanghai, yuan
 
 
 class PaymentOrderView(ScopedModelView):
-    datamodel = SQLAInterface(PaymentOrder)
+    datamodel = Interface(PaymentOrder)
     route_base = "/payments"
     class_permission_name = "Payment"
     base_permissions = ["can_list", "can_show"]
@@ -34,6 +33,8 @@ class PaymentOrderView(ScopedModelView):
                      "registration.number": "报名号", "amount_fen": "金额（元）", "status": "状态",
                      "provider": "支付渠道", "paid_at": "支付时间", "closed_at": "关闭时间", "created_at": "创建时间"}
     formatters_columns = {"amount_fen": yuan, "status": lambda s: ORDER_LABELS.get(s, s), "paid_at": shanghai,
+                          "registration": lambda r: r.number if r is not None else "",
+                          "provider": lambda p: PROVIDER_LABELS.get(p, p),
                           "closed_at": shanghai, "created_at": shanghai}
 
 
@@ -42,7 +43,7 @@ def _refund_clause(user):
 
 
 class RefundView(ScopedModelView):
-    datamodel = SQLAInterface(Refund)
+    datamodel = Interface(Refund)
     route_base = "/refunds"
     class_permission_name = "Refund"
     method_permission_name = {"list": "list", "show": "show", "execute": "execute",

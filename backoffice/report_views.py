@@ -201,7 +201,7 @@ class ReportJobView(BaseView):
     @expose("/<int:job_id>")
     def page(self, job_id: int):
         if not getattr(g.user, "is_authenticated", False):
-            return redirect(url_for("AuthDBView.login"))
+            return redirect(self.appbuilder.get_url_for_login_with(request.full_path.rstrip("?")))
         job = self._job(job_id)
         return self.render_template("reports/job.html", title="后台任务", job=job, status=self._status(job),
                                     status_url=url_for("ReportJobView.status", job_id=job.id))

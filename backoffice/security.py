@@ -30,8 +30,8 @@ from core.db import db, utcnow
 from core.models import StaffSecurity
 from core.services import audit, staff_sessions, totp
 from core.services.staff_actions import staff_password_problem
+from backoffice.staff_accounts import StaffUserStatsView, StaffUserView
 
-from backoffice.staff_users import StaffUserView
 
 ALWAYS_OPEN = ("ResetMyPasswordView.", "StaffAuthDBView.", "static", "appbuilder.static")
 
@@ -153,7 +153,8 @@ class NoTokenLogin(BaseApi):
 
 class StaffSecurityManager(SecurityManager):
     authdbview = StaffAuthDBView
-    userdbmodelview = StaffUserView
+    userdbmodelview = StaffUserView  # its pages in Chinese (backoffice/staff_accounts.py)
+    userstatschartview = StaffUserStatsView
     security_api = NoTokenLogin
 
     def load_user(self, pk):

@@ -1,9 +1,8 @@
 """审计日志 (read only for everybody, even FAB's own routes) and 考务人员数据范围 (staff scope rows)."""
 from __future__ import annotations
 
-import json
-
-from flask import flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect as sa_inspect
@@ -11,15 +10,11 @@ from wtforms.validators import ValidationError
 
 from core.db import db
 from core.models import AuditEntry, StaffScope
-from core.services import staff_sessions, totp
+from core.services import audit_text, staff_sessions, totp
 from core.services.errors import DomainError
 
 from backoffice.base import ScopedModelView, shanghai
 from backoffice.catalogue import CatalogueView
-
-
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class AuditLogView(ScopedModelView):
@@ -37,9 +32,24 @@ class AuditLogView(ScopedModelView):
     label_columns = {"at": "时间", "actor_type": "操作者类型", "actor_name": "操作者", "actor_id": "操作者编号",
                      "action": "操作", "object_type": "对象类型", "object_id": "对象编号", "before": "修改前",
                      "after": "修改后", "ip": "IP地址"}
-    formatters_columns = {"at": shanghai, "before": _json, "after": _json,
-                          "actor_type": lambda t: {"candidate": "考生", "staff": "考务人员", "system": "系统",
-                                                   "gateway": "支付网关"}.get(t, t)}
+    formatters_columns = {"at": shanghai, "action": audit_text.action_label, "object_type": audit_text.object_label,
+                          "actor_type": lambda t: audit_text.ACTOR_TYPES.get(t, t),
+                          "actor_name": lambda n: n or "—"}
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        """One entry as a person reads it: names, not ids; the changed fields as a table, not JSON."""
+        entry = self._scoped_item(pk)
+        if entry is None:
+            abort(404)
+        obj = audit_text.object_label(entry.object_type)
+        return self.render_template(
+            "backoffice/audit_entry.html", title="审计记录", entry=entry, at=shanghai(entry.at),
+            actor=audit_text.actor_label(entry.actor_type, entry.actor_id, entry.actor_name),
+            action=audit_text.action_label(entry.action),
+            object=f"{obj} #{entry.object_id}" if entry.object_id is not None else obj or "（无）",
+            changes=audit_text.field_changes(entry.before, entry.after))
 
 
 REGION_XOR_SITE = "请在考区与考点中选择且只选择一项。"
@@ -67,6 +77,7 @@ class StaffScopeView(CatalogueView):
     search_columns = ["user", "region", "site"]
     label_columns = {"user": "考务人员", "region": "考区（整个考区）", "site": "考点（单个考点）"}
     description_columns = {"region": "考区与考点二选一", "site": "考区与考点二选一"}
+    formatters_columns = {"region": lambda r: r or "—", "site": lambda s: s or "—"}
     validators_columns = {"region": [_region_xor_site]}
 
     # A change of scope ends the sessions of the users concerned (the old and the new one of an edit).

@@ -12,6 +12,7 @@ import re
 from flask import abort, current_app, request
 
 ID = re.compile(r"[1-9][0-9]{0,8}")  # below 2**31
+LIST_NUMBER = re.compile(r"(page|psize)_\w+")  # FAB's list page and page size: int(value) or a 500
 NEEDS_PK_ARG = ("ResetPasswordView.",)  # FAB's 重置密码 form names its user in ?pk=
 
 
@@ -24,6 +25,8 @@ def refuse_bad_url_values() -> None:
         abort(404)
     if "group_by" in args and not str(args["group_by"]).isdigit():  # FAB's user statistics: int(group_by)
         abort(404)
+    if any(LIST_NUMBER.fullmatch(k) and not re.fullmatch(r"[0-9]{1,9}", v) for k, v in request.args.items()):
+        abort(400, "页码和每页条数须为数字。")
     view_name, _, method = endpoint.partition(".")
     if method in ("action", "action_post"):
         name = args.get("name", "") if method == "action" else request.form.get("action", "")

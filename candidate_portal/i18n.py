@@ -76,6 +76,8 @@ def _label(text: str, in_sentence: bool) -> str:
 
 def init_i18n(app: Flask) -> None:
     app.add_template_filter(translate_message, "tr")
+    # web/errors.py: the plain error pages in the page's language too
+    app.extensions["error_translator"] = (gettext, lambda: "en" if str(get_locale()) == "en" else "zh-CN")
 
     @app.context_processor
     def _language():

@@ -30,3 +30,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 mkdir -p instance
+
+# Test-only JavaScript tools (package.json): axe-core for the accessibility tests. Needs Debian's nodejs/npm.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    echo "==> npm ci (axe-core)"
+    npm ci --no-audit --no-fund --silent
+  fi
+else
+  echo "note: npm not found; the accessibility tests will be skipped (apt-get install nodejs npm)"
+fi

@@ -6,7 +6,7 @@ import secrets
 
 from flask import current_app, request
 
-from web.errors import ERROR_PAGE
+from web.errors import N_, plain_page
 
 # Scripts run only from our own files or with this response's nonce, in both apps: no 'unsafe-inline', no
 # inline event handlers (docs/security.md). Styles keep 'unsafe-inline' for now.
@@ -51,6 +51,6 @@ def refuse_nul():
         request.get_data(cache=True)  # keep the raw body readable (the gateway's signed notification)
         values += request.form.items(multi=True)
     if any("\x00" in key or "\x00" in value for key, value in values):
-        return ERROR_PAGE.format(title="内容无法接收", text="提交的内容中含有无法保存的控制字符（NUL），"
-                                                         "未被接收，已保存的信息没有改变。请返回上一页，重新输入后再提交。"), 400
+        return plain_page(N_("内容无法接收"), N_("提交的内容中含有无法保存的控制字符（NUL），未被接收，已保存的信息没有改变。"
+                                               "请返回上一页，重新输入后再提交。")), 400
     return None

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String,
                         Text, UniqueConstraint)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model
@@ -119,8 +120,9 @@ class Site(Named, Model):
 
     region: Mapped[Region] = relationship(back_populates="sites")
 
-    @property
+    @hybrid_property
     def seats_left(self) -> int:
+        """剩余名额; also a SQL expression, so that the back office can sort 考点 by it."""
         return self.capacity - self.taken
 
 

@@ -13,6 +13,7 @@ from core.models.base import JSONType, Timestamps, one_of
 ORDER_STATUSES = ("pending", "paid", "closed", "refund_pending", "refunded")
 # The one wording of orders and refunds, for the portal (translated), the back office and the exports;
 # a registration's own payment_status has its labels next to it (core.models.registration.PAYMENT_LABELS).
+PROVIDER_LABELS = {"alipay": "支付宝", "sandbox": "模拟银行（演示）"}  # payment_orders.provider
 ORDER_LABELS = {"pending": "待支付", "paid": "已支付", "closed": "已关闭", "refund_pending": "退费处理中",
                 "refunded": "已退费"}
 _open = "status IN ('pending', 'paid', 'refund_pending')"

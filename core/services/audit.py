@@ -7,6 +7,7 @@ from flask import has_request_context, request
 
 from core.db import db
 from core.models import AuditEntry
+from core.services.audit_text import name_of
 
 # Fields never written to the log in clear: document numbers are masked, secrets dropped.
 _SECRET_FIELDS = {"password", "password_hash", "recovery_answer", "recovery_answer_hash", "totp_secret"}
@@ -39,6 +40,8 @@ def record(action: str, *, actor_type: str, actor_id: int | None = None, actor_n
 
     ``action`` is namespaced: ``candidate.account.registered``, ``registration.submitted`` ...
     """
+    if actor_name is None and actor_type in ("candidate", "staff"):
+        actor_name = name_of(actor_type, actor_id)  # the log names people, not only numbers
     if obj is not None:
         object_type = object_type or type(obj).__tablename__
         object_id = object_id if object_id is not None else obj.id

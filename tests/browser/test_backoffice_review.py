@@ -35,7 +35,7 @@ def test_site_reviewer_approves_with_two_factor(app, admin_app, live_server, pag
         page.get_by_role("button", name="登录").click()
         page.get_by_label("动态验证码").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="验证并登录").click()
-        expect(page.get_by_role("link", name="资格审核")).to_be_visible()  # menu: logged in after both steps
+        expect(page.get_by_role("link", name="资格审核", exact=True)).to_be_visible()  # menu: logged in after both steps
         page.goto(f"{live_server}/admin/review/list/")
         expect(page.get_by_text(number)).to_be_visible()
         page.goto(f"{live_server}/admin/review/show/{reg_id}")

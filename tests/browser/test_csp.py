@@ -140,7 +140,7 @@ def test_back_office_pages_run_flask_appbuilders_scripts_without_csp_violations(
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("link", name="资格审核")).to_be_visible()
+    expect(page.get_by_role("link", name="资格审核", exact=True)).to_be_visible()
 
     for path in ("/", "/review/list/", f"/review/show/{reg_id}", f"/registrations/show/{reg_id}",
                  "/candidates/", "/reports/statistics/", "/reports/exports/", "/schools/import", "/users/list/",

@@ -28,3 +28,39 @@ def test_not_allowed_is_a_404_that_says_nothing_about_the_record(tmp_path):
     assert response.status_code == 404
     assert "找不到该报名" not in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"  # the shared headers still apply
+
+
+def test_http_errors_are_plain_chinese_pages_not_werkzeugs(tmp_path):
+    from flask import abort
+    app = _bare_app(tmp_path)
+
+    @app.get("/forbidden")
+    def forbidden():
+        abort(403)
+
+    @app.get("/bad")
+    def bad():
+        abort(400)
+
+    client = app.test_client()
+    for url, status, title in [("/nowhere", 404, "页面不存在"), ("/forbidden", 403, "无权访问"),
+                               ("/bad", 400, "请求有误")]:
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert f"<h1>{title}</h1>" in page and 'lang="zh-CN"' in page
+        for english in ("Not Found", "Forbidden", "Bad Request", "The requested URL"):
+            assert english not in page
+    assert client.post("/forbidden").status_code == 405
+    assert "操作方式有误" in client.post("/forbidden").get_data(as_text=True)
+
+
+def test_our_own_description_is_shown(tmp_path):
+    from flask import abort
+    app = _bare_app(tmp_path)
+
+    @app.get("/bad")
+    def bad():
+        abort(400, "页码和每页条数须为数字。")
+
+    assert "页码和每页条数须为数字。" in app.test_client().get("/bad").get_data(as_text=True)
