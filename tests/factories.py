@@ -218,8 +218,8 @@ def ready_candidate(**kw):
     values.update(kw)
     cand = make_candidate(**values)
     db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
-                             major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
-                             diploma_number="100011201505000123"))
+                             major="临床医学", major_category="临床医学类", start_ym="2010-09",
+                             end_ym="2015-07", diploma_number="100011201505000123"))
     db.session.flush()
     return cand
 
@@ -251,7 +251,8 @@ def many_drafts(cat, n: int) -> list[tuple[int, int]]:
         db.session.add(cand)
         db.session.flush()
         db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", major="临床医学",
-                                 start_ym="2010-09", end_ym="2015-07", diploma_number="D1"))
+                                 major_category="临床医学类", start_ym="2010-09", end_ym="2015-07",
+                                 diploma_number="D1"))
         db.session.flush()
         out.append((cand.id, ready_draft(cand, cat).id))
     db.session.commit()

@@ -127,7 +127,7 @@ def test_wizard_step_by_step(setup, client, session):
     assert bad_add.status_code == 422 and "YYYY-MM" in bad_add.get_data(as_text=True)
     added = _post(client, _step(reg, "entries"), {"action": "add_education", "new_education-school_name": "协和医学院",
                                                   "new_education-level": "本科", "new_education-major": "临床医学",
-                                                  "new_education-study_mode": "全日制", "new_education-major_kind": "西医",
+                                                  "new_education-study_mode": "全日制",
                                                   "new_education-start_ym": "2005-09", "new_education-end_ym": "2010-07",
                                                   "new_education-diploma_number": "X1", "new_education-select": "1"})
     assert added.status_code == 302, re.findall(r'field-error" [^<]*<', added.get_data(as_text=True))
