@@ -137,10 +137,11 @@ def _migrate_route_switches():
 
 def downgrade():
     conn = op.get_bind()
-    conn.execute(sa.text("UPDATE educations SET level = '中专' WHERE level IS NULL"))
-    conn.execute(sa.text("UPDATE educations SET major_kind = '西医' WHERE major_kind IS NULL"))
     with op.batch_alter_table("educations") as batch:
         batch.drop_constraint("ck_education_level_or_apprentice", type_="check")
+    conn.execute(sa.text("UPDATE educations SET level = '中专' WHERE level IS NULL"))  # the old forms' choice
+    conn.execute(sa.text("UPDATE educations SET major_kind = '西医' WHERE major_kind IS NULL"))
+    with op.batch_alter_table("educations") as batch:
         batch.drop_constraint("fk_educations_major_id_majors", type_="foreignkey")
         for column in ("apprentice_certificate", "major_unconfirmed", "major_manual", "major_category", "major_id"):
             batch.drop_column(column)
