@@ -305,3 +305,30 @@ def test_graduating_postgraduate_needs_no_practice_year_unless_the_year_says_so(
 @pytest.mark.parametrize("start, months", [("2026-08", 12), ("2026-09", 11), (None, -1), ("2027-09", -1)])
 def test_months_between(start, months):
     assert months_between(start, date(2027, 8, 31)) == months
+
+
+class _Reading:
+    """Facts that note which fields a rule reads (the derived properties count as the fields behind them)."""
+
+    DERIVED = {"selected": ("educations",), "highest": ("educations",), "exam_category": ("subcategory", "category")}
+
+    def __init__(self, facts):
+        self._facts, self.read = facts, set()
+
+    def __getattr__(self, name):
+        self.read.update(self.DERIVED.get(name, (name,)))
+        return getattr(self._facts, name)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_each_rule_reads_only_the_facts_it_declares(rule):
+    for _name, facts, settings, _expected in cases():
+        for part in (rule.condition, rule.check):
+            if part is None:
+                continue
+            reading = _Reading(facts)
+            try:
+                list(part(reading, settings or RuleSettings()))
+            except (AttributeError, TypeError):  # facts of another route (no diploma level): what it read counts
+                pass
+            assert reading.read <= set(rule.reads), (rule.id, reading.read - set(rule.reads))
