@@ -147,7 +147,11 @@ def test_closing_a_route_during_the_window_needs_a_confirmation_and_is_audited(w
 
 def test_region_admin_cannot_open_rule_settings(world, client):
     staff_login(client, world["staff"]["region"][1])
-    assert client.get(f"/admin/rule-settings/{world['ids']['year']}").status_code == 403
+    url = f"/admin/rule-settings/{world['ids']['year']}"
+    assert client.get(url).status_code == 403
+    token = admin_csrf(client)
+    assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 403
+    assert db.session.scalar(select(func.count(EligibilityRuleSetting.id))) == 0
 
 
 def test_region_admin_closes_online_payment_with_deadline_in_shanghai(world, client):
