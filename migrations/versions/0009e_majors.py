@@ -131,7 +131,8 @@ def _migrate_route_switches():
                              {"y": row.exam_year_id, "r": route, "o": bool(params.pop(key))})
                 changed = True
         if changed:
-            conn.execute(sa.text("UPDATE eligibility_rule_settings SET params = :p WHERE id = :id"),
+            value = "CAST(:p AS JSONB)" if conn.dialect.name == "postgresql" else ":p"
+            conn.execute(sa.text(f"UPDATE eligibility_rule_settings SET params = {value} WHERE id = :id"),
                          {"p": json.dumps(params, ensure_ascii=False), "id": row.id})
 
 

@@ -55,22 +55,24 @@ def old_database(tmp_path):
 
 def _load_old_rows() -> None:
     run = db.session.execute
+    j = (lambda name: f"CAST(:{name} AS JSONB)") if db.engine.dialect.name == "postgresql" else (lambda n: f":{n}")
     run(text("INSERT INTO exam_families (id, code, name) VALUES (1, 'physician', '医师资格考试')"))
     run(text("INSERT INTO exam_years (id, family_id, year, name, window_opens_at, window_closes_at, cutoff_date) "
              "VALUES (1, 1, 2027, '2027年医师资格考试', '2027-01-01', '2027-02-01', '2027-08-31')"))
     run(text("INSERT INTO eligibility_rule_settings (exam_year_id, rule, enabled, params) VALUES "
-             "(1, 'R3', 1, :r3), (1, 'R4', 1, :r4), (1, 'R1', 1, :r1)"),
-        {"r3": json.dumps({"allowed": False, "years_since_certificate": 5}),
+             f"(1, 'R3', :t, {j('r3')}), (1, 'R4', :t, {j('r4')}), (1, 'R1', :t, {j('r1')})"),
+        {"t": True, "r3": json.dumps({"allowed": False, "years_since_certificate": 5}),
          "r4": json.dumps({"allow_zhongzhuan": True, "practice_years": 1}), "r1": json.dumps({"practice_years": 1})})
     run(text("INSERT INTO candidates (id, username, password_hash, must_change_password, failed_logins, "
              "recovery_failures, name, sex, birth_date, doc_type, doc_number, nationality, military_identity, "
-             "work_unit_manual, created_at, updated_at) VALUES (1, 'zhangwei', 'x', 0, 0, 0, '张伟', 'M', "
-             "'1996-05-14', 'passport', 'P1234567', '中国', 'civilian', 0, '2026-01-01', '2026-01-01')"))
+             "work_unit_manual, created_at, updated_at) VALUES (1, 'zhangwei', 'x', :f, 0, 0, '张伟', 'M', "
+             "'1996-05-14', 'passport', 'P1234567', '中国', 'civilian', :f, '2026-01-01', '2026-01-01')"),
+        {"f": False})
     for i, (school, level, mode, major, kind) in enumerate(OLD, start=1):
         run(text("INSERT INTO educations (id, candidate_id, school_name, school_manual, level, study_mode, major, "
-                 "major_kind, start_ym, state, created_at, updated_at) VALUES (:id, 1, :school, 0, :level, :mode, "
+                 "major_kind, start_ym, state, created_at, updated_at) VALUES (:id, 1, :school, :f, :level, :mode, "
                  ":major, :kind, '2010-09', 'editable', '2026-01-01', '2026-01-01')"),
-            {"id": i, "school": school, "level": level, "mode": mode, "major": major, "kind": kind})
+            {"f": False, "id": i, "school": school, "level": level, "mode": mode, "major": major, "kind": kind})
     db.session.commit()
 
 
@@ -89,7 +91,7 @@ def test_old_major_kinds_are_mapped_or_flagged_and_nothing_is_lost(old_database)
     routes = db.session.execute(text("SELECT route, open FROM eligibility_route_settings ORDER BY route")).all()
     assert [(r.route, bool(r.open)) for r in routes] == [("assistant_secondary", True),
                                                          ("physician_secondary", False)]
-    params = {r.rule: json.loads(r.params) for r in db.session.execute(
+    params = {r.rule: r.params if isinstance(r.params, dict) else json.loads(r.params) for r in db.session.execute(
         text("SELECT rule, params FROM eligibility_rule_settings"))}
     assert params == {"R3": {"years_since_certificate": 5}, "R4": {"practice_years": 1}, "R1": {"practice_years": 1}}
 
