@@ -1,23 +1,23 @@
-"""考试目录: exams, exam years and registration windows, subjects, rule settings, regions, sites, fees.
+"""考试目录: exams, exam years and registration windows, subjects, regions, sites, fees (rule settings:
+backoffice/rules.py).
 
 Times are entered and shown in Asia/Shanghai and stored as naive UTC; money is entered in yuan and
 stored in integer fen. A 考区管理员 sees and edits only their own region, its sites and its fees.
 """
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from flask import g, request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect as sa_inspect
-from wtforms import BooleanField, DecimalField, SelectField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
 from sqlalchemy import select
 
 from core.db import db, shanghai_to_utc, to_shanghai
-from core.models import EligibilityRuleSetting, ExamFamily, ExamSubject, ExamYear, Fee, Region, Site
+from core.models import ExamFamily, ExamSubject, ExamYear, Fee, Region, Site
 from core.models.catalogue import FEE_ITEM_LABELS, LEVELS, ROUTES
 from core.money import fen_to_yuan, yuan_to_fen
 from core.services import audit, scope
@@ -106,7 +106,7 @@ class ExamYearView(CatalogueView):
     list_title, show_title, add_title, edit_title = "考试年度与报名时间", "考试年度", "新增考试年度", "修改考试年度"
     list_columns = ["family", "year", "name", "window_opens_at", "window_closes_at", "cutoff_date"]
     add_columns = edit_columns = show_columns = list_columns
-    label_columns = {"subjects": "报考类别", "rule_settings": "资格规则设置",
+    label_columns = {"subjects": "报考类别", "rule_settings": "资格规则设置", "route_settings": "报考途径设置",
                      "family": "考试", "year": "年度", "name": "名称",
                      "window_opens_at": "网上报名开始（北京时间）", "window_closes_at": "网上报名截止（北京时间）",
                      "cutoff_date": "工作年限计算截止日期"}
@@ -131,38 +131,6 @@ class ExamSubjectView(CatalogueView):
         "level": SelectField("级别", choices=[(v, v) for v in LEVELS]),
         "route": SelectField("报考途径", choices=[(v, v) for v in ROUTES]),
     }
-
-
-def _params_json(form, field):
-    try:
-        value = json.loads(field.data or "{}")
-    except ValueError:
-        raise ValidationError("参数须为JSON对象，例如 {\"practice_years\": 1}。") from None
-    if not isinstance(value, dict):
-        raise ValidationError("参数须为JSON对象，例如 {\"practice_years\": 1}。")
-
-
-class RuleSettingView(CatalogueView):
-    datamodel = SQLAInterface(EligibilityRuleSetting)
-    route_base = "/rule-settings"
-    class_permission_name = "RuleSetting"
-    base_permissions = _NATIONAL
-    list_title, show_title, add_title, edit_title = "资格规则设置", "资格规则设置", "新增规则设置", "修改规则设置"
-    list_columns = show_columns = ["exam_year", "rule", "enabled", "params"]
-    add_columns = edit_columns = ["exam_year", "rule", "enabled", "params_json"]
-    label_columns = {"exam_year": "考试年度", "rule": "规则", "enabled": "启用", "params": "参数",
-                     "params_json": "参数（JSON）"}
-    formatters_columns = {"enabled": yes_no, "params": lambda p: json.dumps(p or {}, ensure_ascii=False)}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "enabled": BooleanField("启用", default=True),
-        "params_json": TextAreaField("参数（JSON）", validators=[_params_json], default="{}")}
-
-    def prefill_form(self, form, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        form.params_json.data = json.dumps(item.params or {}, ensure_ascii=False)
-
-    def before_write(self, item):
-        item.params = json.loads(request.form.get("params_json") or "{}")
 
 
 class RegionView(CatalogueView):

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from backoffice.candidates import CandidateView
-from backoffice.catalogue import (ExamFamilyView, ExamSubjectView, ExamYearView, FeeView, RegionView,
-                                  RuleSettingView, SiteView)
+from backoffice.catalogue import ExamFamilyView, ExamSubjectView, ExamYearView, FeeView, RegionView, SiteView
 from backoffice.dictionaries import (CertificateTypeView, PinyinExceptionView, SchoolView, TrainingTypeView,
                                      WorkUnitView)
 from backoffice.payments import PaymentOrderView, RefundView
 from backoffice.review import RegistrationView, ReviewQueueView
+from backoffice.rules import RuleSettingsView
 from backoffice.system import AuditLogView, StaffScopeView
 
 MENU = [
@@ -20,7 +20,7 @@ MENU = [
     (ExamFamilyView, "考试", "考试目录", "fa-book"),
     (ExamYearView, "考试年度与报名时间", "考试目录", "fa-calendar"),
     (ExamSubjectView, "报考类别", "考试目录", "fa-tags"),
-    (RuleSettingView, "资格规则设置", "考试目录", "fa-gavel"),
+    (RuleSettingsView, "资格规则设置", "考试目录", "fa-gavel"),
     (RegionView, "考区", "考试目录", "fa-map"),
     (SiteView, "考点", "考试目录", "fa-building"),
     (FeeView, "收费标准", "考试目录", "fa-yen-sign"),

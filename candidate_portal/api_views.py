@@ -1,10 +1,10 @@
-"""JSON for the pages and for integrations: school search and the work-unit picker."""
+"""JSON for the pages and for integrations: school and major search, and the work-unit picker."""
 from __future__ import annotations
 
 from flask import jsonify, request
 
 from candidate_portal.blueprint import bp
-from core.services import schools
+from core.services import majors, schools
 
 
 @bp.get("/api/schools")
@@ -12,6 +12,15 @@ def api_schools():
     """GET /api/schools?q=bjdx -> [{id, name, code, province, level}] (at most 10, best first)."""
     found = schools.search_schools(request.args.get("q", ""))
     response = jsonify([schools.school_json(s) for s in found])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/api/majors")
+def api_majors():
+    """GET /api/majors?q=kqyx&level=本科 -> [{id, name, code, level, category}] (at most 10, best first)."""
+    found = majors.search_majors(request.args.get("q", ""), request.args.get("level") or None)
+    response = jsonify([majors.major_json(m) for m in found])
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

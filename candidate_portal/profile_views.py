@@ -16,7 +16,7 @@ from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import db
 from core.models import CertificateType, TrainingType, WorkUnit
-from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS, MAJOR_KINDS,
+from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS,
                                    MILITARY, SEXES, STUDY_MODES)
 from core.services import photos, schools, staff_actions
 from core.services import profile as profile_service
@@ -28,8 +28,8 @@ CONTACT_FIELDS = ("mobile", "email", "address", "postcode")
 WORK_FIELDS = ("work_unit_id", "work_unit_name", "employment_status", "department", "title",
                "title_date", "post")
 ROW_FIELDS = {
-    "education": ("id", "school_id", "school_name", "level", "study_mode", "major", "major_kind",
-                  "start_ym", "end_ym", "diploma_number"),
+    "education": ("id", "school_id", "school_name", "level", "study_mode", "major", "major_id",
+                  "start_ym", "end_ym", "diploma_number", "apprentice_certificate"),
     "training": ("id", "training_type_id", "institution", "major", "start_ym", "end_ym",
                  "certificate_number"),
     "certificate": ("id", "certificate_type_id", "issue_ym", "cert_number", "reg_ym", "reg_number"),
@@ -83,7 +83,6 @@ def _render(cand, sub, errors=None, picker=None, status=200):
         error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
-        major_kinds=MAJOR_KINDS,
         training_types={str(t.id): t.name for t in db.session.scalars(
             db.select(TrainingType).order_by(TrainingType.id))},
         certificate_types={str(t.id): t.name for t in db.session.scalars(

@@ -11,7 +11,7 @@ from candidate_portal.i18n import translate_message
 from core import eligibility
 from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
-from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MAJOR_KINDS, MILITARY, STUDY_MODES)
+from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY_MODES)
 from core.models.catalogue import LEVELS, ROUTES
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
 from core.registration.errors import Incomplete, NotEligible, SiteFull
@@ -107,7 +107,7 @@ def _options(step: str) -> dict:
         return {"employment": _pairs(EMPLOYMENT)}
     if step == "entries":
         types = db.session.scalars(db.select(TrainingType).order_by(TrainingType.id))
-        return {"levels": _pairs(EDUCATION_LEVELS), "modes": _pairs(STUDY_MODES), "kinds": _pairs(MAJOR_KINDS),
+        return {"levels": _pairs(EDUCATION_LEVELS), "modes": _pairs(STUDY_MODES),
                 "training_types": [(t.id, t.name) for t in types]}
     if step == "certificates":
         types = db.session.scalars(db.select(CertificateType).order_by(CertificateType.id))
@@ -140,10 +140,11 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
     kept = draft.unsaved(reg, step) if form is None else None
     if kept:  # refused when the candidate went back: shown again as typed, with its messages
         form, errors = MultiDict(kept["form"]), kept["errors"]
+    chosen = _chosen(reg, step, form)
     context = dict(
         reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
-        form=form or {}, findings=steps.findings_for_step(reg, step), military=MILITARY,
-        chosen=_chosen(reg, step, form), bar=_bar(reg, step),
+        form=form or {}, findings=steps.findings_for_step(reg, step, chosen), military=MILITARY,
+        chosen=chosen, bar=_bar(reg, step),
         done=set(draft.Draft.of(reg).done), window=window.window_text(reg.exam_year),
         opt=_options(step))
     if step == "certificates":

@@ -16,15 +16,17 @@ from core.data import demo_catalogue as cat
 from core.data.demo_people import CANDIDATE_PASSWORD, CANDIDATES, STAFF
 from core.data.demo_regions import FEE_COLLECTION_NOTES, REGIONS
 from core.data.demo_schools import SCHOOLS
+from core.data.majors import MAJORS
 from core.data.ethnic_groups import ETHNIC_GROUPS
 from core.data.provinces import province_of_school_code
 from core.db import SHANGHAI, db, shanghai_to_utc
-from core.models import (Candidate, Certificate, CertificateType, Education, EligibilityRuleSetting,
-                         EthnicGroup, ExamFamily, ExamSubject, ExamYear, Fee, Region, School, Site,
+from core.models import (Candidate, Certificate, CertificateType, Education, EligibilityRouteSetting,
+                         EligibilityRuleSetting, EthnicGroup, Major, ExamFamily, ExamSubject, ExamYear, Fee, Region, School, Site,
                          StaffScope, StaffSecurity, Training, TrainingType, WorkUnit)
 from core.pinyin import initials
 from core.services import audit
 from core.services.errors import DomainError
+from core.services.majors import CATALOGUE_OF_LEVEL, major_values
 from core.services.upsert import upsert
 from core.validators import id_check_char
 
@@ -82,7 +84,8 @@ def load() -> dict[str, Upserter]:
     regions = _load_regions(done, at, subjects)
     _load_dictionaries(done)
     done["后台账号"] = _load_staff(regions, done["考点"])
-    done["考生"] = _load_candidates(regions, done["工作单位"], done["院校"], done["培训类型"], done["证书类型"])
+    done["考生"] = _load_candidates(regions, done["工作单位"], done["院校"], done["培训类型"], done["证书类型"],
+                                  done["专业"])
     return done
 
 
@@ -104,6 +107,9 @@ def _load_catalogue(done: dict[str, Upserter], at) -> list[ExamSubject]:
     rules = done["资格规则"] = Upserter(EligibilityRuleSetting, "exam_year_id", "rule")
     for rule, params in cat.RULES.items():
         rules.put(exam_year_id=year.id, rule=rule, enabled=True, params=params)
+    routes = done["报考途径"] = Upserter(EligibilityRouteSetting, "exam_year_id", "route")
+    for route, is_open in cat.ROUTES.items():
+        routes.put(exam_year_id=year.id, route=route, open=is_open)
     return subjects
 
 
@@ -145,6 +151,9 @@ def _load_dictionaries(done: dict[str, Upserter]) -> None:
     for code, name, city, department, level in SCHOOLS:
         schools.put(code=code, name=name, province=province_of_school_code(code), city=city,
                     department=department, level=level, remark=None, initials=initials(name))
+    majors = done["专业"] = Upserter(Major, "code")
+    for row in MAJORS:
+        majors.put(**major_values(*row))
     trainings = done["培训类型"] = Upserter(TrainingType, "code")
     for code, name, selectable in cat.TRAINING_TYPES:
         trainings.put(code=code, name=name, selectable_for_physician=selectable)
@@ -189,8 +198,10 @@ def _load_staff(regions: dict[str, Region], sites_up: Upserter) -> Upserter:
     return users
 
 
-def _load_candidates(regions, units_up, schools, trainings, certificates) -> Upserter:
+def _load_candidates(regions, units_up, schools, trainings, certificates, majors) -> Upserter:
     people = Upserter(Candidate, "username", where=Candidate.username.in_([c["username"] for c in CANDIDATES]))
+    db.session.flush()
+    major_ids = {(m.name, m.level): m for m in majors.rows.values()}
     school_ids = {s.name: s.id for s in schools.rows.values()}
     training_ids = {t.name: t.id for t in trainings.rows.values()}
     cert_ids = {c.name: c.id for c in certificates.rows.values()}
@@ -212,9 +223,12 @@ def _load_candidates(regions, units_up, schools, trainings, certificates) -> Ups
         db.session.flush()
         educations = Upserter(Education, "start_ym", "level", where=Education.candidate_id == cand.id)
         for e in entries["educations"]:
+            major = major_ids.get((e["major"], CATALOGUE_OF_LEVEL.get(e["level"])))
             educations.put(candidate_id=cand.id, school_id=school_ids.get(e["school"]), school_name=e["school"],
                            school_manual=e["school"] not in school_ids, level=e["level"], study_mode="全日制",
-                           major=e["major"], major_kind=e["major_kind"], start_ym=e["start_ym"],
+                           major=e["major"], major_id=major.id if major else None,
+                           major_category=major.category if major else None, major_manual=major is None,
+                           start_ym=e["start_ym"],
                            end_ym=e["end_ym"], diploma_number=e["diploma_number"])
         training_rows = Upserter(Training, "start_ym", where=Training.candidate_id == cand.id)
         for t in entries["trainings"]:

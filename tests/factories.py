@@ -97,7 +97,8 @@ def sample_snapshot(candidate: Candidate, cat: dict, number: str, attempts: int 
     candidate{name,sex,birth_date,doc_type,doc_type_label,doc_number,nationality,ethnic_group,
     permit_number,military_identity}, contact{mobile,email,address,postcode},
     work{work_unit,work_unit_manual,department,title,title_date,post,employment_status},
-    educations[{school_name,level,study_mode,major,start_ym,end_ym,diploma_number}],
+    educations[{school_name,level (None for 师承/确有专长),study_mode,major,start_ym,end_ym,diploma_number,
+    apprentice_certificate}],
     trainings[{type,institution,major,start_ym,end_ym,certificate_number}],
     certificates[{type,issue_ym,cert_number,reg_ym,reg_number}], photo (path relative to PHOTO_DIR
     or None), submitted_at (ISO 8601, Asia/Shanghai).
@@ -123,7 +124,7 @@ def sample_snapshot(candidate: Candidate, cat: dict, number: str, attempts: int 
                  "title": "住院医师", "title_date": "2020-07", "post": None, "employment_status": "在岗"},
         "educations": [{"school_name": "北京大学", "level": "本科", "study_mode": "全日制",
                         "major": "临床医学", "start_ym": "2010-09", "end_ym": "2015-07",
-                        "diploma_number": "100011201505000123"}],
+                        "diploma_number": "100011201505000123", "apprentice_certificate": None}],
         "trainings": [], "certificates": [], "photo": None,
         "submitted_at": "2027-01-05T10:00:00+08:00",
     }
@@ -218,8 +219,8 @@ def ready_candidate(**kw):
     values.update(kw)
     cand = make_candidate(**values)
     db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", study_mode="全日制",
-                             major="临床医学", major_kind="西医", start_ym="2010-09", end_ym="2015-07",
-                             diploma_number="100011201505000123"))
+                             major="临床医学", major_category="临床医学类", start_ym="2010-09",
+                             end_ym="2015-07", diploma_number="100011201505000123"))
     db.session.flush()
     return cand
 
@@ -251,7 +252,8 @@ def many_drafts(cat, n: int) -> list[tuple[int, int]]:
         db.session.add(cand)
         db.session.flush()
         db.session.add(Education(candidate_id=cand.id, school_name="北京大学", level="本科", major="临床医学",
-                                 start_ym="2010-09", end_ym="2015-07", diploma_number="D1"))
+                                 major_category="临床医学类", start_ym="2010-09", end_ym="2015-07",
+                                 diploma_number="D1"))
         db.session.flush()
         out.append((cand.id, ready_draft(cand, cat).id))
     db.session.commit()

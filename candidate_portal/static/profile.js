@@ -1,4 +1,4 @@
-/* 个人信息 and the registration wizard: live school search (an ARIA combobox), and the red frame as the
+/* 个人信息 and the registration wizard: live school and major search (an ARIA combobox; data-search-url), and the red frame as the
    candidate leaves a field that is required and empty or not in its format (the formats and messages come
    from the page: portal/_field_checks.html). No libraries. */
 (function () {
@@ -37,7 +37,7 @@
         li.id = input.id + "-opt-" + i; li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false");
         li.textContent = s.name;
         var small = document.createElement("span"); small.className = "muted";
-        small.textContent = " " + [s.province, s.level, s.code].filter(Boolean).join(" · ");
+        small.textContent = " " + [s.province, s.level, s.category, s.code].filter(Boolean).join(" · ");
         li.appendChild(small);
         li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
         list.appendChild(li);
@@ -48,7 +48,10 @@
     var search = debounce(function () {
       var q = input.value.trim(), mine = ++seq;
       if (!q) { items = []; render(); return; }
-      fetch("/api/schools?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
+      var url = (input.dataset.searchUrl || "/api/schools") + "?q=" + encodeURIComponent(q);
+      var level = input.dataset.levelField && document.getElementById(input.dataset.levelField);
+      if (level && level.value) { url += "&level=" + encodeURIComponent(level.value); }
+      fetch(url, {headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (data) { if (mine === seq) { items = data; render(); } })
         .catch(function () {});

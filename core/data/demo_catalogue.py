@@ -6,6 +6,7 @@ category); codes get renumbered over the years, so they are data, editable in th
 from datetime import date
 
 from core.eligibility import DEFAULTS
+from core.eligibility.routes import CLOSABLE
 
 FAMILY = {"code": "physician", "name": "医师资格考试"}
 YEAR = 2027
@@ -41,8 +42,10 @@ SUBJECTS = [
     ("441", "中医执业助理医师（师承或确有专长）", "中医", "中医", "执业助理医师", APPRENTICE),
 ]
 
-# Eligibility rules for 2027 (see docs/domain.md): all enabled, with core.eligibility's default parameters.
-RULES = {rule: dict(params) for rule, params in DEFAULTS.items()}
+# Eligibility rules for 2027 (see docs/domain.md): all enabled, with core.eligibility's default parameters
+# (BASE is what every registration needs: not a setting); every route open.
+RULES = {rule: dict(params) for rule, params in DEFAULTS.items() if rule != "BASE"}
+ROUTES = {route.code: True for route in CLOSABLE}
 
 # Fees in fen (分), by tier of region: registration, skills by category (口腔 higher), written per unit.
 FEE_TIERS = {

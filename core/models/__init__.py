@@ -3,9 +3,9 @@ import flask_appbuilder.security.sqla.models  # noqa: F401  (ab_user, referenced
 from core.models.audit import AuditEntry
 from core.models.candidate import (Candidate, CandidateSession, Certificate, Education,
                                    Training)
-from core.models.catalogue import (EligibilityRuleSetting, ExamFamily, ExamSubject, ExamYear, Fee,
-                                   Region, Site)
-from core.models.dictionaries import (CertificateType, EthnicGroup, PinyinException, School,
+from core.models.catalogue import (EligibilityRouteSetting, EligibilityRuleSetting, ExamFamily, ExamSubject,
+                                   ExamYear, Fee, Region, Site)
+from core.models.dictionaries import (CertificateType, EthnicGroup, Major, PinyinException, School,
                                       TrainingType, WorkUnit)
 from core.models.jobs import Job
 from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
@@ -14,8 +14,9 @@ from core.models.staff import StaffScope, StaffSecurity, StaffSession
 
 __all__ = [
     "AuditEntry", "Candidate", "CandidateSession", "Certificate", "Education", "Training",
-    "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee", "Region", "Site",
-    "CertificateType", "EthnicGroup", "PinyinException", "School", "TrainingType", "WorkUnit",
+    "EligibilityRouteSetting", "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee",
+    "Region", "Site",
+    "CertificateType", "EthnicGroup", "Major", "PinyinException", "School", "TrainingType", "WorkUnit",
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
     "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job",
 ]

@@ -125,8 +125,10 @@ class EntryMixin(Timestamps):
 
 
 EDUCATION_LEVELS = ("中专", "专科", "本科", "硕士研究生", "博士研究生")
-STUDY_MODES = ("全日制", "成人教育", "自学考试", "网络教育", "师承", "确有专长")
-MAJOR_KINDS = ("西医", "中医", "中西医结合", "民族医", "口腔", "公共卫生", "其他")
+APPRENTICE_MODES = ("师承", "确有专长")  # no diploma level: the entry records the 出师证 / 确有专长证明
+STUDY_MODES = ("全日制", "非全日制", "成人教育", "自学考试", "网络教育", *APPRENTICE_MODES)
+# The coarse 专业类别 chosen by hand before the majors dictionary (migration 0009e); kept, no longer asked.
+LEGACY_MAJOR_KINDS = ("西医", "中医", "中西医结合", "民族医", "口腔", "公共卫生", "其他")
 
 
 class Education(EntryMixin, Model):
@@ -135,16 +137,23 @@ class Education(EntryMixin, Model):
         one_of("state", ENTRY_STATES, "ck_education_state"),
         one_of("level", EDUCATION_LEVELS, "ck_education_level"),
         CheckConstraint("end_ym IS NULL OR end_ym >= start_ym", name="ck_education_dates"),
+        CheckConstraint("(level IS NULL) = (study_mode IN ('师承', '确有专长'))",
+                        name="ck_education_level_or_apprentice"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), nullable=False, index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     school_name: Mapped[str] = mapped_column(String(100), nullable=False)
     school_manual: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # flag for review
-    level: Mapped[str] = mapped_column(String(10), nullable=False)
+    level: Mapped[str | None] = mapped_column(String(10))  # None exactly for 师承 / 确有专长
     study_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="全日制")
-    major: Mapped[str] = mapped_column(String(60), nullable=False)
-    major_kind: Mapped[str] = mapped_column(String(10), nullable=False, default="西医")
+    major: Mapped[str] = mapped_column(String(60), nullable=False)  # the name, as the diploma says
+    major_id: Mapped[int | None] = mapped_column(ForeignKey("majors.id"))  # chosen from the dictionary
+    major_category: Mapped[str | None] = mapped_column(String(20))  # R7's 专业类别, from the dictionary
+    major_manual: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # typed: for review
+    major_unconfirmed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # 0009e: confirm
+    major_kind: Mapped[str | None] = mapped_column(String(10))  # legacy 专业类别 (LEGACY_MAJOR_KINDS)
+    apprentice_certificate: Mapped[str | None] = mapped_column(String(40))  # 出师证 / 确有专长证明编号
     start_ym: Mapped[str] = mapped_column(String(7), nullable=False)
     end_ym: Mapped[str | None] = mapped_column(String(7))
     diploma_number: Mapped[str | None] = mapped_column(String(40))

@@ -40,6 +40,7 @@ class ExamYear(Named, Model):
     family: Mapped[ExamFamily] = relationship()
     subjects: Mapped[list["ExamSubject"]] = relationship(back_populates="exam_year")
     rule_settings: Mapped[list["EligibilityRuleSetting"]] = relationship(back_populates="exam_year")
+    route_settings: Mapped[list["EligibilityRouteSetting"]] = relationship(back_populates="exam_year")
 
 
 LEVELS = ("执业医师", "执业助理医师")
@@ -74,7 +75,10 @@ class ExamSubject(Model):
 
 
 class EligibilityRuleSetting(Model):
-    """Per exam year: whether a rule (R1-R10) applies, and its parameters (years of practice ...)."""
+    """Per exam year: whether a rule's check (R1-R11) applies, and its parameters (years of practice ...).
+
+    A route's own conditions (core.eligibility.table, ``Rule.condition``) apply whatever ``enabled`` says.
+    """
 
     __tablename__ = "eligibility_rule_settings"
     __table_args__ = (UniqueConstraint("exam_year_id", "rule", name="uq_rule_year"),)
@@ -85,6 +89,22 @@ class EligibilityRuleSetting(Model):
     params: Mapped[dict] = mapped_column(JSONType, default=dict, nullable=False)
 
     exam_year: Mapped[ExamYear] = relationship(back_populates="rule_settings")
+
+
+class EligibilityRouteSetting(Model):
+    """Per exam year: whether a route (core.eligibility.routes, e.g. 中专学历报考执业医师) is open.
+
+    A missing row means open; closing refuses the route with a sentence naming the year.
+    """
+
+    __tablename__ = "eligibility_route_settings"
+    __table_args__ = (UniqueConstraint("exam_year_id", "route", name="uq_route_year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exam_year_id: Mapped[int] = mapped_column(ForeignKey("exam_years.id"), nullable=False)
+    route: Mapped[str] = mapped_column(String(30), nullable=False)
+    open: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+    exam_year: Mapped[ExamYear] = relationship(back_populates="route_settings")
 
 
 class Region(Named, Model):

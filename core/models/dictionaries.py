@@ -26,6 +26,27 @@ class School(Timestamps, Model):
         return f"<School {self.code} {self.name}>"
 
 
+class Major(Timestamps, Model):
+    """专业: a major of the Ministry's catalogues (本科, 高职专科) or the degree catalogue (研究生).
+
+    ``category`` is R7's 专业类别 (core/eligibility/majors.py), which decides the exam categories a diploma
+    in this major may take (the year's table); ``ministry_class`` is the catalogue's own 专业类.
+    """
+
+    __tablename__ = "majors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True, nullable=False)  # 100301K, 520102K
+    name: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    level: Mapped[str] = mapped_column(String(10), nullable=False)  # 本科 / 专科 / 研究生
+    ministry_class: Mapped[str | None] = mapped_column(String(40))  # 1003 口腔医学类
+    category: Mapped[str] = mapped_column(String(20), nullable=False)  # R7's 专业类别
+    edition: Mapped[str | None] = mapped_column(String(40))  # the catalogue and its year
+    initials: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class WorkUnit(Timestamps, Model):
     """A hospital or other work unit, chosen in the 工作单位 picker."""
 

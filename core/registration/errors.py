@@ -38,6 +38,15 @@ class Incomplete(RegistrationError):
         self.step = step
 
 
+class StepRefused(Incomplete):
+    """A step refused by the eligibility findings of that step: the first is shown beside the field,
+    ``findings`` lists them all."""
+
+    def __init__(self, findings: list, step: str, field: str):  # core.eligibility.Finding
+        super().__init__(findings[0].message, step, field)
+        self.findings = findings
+
+
 class AlreadyRegistered(RegistrationError):
     """The candidate already has a live registration for this exam year."""
 

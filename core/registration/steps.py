@@ -15,27 +15,33 @@ from core.models import Registration, Site
 from core.models.candidate import MILITARY
 from core.registration.choices import region_or_none
 from core.registration.draft import STEP_NAMES, STEPS, Draft
-from core.registration.errors import Incomplete
+from core.registration.errors import Incomplete, StepRefused
 from core.services import audit, photos, profile
 from core.models.candidate import ENTRY_MODELS
 
-# Which step a finding belongs to: the wizard shows it from that step on.
-RULE_STEP = {"R8": "basic", "R9": "basic", "R1": "work", "R4": "work", "BASE": "entries", "R5": "entries",
-             "R6": "entries", "R7": "entries", "R10": "entries", "R2": "certificates", "R3": "certificates"}
-
-
-def findings_for_step(reg: Registration, step: str) -> list[eligibility.Finding]:
-    """The eligibility findings shown as warnings on a step: those of this step and the ones before."""
+def findings_for_step(reg: Registration, step: str,
+                      chosen: dict[str, set[int]] | None = None) -> list[eligibility.Finding]:
+    """The eligibility findings shown on a step: those of this step and the ones before (each rule
+    declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page."""
     upto = STEP_NAMES.index(step)
-    return [f for f in eligibility.check(reg) if STEP_NAMES.index(RULE_STEP.get(f.rule, "site")) <= upto]
+    return [f for f in eligibility.check(reg, chosen=chosen) if STEP_NAMES.index(f.step) <= upto]
 
 
 def certificate_required(reg: Registration) -> bool:
-    """选择证书 is required when a 中专 graduate applies for an 执业医师 subject (else skippable)."""
-    ids = set(Draft.of(reg).education_ids)
-    levels = {e.level for e in reg.candidate.educations if e.id in ids}
-    return (reg.subject.level == "执业医师" and reg.subject.route == "学历"
-            and bool(levels) and max(levels, key=eligibility._rank) == "中专")
+    """选择证书 required? The same evaluation as submission (the year's routes and switches)."""
+    return eligibility.needs_certificate(reg)
+
+
+# The field a refusal is shown beside, by rule (else the step's first list of entries).
+REFUSAL_FIELD = {"R10": "training_ids"}
+STEP_FIELD = {"entries": "education_ids", "certificates": "certificate_ids"}
+
+
+def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set[int]]) -> None:
+    """A step where entries are ticked is passed only when none of its own findings blocks (R7, R11 …)."""
+    found = [f for f in eligibility.blocking(eligibility.check(reg, chosen=chosen)) if f.step == step]
+    if found:
+        raise StepRefused(found, step, REFUSAL_FIELD.get(found[0].rule, STEP_FIELD[step]))
 
 
 def _finish(reg: Registration, step: str, **values) -> None:
@@ -96,23 +102,29 @@ def own_ids(kind: str, candidate_id: int, raw) -> list[int]:
                                                             model.candidate_id == candidate_id)))
 
 
+def _ticked(reg: Registration, **ids) -> dict[str, set[int]]:
+    chosen = eligibility.chosen_ids(reg)
+    chosen.update({kind: set(values) for kind, values in ids.items()})
+    return chosen
+
+
 def save_entries(reg: Registration, education_ids, training_ids) -> None:
-    """教育经历和培训经历: the entries ticked for this registration (only the candidate's own)."""
+    """教育经历和培训经历: the entries ticked for this registration (only the candidate's own); refused
+    while a finding of this step blocks (a major that does not match the category, R11's diplomas …)."""
     edu = own_ids("education", reg.candidate_id, education_ids)
     if not edu:
         raise Incomplete("请勾选用于报考的教育经历；若没有，请点击栏目标题右侧的“+”按钮添加。", "entries",
                          "education_ids")
-    _finish(reg, "entries", education_ids=edu, training_ids=own_ids("training", reg.candidate_id, training_ids))
+    training = own_ids("training", reg.candidate_id, training_ids)
+    _refuse_findings_of_step(reg, "entries", _ticked(reg, education=edu, training=training))
+    _finish(reg, "entries", education_ids=edu, training_ids=training)
 
 
 def save_certificates(reg: Registration, certificate_ids) -> None:
-    """选择证书: required for 中专 → 执业医师 (an 执业助理医师 certificate), otherwise skippable."""
+    """选择证书: passed when no finding of this step blocks (R2, R3 under the year's settings); else
+    skippable. A closed route is said at 教育经历 already, and asks for no certificate here."""
     ids = own_ids("certificate", reg.candidate_id, certificate_ids)
-    if certificate_required(reg):
-        chosen = [c for c in reg.candidate.certificates if c.id in ids]
-        if not any(c.certificate_type.qualifies_assistant for c in chosen):
-            raise Incomplete("以中专学历报考执业医师，需勾选“执业助理医师”证书（“执业助理医师（乡镇）”"
-                             "类型不具备报考资格）。", "certificates", "certificate_ids")
+    _refuse_findings_of_step(reg, "certificates", _ticked(reg, certificate=ids))
     _finish(reg, "certificates", certificate_ids=ids)
 
 
@@ -168,8 +180,11 @@ def save_site(reg: Registration, form: dict) -> None:
     attempts = int(raw) if raw.isdigit() else 0
     if not 1 <= attempts <= 50:
         errors["attempts"] = "累计报考次数请填写1至50之间的整数（首次报考填1）。"
-    if errors:  # keep the 考区 chosen so the page shows it again
-        _finish(reg, "site", region_id=region.id if region else None)
+    if errors:  # keep the 考区 chosen so the page shows it again; the step is not passed
+        draft = Draft.of(reg)
+        draft.region_id = region.id if region else None
+        draft.store(reg)
+        db.session.commit()
         raise v.FieldErrors(errors)
     _finish(reg, "site", region_id=region.id, site_id=site.id, attempts=attempts)
 
@@ -182,8 +197,8 @@ def missing_steps(reg: Registration) -> list[tuple[str, str]]:
         out.append(("basic", "请在“基本情况”中上传照片。"))
     if cand.is_hk_macau_taiwan and not cand.permit_number:
         out.append(("basic", "请在“基本情况”中填写往来大陆通行证号码。"))
-    for step, label in STEPS:
-        if step in draft.unsaved or (step in ("basic", "work") and step not in draft.done):
+    for step, label in STEPS:  # every step passed, in order (opening a later step's URL skips none)
+        if step in draft.unsaved or step not in draft.done:
             out.append((step, Msg("请完成“%(label)s”一步。", label=label)))
     if not draft.education_ids:
         out.append(("entries", "请在“教育经历和培训经历”中勾选用于报考的教育经历。"))

@@ -70,6 +70,8 @@ ACTIONS = {
     "report.file.downloaded": "下载导出文件",
     "dictionary.schools.imported": "导入学校字典",
     "dictionary.work_units.imported": "导入工作单位字典",
+    "dictionary.majors.loaded": "载入专业目录",
+    "catalogue.eligibility_settings.changed": "修改资格规则设置",
     "demo.loaded": "载入演示数据",
 }
 

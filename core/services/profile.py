@@ -13,8 +13,8 @@ from core.db import db, utcnow
 from core.messages import Msg
 from core.models import (Candidate, Certificate, CertificateType, Education, School, Training,
                          TrainingType, WorkUnit)
-from core.models.candidate import EDUCATION_LEVELS, EMPLOYMENT, ENTRY_MODELS, MAJOR_KINDS, STUDY_MODES
-from core.services import audit
+from core.models.candidate import APPRENTICE_MODES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_MODELS, STUDY_MODES
+from core.services import audit, majors
 from core.services.errors import DomainError, NotAllowed
 
 LOCKED_MESSAGE = ("该条目已在报名申请中使用并被锁定，不可修改或删除；"
@@ -119,21 +119,30 @@ def _period(check: v.Checker, data: dict, start_key: str, end_key: str, *, end_f
 
 
 def check_education(data: dict) -> dict:
+    """An education entry. 师承 / 确有专长 have no diploma level: they record the certificate of
+    apprenticeship or expertise instead. The 专业 is chosen from the majors dictionary (its R7 category
+    comes with it) or typed by hand, then flagged for the reviewer."""
     check = v.Checker()
     name = check(v.check_text, data.get("school_name"), "school_name", "毕业学校", max_len=100)
     school = _school(data.get("school_id"), name)
     start, end = _period(check, data, "start_ym", "end_ym", end_future_ok=True)
+    mode = check(v.check_choice, data.get("study_mode"), "study_mode", "学习形式", STUDY_MODES)
+    apprentice = mode in APPRENTICE_MODES
+    level = None if apprentice else check(v.check_choice, data.get("level"), "level", "学历", EDUCATION_LEVELS)
+    major_name = check(v.check_text, data.get("major"), "major", "专业", max_len=60)
+    major = None if apprentice else majors.resolve_major(data.get("major_id"), major_name, level)
     out = {"school_id": school.id if school else None, "school_name": name,
-           "school_manual": bool(name) and school is None,
-           "level": check(v.check_choice, data.get("level"), "level", "学历", EDUCATION_LEVELS),
-           "study_mode": check(v.check_choice, data.get("study_mode"), "study_mode", "学习形式",
-                               STUDY_MODES),
-           "major": check(v.check_text, data.get("major"), "major", "专业", max_len=60),
-           "major_kind": check(v.check_choice, data.get("major_kind") or "西医", "major_kind",
-                               "专业类别", MAJOR_KINDS),
+           "school_manual": bool(name) and school is None, "level": level, "study_mode": mode,
+           "major": major_name, "major_id": major.id if major else None,
+           "major_category": major.category if major else None,
+           "major_manual": bool(major_name) and major is None and not apprentice, "major_unconfirmed": False,
            "start_ym": start, "end_ym": end,
-           "diploma_number": check(v.check_text, data.get("diploma_number"), "diploma_number",
-                                   "毕业证书编号", max_len=40, required=False)}
+           "diploma_number": None if apprentice else check(
+               v.check_text, data.get("diploma_number"), "diploma_number", "毕业证书编号", max_len=40,
+               required=False),
+           "apprentice_certificate": check(
+               v.check_text, data.get("apprentice_certificate"), "apprentice_certificate",
+               "出师证或确有专长证明编号", max_len=40, required=True) if apprentice else None}
     check.done()
     return out
 

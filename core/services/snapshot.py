@@ -100,7 +100,7 @@ def build_snapshot(reg: Registration, *, site, number: str, attempts: int, milit
                  "post": cand.post, "employment_status": cand.employment_status},
         "educations": [{"school_name": e.school_name, "level": e.level, "study_mode": e.study_mode,
                         "major": e.major, "start_ym": e.start_ym, "end_ym": e.end_ym,
-                        "diploma_number": e.diploma_number}
+                        "diploma_number": e.diploma_number, "apprentice_certificate": e.apprentice_certificate}
                        for e in cand.educations if e.id in ids["education"]],
         "trainings": [{"type": t.training_type.name, "institution": t.institution, "major": t.major,
                        "start_ym": t.start_ym, "end_ym": t.end_ym, "certificate_number": t.certificate_number}

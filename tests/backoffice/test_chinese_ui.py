@@ -40,7 +40,7 @@ PAGES = ["/admin/", "/admin/users/list/", "/admin/users/add",
          "/admin/userstatschartview/chart/", "/admin/resetmypassword/form", "/admin/users/userinfo/",
          "/admin/candidates/", "/admin/review/list/", "/admin/registrations/list/", "/admin/payments/list/",
          "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-         "/admin/fees/list/", "/admin/exam-years/list/", "/admin/exam-subjects/list/", "/admin/exam-families/list/", "/admin/rule-settings/list/", "/admin/regions/list/", "/admin/staff-scopes/list/",
+         "/admin/fees/list/", "/admin/exam-years/list/", "/admin/exam-subjects/list/", "/admin/exam-families/list/", "/admin/rule-settings/", "/admin/regions/list/", "/admin/staff-scopes/list/",
          "/admin/staff-scopes/add", "/admin/reports/statistics/", "/admin/reports/exports/",
          "/admin/reports/print/site"]
 

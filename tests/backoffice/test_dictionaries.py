@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from core.db import db
 from core.models import AuditEntry, EligibilityRuleSetting, PinyinException, School, WorkUnit
@@ -73,16 +74,84 @@ def test_pinyin_exception_added_in_back_office(world, client):
     assert initials("蔚县人民医院") == "yxrmyy"
 
 
-def test_rule_setting_params_must_be_json(world, client):
+def _rule_form(values: dict, token: str, **changes) -> list[tuple[str, str]]:
+    """The rule-settings form as the page posts it, from core.services.rule_settings.current's values."""
+    data = [("csrf_token", token)]
+    data += [(f"route-{code}", "1") for code, is_open in values["routes"].items() if is_open]
+    for rule, params in values["rules"].items():
+        for key, value in params.items():
+            name = f"rule-{rule}-{key}"
+            if key == "on" or isinstance(value, bool):
+                data += [(name, "1")] if value else []
+            elif isinstance(value, dict):
+                data += [(f"{name}-{major}", c) for major, cats in value.items() for c in cats]
+            elif isinstance(value, list):
+                data += [(name, c) for c in value]
+            else:
+                data.append((name, str(value)))
+    data = [(k, v) for k, v in data if k not in changes]
+    return data + [(k, v) for k, v in changes.items() if v is not None]
+
+
+def test_rule_settings_are_labelled_fields_saying_what_each_switch_does(world, client):
     staff_login(client, world["staff"]["national"][1])
-    page = client.get("/admin/rule-settings/add").get_data(as_text=True)
-    data = {"exam_year": str(world["ids"]["year"]), "rule": "R3", "enabled": "",
-            "csrf_token": csrf_token_from(page)}
-    bad = client.post("/admin/rule-settings/add", data={**data, "params_json": "{allowed: no"})
-    assert "参数须为JSON对象" in bad.get_data(as_text=True)
-    client.post("/admin/rule-settings/add", data={**data, "params_json": '{"allowed": false}'})
-    row = db.session.scalar(select(EligibilityRuleSetting))
-    assert row.rule == "R3" and row.enabled is False and row.params == {"allowed": False}
+    html = client.get(f"/admin/rule-settings/{world['ids']['year']}").get_data(as_text=True)
+    assert "JSON" not in html and "<textarea" not in html
+    assert '<label for="f-route-physician_secondary">开放：中专学历报考执业医师</label>' in html
+    assert ('关闭的作用：关闭后不再检查取得证书后的执业年限和证书注册信息；仍须勾选“执业助理医师”证书（报考途径的条件）。'
+            '要停止中专学历报考执业医师，请关闭报考途径。') in html
+    assert '<label for="f-rule-R11-enrolled_after" class="control-label">入学截止日期（此日以后入学的不予认可）' in html
+    assert 'value="2002-10-31"' in html
+    assert "正在网上报名" in html  # the window is open: the page says so before anything is saved
+
+
+def test_rule_settings_bad_input_beside_the_field_and_nothing_saved(world, client):
+    from core.services.rule_settings import current
+    staff_login(client, world["staff"]["national"][1])
+    url = f"/admin/rule-settings/{world['ids']['year']}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    values = current(world["ids"]["year"])
+    bad = client.post(url, data=MultiDict(_rule_form(values, token, **{"rule-R1-practice_years": "一年",
+                                                                        "rule-R11-enrolled_after": "2002/10/31"})))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "请填写0至20之间的整数（年）。" in html and "日期格式应为YYYY-MM-DD，如2002-10-31。" in html
+    assert 'value="2002/10/31"' in html  # what was typed is kept
+    assert db.session.scalar(select(func.count(EligibilityRuleSetting.id))) == 0
+
+
+def test_closing_a_route_during_the_window_needs_a_confirmation_and_is_audited(world, client):
+    from core.eligibility import settings_for
+    from core.services.rule_settings import current
+    staff_login(client, world["staff"]["national"][1])
+    year = world["ids"]["year"]
+    url = f"/admin/rule-settings/{year}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    values = current(year)
+    closing = _rule_form(values, token, **{"route-physician_secondary": None, "rule-R3-on": None})
+    refused = client.post(url, data=MultiDict(closing))
+    assert refused.status_code == 422
+    assert "修改立即影响正在填报和提交的考生。请勾选“确认在报名期间修改”后再保存。" in refused.get_data(as_text=True)
+    assert settings_for(year).route_open("physician_secondary")
+    assert client.post(url, data=MultiDict(closing + [("confirm", "1")])).status_code == 302
+    db.session.expire_all()
+    s = settings_for(year)
+    assert not s.route_open("physician_secondary") and not s.on("R3") and s.on("R1")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "catalogue.eligibility_settings.changed"))
+    assert entry.before == {"routes": {"physician_secondary": True}, "rules": {"R3": {"on": True}}}
+    assert entry.after == {"routes": {"physician_secondary": False}, "rules": {"R3": {"on": False}}}
+    # saving the same again changes nothing and asks nothing
+    again = client.post(url, data=MultiDict(closing), follow_redirects=True)
+    assert "没有修改。" in again.get_data(as_text=True)
+
+
+def test_region_admin_cannot_open_rule_settings(world, client):
+    staff_login(client, world["staff"]["region"][1])
+    url = f"/admin/rule-settings/{world['ids']['year']}"
+    assert client.get(url).status_code == 403
+    token = admin_csrf(client)
+    assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 403
+    assert db.session.scalar(select(func.count(EligibilityRuleSetting.id))) == 0
 
 
 def test_region_admin_closes_online_payment_with_deadline_in_shanghai(world, client):

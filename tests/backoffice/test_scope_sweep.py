@@ -86,7 +86,7 @@ def test_lists_show_only_the_scope(world, client, role, name, url, allowed):
         assert marker["b"] not in text_b
 
 
-NATIONAL_ONLY = ["/admin/exam-years/list/", "/admin/exam-subjects/list/", "/admin/rule-settings/list/",
+NATIONAL_ONLY = ["/admin/exam-years/list/", "/admin/exam-subjects/list/", "/admin/rule-settings/",
                  "/admin/exam-families/list/", "/admin/schools/list/", "/admin/schools/import",
                  "/admin/work-units/list/", "/admin/work-units/import", "/admin/training-types/list/",
                  "/admin/certificate-types/list/", "/admin/pinyin-exceptions/list/", "/admin/audit-log/list/",

@@ -6,7 +6,8 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
 from core.db import Model, db, to_shanghai, utcnow
-from core.models import (Candidate, CertificateType, Education, EligibilityRuleSetting, EthnicGroup,
+from core.models import (Candidate, CertificateType, Education, EligibilityRouteSetting, EligibilityRuleSetting,
+                         EthnicGroup,
                          ExamSubject, ExamYear, Fee, Region, School, Site, StaffScope, Training,
                          TrainingType, WorkUnit)
 
@@ -53,10 +54,16 @@ def check_window_and_rules():
     assert to_shanghai(year.window_opens_at).hour == 8  # computed in Asia/Shanghai, stored UTC
     assert str(year.cutoff_date) == "2027-08-31"
     rules = {r.rule: r for r in db.session.scalars(select(EligibilityRuleSetting))}
-    assert sorted(rules, key=lambda r: int(r[1:])) == [f"R{i}" for i in range(1, 11)]
+    assert sorted(rules, key=lambda r: int(r[1:])) == [f"R{i}" for i in range(1, 12)]
     assert all(r.enabled for r in rules.values())
     assert rules["R1"].params["practice_years"] == 1 and rules["R2"].params["years_since_certificate"] == 2
-    assert rules["R3"].params["allowed"] is True
+    assert rules["R11"].params["enrolled_after"] == "2002-10-31"
+    assert rules["R7"].params["table"]["口腔医学类"] == ["口腔"]
+    routes = {r.route: r.open for r in db.session.scalars(select(EligibilityRouteSetting))}
+    assert routes == {"physician_college": True, "physician_secondary": True, "assistant_secondary": True,
+                      "apprentice": True}
+    dental = db.session.scalar(select(Education).where(Education.major == "口腔医学"))
+    assert (dental.major_category, dental.major_manual, dental.major_id is not None) == ("口腔医学类", False, True)
 
 
 def check_subjects():

@@ -37,9 +37,10 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
               if not s.startswith("SELECT")]
     assert writes == ["UPDATE registrations", "INSERT registration_entries", "UPDATE educations",
                       "INSERT audit_log", "UPDATE sites"]
-    # registration with year and subject, rule settings, educations, trainings (R10: one of type
-    # 住院医师规范化培训 must be ticked, so the unticked ones are read too), site
-    assert len(seen) <= 10, seen
+    # registration with year and subject, rule settings, route settings (open or closed per year),
+    # educations, trainings (R10: one of type 住院医师规范化培训 must be ticked, so the unticked ones are read
+    # too), site
+    assert len(seen) <= 11, seen
     # what the caller reads comes from the commit, and matches the database
     _, after = statements_during(lambda: (done.status, done.number, done.site_id, done.submit_token))
     assert after == []

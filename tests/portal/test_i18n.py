@@ -218,14 +218,15 @@ def test_msg_is_the_chinese_sentence_and_keeps_its_parts(app):
     assert (msg.template, msg.params) == ("考点“%(site)s”已报满，请选择其他考点。", {"site": "东城区考点"})
     for again in (copy.copy(msg), pickle.loads(pickle.dumps(msg))):
         assert again == msg and again.params == msg.params
-    listed = Msg("%(kinds)s专业的学历不能报考%(category)s类别：请改选中医类别，或勾选相应专业的教育经历。",
-                 kinds=["中医", "中西医结合"], category="临床")
-    assert listed.startswith("中医、中西医结合专业的学历不能报考临床类别")
+    listed = Msg("专业“%(major)s”（%(group)s）的学历只能报考%(allowed)s类别，不能报考%(category)s类别："
+                 "请改选相应的报考类别，或勾选与报考类别对应专业的教育经历。", major="口腔医学", group="口腔医学类",
+                 allowed=["口腔", "中医"], category="临床")
+    assert listed.startswith("专业“口腔医学”（口腔医学类）的学历只能报考口腔、中医类别，不能报考临床类别")
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         assert translate_message(msg) == "The test site “东城区考点” is full. Please choose another test site."
         assert translate_message(listed).startswith(  # labels translated, lower-case inside the sentence
-            "Education in traditional Chinese medicine, integrated Chinese and Western medicine cannot be used "
-            "to apply in the clinical category")
+            "A diploma in “口腔医学” (stomatology majors) qualifies only for the dentistry, traditional Chinese "
+            "medicine category, not for clinical")
         assert translate_message(Msg("未知的%(x)s。", x="模板")) == "未知的模板。"  # not in the catalogue
     with app.test_request_context("/"):
         assert translate_message(listed) == listed

@@ -28,7 +28,7 @@ def full_form(dicts, **kw):
         "department": "内科", "title": "住院医师", "title_date": "2020-07", "post": "",
         "education-0-id": "", "education-0-school_id": str(pku.id), "education-0-school_name": "北京大学",
         "education-0-level": "本科", "education-0-study_mode": "全日制", "education-0-major": "临床医学",
-        "education-0-major_kind": "西医", "education-0-start_ym": "2010-09", "education-0-end_ym": "2015-07",
+        "education-0-start_ym": "2010-09", "education-0-end_ym": "2015-07",
         "education-0-diploma_number": "100011201505000123",
         "training-0-id": "", "training-0-training_type_id": str(dicts["residency"].id),
         "training-0-institution": "北京协和医院", "training-0-major": "内科", "training-0-start_ym": "2015-09",
@@ -162,7 +162,7 @@ def test_two_education_entries(client, setup):
     data = full_form(dicts, **{
         "education-1-id": "", "education-1-school_id": "", "education-1-school_name": "首都医科大学",
         "education-1-level": "硕士研究生", "education-1-study_mode": "全日制", "education-1-major": "内科学",
-        "education-1-major_kind": "西医", "education-1-start_ym": "2015-09", "education-1-end_ym": "2018-07"})
+        "education-1-start_ym": "2015-09", "education-1-end_ym": "2018-07"})
     assert submit(client, data).status_code == 302
     schools = {e.school_name: e for e in db.session.scalars(db.select(Education))}
     assert set(schools) == {"北京大学", "首都医科大学"}

@@ -127,7 +127,7 @@ def test_wizard_step_by_step(setup, client, session):
     assert bad_add.status_code == 422 and "YYYY-MM" in bad_add.get_data(as_text=True)
     added = _post(client, _step(reg, "entries"), {"action": "add_education", "new_education-school_name": "协和医学院",
                                                   "new_education-level": "本科", "new_education-major": "临床医学",
-                                                  "new_education-study_mode": "全日制", "new_education-major_kind": "西医",
+                                                  "new_education-study_mode": "全日制",
                                                   "new_education-start_ym": "2005-09", "new_education-end_ym": "2010-07",
                                                   "new_education-diploma_number": "X1", "new_education-select": "1"})
     assert added.status_code == 302, re.findall(r'field-error" [^<]*<', added.get_data(as_text=True))
@@ -320,3 +320,75 @@ def test_start_while_registered_for_the_year_says_abandon_first(setup, client, s
     response = _post(client, "/registration/start", {"subject_id": cat["assistant_subject"].id},
                      page_url="/registration/subjects", follow_redirects=True)
     assert "请先“放弃报考”" in response.get_data(as_text=True)
+
+
+# --- the wizard and submission agree (issue 13) --------------------------------------------------
+
+R3_NO_CERT = ("以中专学历报考执业医师，需在“选择证书”一步勾选“执业助理医师”证书"
+              "（“执业助理医师（乡镇）”类型不具备报考资格）。")
+
+
+def _zhongzhuan_draft(session, cat, cand, **route_and_rules):
+    from core.models import EligibilityRouteSetting, EligibilityRuleSetting
+    cand.educations[0].level = "中专"
+    for key, value in route_and_rules.items():
+        if key == "route":
+            session.add(EligibilityRouteSetting(exam_year_id=cat["year"].id, route=value, open=False))
+        else:
+            session.add(EligibilityRuleSetting(exam_year_id=cat["year"].id, rule=key, enabled=value, params={}))
+    reg = ready_draft(cand, cat)
+    session.commit()
+    return reg
+
+
+def test_certificate_step_asks_for_the_certificate_even_with_r3_switched_off(setup, client, session):
+    cat, cand = setup
+    reg = _zhongzhuan_draft(session, cat, cand, R3=False)
+    assert 'id="certificate-required"' in client.get(_step(reg, "certificates")).get_data(as_text=True)
+    refused = _post(client, _step(reg, "certificates"), {"action": "next"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f'<span class="field-error" id="certificate_ids-error">{R3_NO_CERT}</span>' in html
+
+
+def test_a_closed_route_is_said_at_the_education_step_and_no_certificate_is_asked(setup, client, session):
+    cat, cand = setup
+    reg = _zhongzhuan_draft(session, cat, cand, route="physician_secondary")
+    closed = "2027年度不开放中专学历报考执业医师：请改选执业助理医师类别，或勾选专科及以上学历的教育经历。"
+    refused = _post(client, _step(reg, "entries"), {"action": "next",
+                                                    "education_ids": [str(cand.educations[0].id)]})
+    assert refused.status_code == 422
+    assert f'<span class="field-error" id="education_ids-error">{closed}</span>' in refused.get_data(as_text=True)
+    html = client.get(_step(reg, "certificates")).get_data(as_text=True)
+    assert 'id="certificate-optional"' in html and 'id="certificate-required"' not in html
+
+
+def test_adult_education_after_the_cut_off_is_refused_where_it_is_ticked(setup, client, session):
+    cat, cand = setup
+    edu = cand.educations[0]
+    edu.study_mode, edu.start_ym = "成人教育", "2003-09"
+    reg = ready_draft(cand, cat)
+    session.commit()
+    refused = _post(client, _step(reg, "entries"), {"action": "next", "education_ids": [str(edu.id)]})
+    assert refused.status_code == 422
+    assert ("教育经历“北京大学 本科”为成人教育学历，2003-09入学，晚于2002年10月31日"
+            in refused.get_data(as_text=True))
+    done = _post(client, _step(reg, "site"), {"action": "submit", "region_id": cat["region"].id,
+                                              "site_id": cat["site"].id, "attempts": "1",
+                                              "submit_token": "tok"})
+    assert done.status_code == 422 and session.get(Registration, reg.id).status == "draft"
+
+
+def test_submission_requires_every_step_passed_in_order(setup, client, session):
+    """Opening the last step's URL directly and submitting skips nothing: the first step not passed is named."""
+    from core.registration.draft import Draft
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    Draft(done=["basic", "work", "entries"], education_ids=[cand.educations[0].id]).store(reg)
+    session.commit()
+    response = _post(client, _step(reg, "site"), {"action": "submit", "region_id": cat["region"].id,
+                                                  "site_id": cat["site"].id, "attempts": "1",
+                                                  "submit_token": "tok"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(_step(reg, "certificates"))
+    assert session.get(Registration, reg.id).status == "draft"
+    assert "请完成“选择证书”一步。" in client.get(_step(reg, "certificates")).get_data(as_text=True)

@@ -48,7 +48,7 @@ def test_plus_form_is_there_without_javascript_and_records_the_dictionary_school
         "csrf_token": csrf_token_from(html), "action": "add_education",
         "new_education-school_name": "北京大学", "new_education-school_id": str(school.id),
         "new_education-level": "硕士研究生", "new_education-study_mode": "全日制", "new_education-major": "内科学",
-        "new_education-major_kind": "西医", "new_education-start_ym": "2015-09", "new_education-end_ym": "2018-07",
+        "new_education-start_ym": "2015-09", "new_education-end_ym": "2018-07",
         "new_education-select": "1"})
     assert chosen.status_code == 302
     edu = session.scalar(db.select(Education).filter_by(major="内科学"))

@@ -85,6 +85,9 @@ COVERED_ELSEWHERE = {
     ("/refunds/<int:pk>/execute", "POST"): "the same",
     ("/refunds/<int:pk>/external", "GET"): "the same",
     ("/refunds/<int:pk>/external", "POST"): "the same",
+    ("/rule-settings/<int:year_id>", "GET"): "tests/backoffice/test_dictionaries.py::"
+                                             "test_region_admin_cannot_open_rule_settings (national only)",
+    ("/rule-settings/<int:year_id>", "POST"): "the same",
 }
 
 

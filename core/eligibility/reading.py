@@ -1,0 +1,87 @@
+"""The rules' inputs from the database: a year's settings, a registration's facts, its verdict."""
+from __future__ import annotations
+
+from core.db import db
+from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
+from core.eligibility.table import DEFAULTS, RuleSettings, certificate_required, evaluate
+from core.models import EligibilityRouteSetting, EligibilityRuleSetting
+from core.models.candidate import ENTRY_MODELS
+from core.registration.draft import Draft
+from core.registration.states import DRAFT
+
+
+def settings_for(exam_year_id: int) -> RuleSettings:
+    """The exam year's rule and route settings (rows override the defaults)."""
+    s = RuleSettings()
+    for row in db.session.scalars(db.select(EligibilityRuleSetting).filter_by(exam_year_id=exam_year_id)):
+        s.enabled[row.rule] = row.enabled
+        s.params[row.rule] = {**DEFAULTS.get(row.rule, {}), **(row.params or {})}
+    for row in db.session.scalars(db.select(EligibilityRouteSetting).filter_by(exam_year_id=exam_year_id)):
+        s.routes[row.route] = row.open
+    return s
+
+
+def education_label(e) -> str:
+    return f"{e.school_name} {e.level or e.study_mode}"
+
+
+def _major_flag(e) -> str | None:
+    if e.major_unconfirmed and e.state != "verified":  # a reviewer's tick settles it
+        return "unconfirmed"
+    return "manual" if e.major_manual else None
+
+
+def education_fact(e, selected: bool) -> EducationFact:
+    return EducationFact(label=education_label(e), level=e.level, study_mode=e.study_mode, major=e.major,
+                         major_category=e.major_category, major_flag=_major_flag(e), start_ym=e.start_ym,
+                         diploma_number=e.diploma_number, selected=selected)
+
+
+def facts_for(registration, chosen: dict[str, set[int]] | None = None) -> Facts:
+    """Facts of a registration: the profile as it is now plus the entries ticked in the draft (or used);
+    ``chosen`` replaces those ids (a step checking what is ticked on its page before saving it)."""
+    cand, subject = registration.candidate, registration.subject
+    chosen = chosen or chosen_ids(registration)
+    return Facts(
+        level=subject.level, category=subject.category, subcategory=subject.subcategory, route=subject.route,
+        cutoff=registration.exam_year.cutoff_date, year=registration.exam_year.year,
+        educations=tuple(education_fact(e, e.id in chosen["education"]) for e in cand.educations),
+        trainings=tuple(TrainingFact(label=f"{t.institution} {t.training_type.name}",
+                                     type_name=t.training_type.name,
+                                     selectable_for_physician=t.training_type.selectable_for_physician,
+                                     selected=t.id in chosen["training"])
+                        for t in cand.trainings),
+        certificates=tuple(CertificateFact(type_name=c.certificate_type.name,
+                                           qualifies_assistant=c.certificate_type.qualifies_assistant,
+                                           issue_ym=c.issue_ym, cert_number=c.cert_number,
+                                           reg_ym=c.reg_ym, reg_number=c.reg_number)
+                           for c in (cand.certificates if chosen["certificate"] else ())
+                           if c.id in chosen["certificate"]),
+        employment_status=cand.employment_status, practice_start=cand.practice_start,
+        military=cand.military_identity == "active", hk_macau_taiwan=cand.is_hk_macau_taiwan,
+        permit_number=cand.permit_number,
+    )
+
+
+def chosen_ids(registration) -> dict[str, set[int]]:
+    """Entry ids ticked in a draft (draft_data) or used by a submitted registration (its entries)."""
+    if registration.status == DRAFT:
+        draft = Draft.of(registration)
+        return {kind: set(draft.ids(kind)) for kind in ENTRY_MODELS}
+    out: dict[str, set[int]] = {kind: set() for kind in ENTRY_MODELS}
+    for entry in registration.entries:
+        for kind in out:
+            if getattr(entry, f"{kind}_id"):
+                out[kind].add(getattr(entry, f"{kind}_id"))
+    return out
+
+
+def check(registration, settings: RuleSettings | None = None,
+          chosen: dict[str, set[int]] | None = None) -> list[Finding]:
+    """The verdict for a registration under its exam year's settings (wizard, submission, reviewer)."""
+    return evaluate(facts_for(registration, chosen), settings or settings_for(registration.exam_year_id))
+
+
+def needs_certificate(registration, settings: RuleSettings | None = None) -> bool:
+    """选择证书 required? By the same evaluation as submission (the year's routes and switches)."""
+    return certificate_required(facts_for(registration), settings or settings_for(registration.exam_year_id))
