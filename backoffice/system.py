@@ -34,6 +34,7 @@ class AuditLogView(ScopedModelView):
                      "after": "修改后", "ip": "IP地址"}
     formatters_columns = {"at": shanghai, "action": audit_text.action_label, "object_type": audit_text.object_label,
                           "actor_type": lambda t: audit_text.ACTOR_TYPES.get(t, t),
+                          "object_id": lambda i: "—" if i is None else i,
                           "actor_name": lambda n: n or "—"}
 
     @expose("/show/<pk>")

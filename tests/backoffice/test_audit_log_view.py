@@ -61,3 +61,11 @@ def test_every_action_the_code_writes_has_a_chinese_name():
     found |= {t.audit_action for t in TRANSITIONS.values()}
     unnamed = sorted(a for a in found if not re.search(r"[\u4e00-\u9fff]", audit_text.action_label(a)))
     assert unnamed == []
+
+
+def test_an_entry_without_an_object_shows_a_dash_not_none(world, client):
+    audit.record("demo.loaded", actor_type="system")
+    db.session.commit()
+    staff_login(client, world["staff"]["national"][1])
+    page = client.get("/admin/audit-log/list/").get_data(as_text=True)
+    assert "载入演示数据" in page and ">None<" not in page.replace(" ", "").replace("\n", "")
