@@ -10,22 +10,11 @@ from sqlalchemy import func, select
 from core.db import db, utcnow
 from core.models import AuditEntry, GatewayNotification, PaymentOrder, Registration
 from core.payments import service
-from tests.factories import add_fees, make_catalogue, make_registration
 from tests.support.environment import IS_SQLITE
 from tests.support.payments import gateway_notification
 
 NOTIFY = "/payment/notify/sandbox"
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def order(session, pay_config):
-    cat = make_catalogue()
-    add_fees(cat)
-    reg = make_registration(cat=cat)
-    session.commit()
-    service.start_payment(reg, reg.candidate, notify_url="http://p/n", return_url="http://p/r")
-    return service.open_order(reg)
 
 
 def counts(session, order_id):

@@ -10,10 +10,9 @@ import pytest
 import config
 from config import ConfigurationError, load_config
 from core.db import utcnow
-from core.payments import rsa2, service
+from core.payments import rsa2
 from core.payments.alipay import AlipayProvider, _beijing
 from core.payments.provider import GatewayError
-from tests.factories import add_fees, make_catalogue, make_registration
 from tests.support.payments import gateway_notification
 
 NOTIFY = "/payment/notify/sandbox"
@@ -48,16 +47,6 @@ def test_production_starts_with_random_secrets(monkeypatch):
 
 
 # --- 12. a value carrying "&notify_time=..." --------------------------------------------------------
-
-@pytest.fixture
-def order(session, pay_config):
-    cat = make_catalogue()
-    add_fees(cat)
-    reg = make_registration(cat=cat)
-    session.commit()
-    service.start_payment(reg, reg.candidate, notify_url="http://p/n", return_url="http://p/r")
-    return service.open_order(reg)
-
 
 def test_stale_notification_resplit_into_another_field_is_refused(client, session, order, payment_keys):
     """A genuine but three-day-old notification: its notify_time moved into notify_id's value gives the same
