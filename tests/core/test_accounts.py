@@ -124,15 +124,6 @@ def test_one_message_for_unknown_user_and_wrong_password(app_ctx):
     assert "candidate.login.failed" in actions()
 
 
-@pytest.fixture
-def limits_on(app):
-    app.config["RATELIMIT_ENABLED"] = True
-    app.extensions.pop("portal_ratelimit", None)
-    yield
-    app.config["RATELIMIT_ENABLED"] = False
-    app.extensions.pop("portal_ratelimit", None)
-
-
 def test_repeated_failures_delay_that_address_only(app_ctx, limits_on):
     """A growing delay per account and address (issue 14, finding 14), never a lock of the account."""
     cand = make_candidate()

@@ -13,15 +13,6 @@ from tests.factories import PASSWORD, make_candidate
 from tests.support.web import csrf_token_from
 
 
-@pytest.fixture
-def limits_on(app):
-    app.config["RATELIMIT_ENABLED"] = True
-    app.extensions.pop("portal_ratelimit", None)
-    yield
-    app.config["RATELIMIT_ENABLED"] = False
-    app.extensions.pop("portal_ratelimit", None)
-
-
 def _register_form(cand) -> dict:
     return {"username": f"new{cand.id}x", "doc_type": cand.doc_type, "doc_number": cand.doc_number,
             "password": "Aa#2027-abcdef", "password2": "Aa#2027-abcdef", "name": cand.name,
