@@ -58,7 +58,8 @@ class Config:
     PHOTO_MIN_WIDTH = int(_env("PHOTO_MIN_WIDTH", "102"))
     PHOTO_MIN_HEIGHT = int(_env("PHOTO_MIN_HEIGHT", "126"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    PASSWORD_HASH_METHOD = "scrypt"  # candidates' passwords (core/services/accounts.py)
+    # candidates' passwords: argon2id at OWASP's recommended parameters (core/services/passwords.py)
+    PASSWORD_ARGON2 = {"memory_kib": 19 * 1024, "time_cost": 2}
 
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     # 注册 attempts per client address (a school's computer room shares one): core/services/accounts.py
@@ -128,7 +129,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
     WTF_CSRF_ENABLED = _env_bool("TEST_CSRF", True)
     RATELIMIT_ENABLED = False
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production keeps scrypt
+    PASSWORD_ARGON2 = {"memory_kib": 64, "time_cost": 1}  # fast in tests; production keeps OWASP's
 
 
 JOB_BACKENDS = ("", "celery", "thread", "inline")  # core/jobs.py dispatches on these

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from core.data import demo_catalogue as cat
 from core.data.demo_people import CANDIDATE_PASSWORD, CANDIDATES, STAFF
@@ -24,7 +24,7 @@ from core.models import (Candidate, Certificate, CertificateType, Education, Eli
                          EligibilityRuleSetting, EthnicGroup, Major, ExamFamily, ExamSubject, ExamYear, Fee, Region, School, Site,
                          StaffScope, StaffSecurity, Training, TrainingType, WorkUnit)
 from core.pinyin import initials
-from core.services import audit
+from core.services import audit, passwords
 from core.services.errors import DomainError
 from core.services.majors import CATALOGUE_OF_LEVEL, major_values
 from core.services.upsert import upsert
@@ -35,7 +35,7 @@ from core.validators import id_check_char
 @functools.lru_cache(maxsize=64)
 def _password_matches(stored_hash: str | None, password: str) -> bool:
     """A slow hash check, remembered: a repeated load need not redo it."""
-    return bool(stored_hash) and check_password_hash(stored_hash, password)
+    return bool(stored_hash) and passwords.verify(stored_hash, password)
 
 
 def id_number(area: str, birth: date, seq: str) -> str:
@@ -218,7 +218,7 @@ def _load_candidates(regions, units_up, schools, trainings, certificates, majors
                           work_unit_name=unit.name if unit else None, work_unit_manual=False)
         if not _password_matches(cand.password_hash, CANDIDATE_PASSWORD):
             # one slow hash for every demo candidate (same password)
-            cand.password_hash = good_hash = good_hash or generate_password_hash(CANDIDATE_PASSWORD)
+            cand.password_hash = good_hash = good_hash or passwords.hash_secret(CANDIDATE_PASSWORD)
             people.touch(cand)
         db.session.flush()
         educations = Upserter(Education, "start_ym", "level", where=Education.candidate_id == cand.id)

@@ -20,6 +20,7 @@ from core.models import (Candidate, CertificateType, Education, ExamFamily, Exam
                          Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
 from core.pinyin import initials
 from core.registration.draft import STEP_NAMES, Draft
+from core.services import passwords
 
 _seq = itertools.count(1)
 PASSWORD = "Kaoshi#2027pass"
@@ -36,7 +37,7 @@ def id_number(birth: str = "19900307", seq: str = "123") -> str:
 
 def make_candidate(**kw) -> Candidate:
     n = next(_seq)
-    values = dict(username=f"kaosheng{n}", password_hash=generate_password_hash(PASSWORD),
+    values = dict(username=f"kaosheng{n}", password_hash=passwords.hash_secret(PASSWORD),
                   name="张三", sex="M", birth_date=date(1990, 3, 7), doc_type="id_card",
                   doc_number=id_number(seq=f"{n % 1000:03d}"), nationality="中国", ethnic_group="汉族",
                   mobile="13800138000")

@@ -10,14 +10,13 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import validators as v
 from core.db import db, utcnow
 from core.messages import Msg
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.services import audit, ratelimit
+from core.services import audit, passwords, ratelimit
 from core.services.errors import DomainError
 from core.services.sessions import close_all_sessions
 
@@ -44,16 +43,15 @@ _dummy_hashes: dict[str, str] = {}
 
 
 def _hash(secret: str) -> str:
-    """werkzeug's scrypt unless PASSWORD_HASH_METHOD says otherwise (tests use a cheap one)."""
-    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+    return passwords.hash_secret(secret)
 
 
 def _dummy_hash() -> str:
     """A hash to check against when the username is unknown, so both answers take as long."""
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in _dummy_hashes:
-        _dummy_hashes[method] = _hash("not-a-real-password")
-    return _dummy_hashes[method]
+    params = str(current_app.config["PASSWORD_ARGON2"])
+    if params not in _dummy_hashes:
+        _dummy_hashes[params] = _hash("not-a-real-password")
+    return _dummy_hashes[params]
 
 
 def normalise_answer(answer: str | None) -> str:
@@ -187,10 +185,10 @@ def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidat
         raise DomainError(TOO_FAST, "username")
     cand = db.session.scalar(db.select(Candidate).where(db.func.lower(Candidate.username) == who))
     if cand is None:
-        check_password_hash(_dummy_hash(), password or "")  # same time as a real check
+        passwords.verify(_dummy_hash(), password or "")  # same time as a real check
         _failed_login(who, ip)
         raise DomainError(BAD_LOGIN, "username")
-    if not check_password_hash(cand.password_hash, password or ""):
+    if not passwords.verify(cand.password_hash, password or ""):
         _failed_login(who, ip)
         cand.failed_logins += 1
         audit.record("candidate.login.failed", actor_type="candidate", actor_id=cand.id,
@@ -198,6 +196,8 @@ def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidat
         db.session.commit()
         raise DomainError(BAD_LOGIN, "username")
     ratelimit.clear(f"login-fail:{who}:{ip}")
+    if passwords.needs_rehash(cand.password_hash):  # an older scheme: upgraded now, the password is at hand
+        cand.password_hash = _hash(password)
     first_login = cand.last_login_at is None
     cand.last_login_at = utcnow()
     cand.failed_logins = 0
@@ -219,10 +219,10 @@ def _check_new_password(cand: Candidate, new: str, new2: str) -> str:
 
 def change_password(cand: Candidate, current: str, new: str, new2: str) -> None:
     """修改密码 (current password required); every session of the candidate ends."""
-    if not check_password_hash(cand.password_hash, current or ""):
+    if not passwords.verify(cand.password_hash, current or ""):
         raise DomainError("当前密码不正确。", "current_password")
     password = _check_new_password(cand, new, new2)
-    if check_password_hash(cand.password_hash, password):
+    if passwords.verify(cand.password_hash, password):
         raise DomainError("新密码不能与当前密码相同。", "new_password")
     cand.password_hash = _hash(password)
     cand.must_change_password = False
@@ -235,7 +235,7 @@ def change_password(cand: Candidate, current: str, new: str, new2: str) -> None:
 def set_recovery(cand: Candidate, current: str, question: str, answer: str) -> None:
     """密码找回设置: the question and the answer (normalised, hashed, never shown again)."""
     check = v.Checker()
-    if not check_password_hash(cand.password_hash, current or ""):
+    if not passwords.verify(cand.password_hash, current or ""):
         check.errors["recovery_current_password"] = "当前密码不正确。"
     question = check(v.check_text, question, "recovery_question", "找回问题", max_len=60)
     answer_n = normalise_answer(answer)
@@ -280,7 +280,7 @@ def recover_password(cand: Candidate, answer: str, new: str, new2: str) -> None:
     """找回密码, step 2: the recovery answer -> a new password; locked after repeated failures."""
     if _recovery_locked(cand):
         raise DomainError(RECOVERY_LOCKED, "recovery_answer")
-    if not cand.recovery_answer_hash or not check_password_hash(cand.recovery_answer_hash,
+    if not cand.recovery_answer_hash or not passwords.verify(cand.recovery_answer_hash,
                                                                 normalise_answer(answer)):
         cand.recovery_failures += 1
         action = "candidate.recovery.failed"

@@ -16,12 +16,11 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, text
-from werkzeug.security import generate_password_hash
 
 from core.db import db, to_shanghai, utcnow
 from core.models import AuditEntry, Candidate, Site
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
-from core.services import audit, ratelimit, scope, staff_sessions
+from core.services import audit, passwords, ratelimit, scope, staff_sessions
 from core.services.errors import DomainError, NotAllowed
 from core.services.sessions import close_all_sessions
 from core.validators import (Checker, FieldErrors, check_choice, check_document, check_name,
@@ -182,7 +181,7 @@ def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str
 def _new_one_time_password(cand: Candidate) -> str:
     """Set a one-time password the candidate must change at next login; end their sessions."""
     one_time = "".join(secrets.choice(_OTP_ALPHABET) for _ in range(10)) + "#" + str(secrets.randbelow(10))
-    cand.password_hash = generate_password_hash(one_time)
+    cand.password_hash = passwords.hash_secret(one_time)
     cand.must_change_password = True
     cand.failed_logins = 0
     cand.locked_until = None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from core.db import db
 from core.models import AuditEntry, Candidate
-from core.services import ratelimit, staff_actions
+from core.services import passwords, ratelimit, staff_actions
 from tests.factories import make_candidate
 from tests.support.web import admin_csrf, staff_login
 
@@ -66,7 +65,7 @@ def test_exact_lookup_lets_the_local_authority_reset_a_candidate_without_registr
     one_time = html.split('id="one-time-password">')[1].split("<")[0]
     db.session.expire_all()
     cand = db.session.get(Candidate, newcomer["id"])
-    assert check_password_hash(cand.password_hash, one_time) and cand.must_change_password
+    assert passwords.verify(cand.password_hash, one_time) and cand.must_change_password
     reset = _entries("candidate.password.reset_by_staff")
     assert len(reset) == 1 and reset[0].object_id == newcomer["id"]
     assert reset[0].after["reason"] == "核对居民身份证原件"

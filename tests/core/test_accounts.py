@@ -3,11 +3,10 @@ and rate limits in memory and in the real Redis."""
 from datetime import date, timedelta
 
 import pytest
-from werkzeug.security import check_password_hash
 
 from core.db import db, utcnow
 from core.models import AuditEntry, Candidate, CandidateSession
-from core.services import accounts, ratelimit
+from core.services import accounts, passwords, ratelimit
 from core.services.errors import DomainError
 from core.validators import FieldErrors
 from tests.factories import PASSWORD, id_number, make_candidate
@@ -32,7 +31,7 @@ def actions():
 def test_register_derives_sex_and_birth_from_the_id_number(session):
     cand = accounts.register(form())
     assert (cand.sex, cand.birth_date, cand.nationality) == ("F", date(1995, 6, 15), "中国")
-    assert check_password_hash(cand.password_hash, PASSWORD)
+    assert passwords.verify(cand.password_hash, PASSWORD)
     assert actions() == ["candidate.account.registered"]
     entry = db.session.scalar(db.select(AuditEntry))
     assert cand.doc_number not in str(entry.after)
@@ -227,7 +226,7 @@ def test_change_password_needs_current_and_ends_sessions(app_ctx):
     with pytest.raises(DomainError, match="相同"):
         accounts.change_password(cand, PASSWORD, PASSWORD, PASSWORD)
     accounts.change_password(cand, PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
-    assert check_password_hash(cand.password_hash, NEW_PASSWORD)
+    assert passwords.verify(cand.password_hash, NEW_PASSWORD)
     assert db.session.scalar(db.select(db.func.count(CandidateSession.id))
                              .where(CandidateSession.ended_at.is_(None))) == 0
     assert "candidate.password.changed" in actions()
@@ -241,7 +240,7 @@ def test_recovery_answer_is_normalised_and_hashed(app_ctx):
     assert accounts.normalise_answer("ＢＥＩ jing") == "beijing"
     found = accounts.find_for_recovery(cand.username, cand.doc_number.lower(), "1.2.3.4")
     accounts.recover_password(found, "beijing", NEW_PASSWORD, NEW_PASSWORD)
-    assert check_password_hash(cand.password_hash, NEW_PASSWORD)
+    assert passwords.verify(cand.password_hash, NEW_PASSWORD)
     assert actions()[-2:] == ["candidate.recovery.set", "candidate.password.recovered"]
 
 
@@ -278,7 +277,7 @@ def test_recovery_locks_after_repeated_wrong_answers(app_ctx):
         accounts.recover_password(cand, "北京", NEW_PASSWORD, NEW_PASSWORD)
     with pytest.raises(DomainError, match="锁定"):
         accounts.find_for_recovery(cand.username, cand.doc_number, None)
-    assert check_password_hash(cand.password_hash, PASSWORD)
+    assert passwords.verify(cand.password_hash, PASSWORD)
     assert "candidate.recovery.locked" in actions()
     cand.recovery_locked_until = utcnow() - timedelta(seconds=1)  # the lock ends
     accounts.recover_password(cand, "北京", NEW_PASSWORD, NEW_PASSWORD)

@@ -153,7 +153,7 @@ def gb11643_ok(number: str) -> bool:
 
 
 def check_candidates():
-    from werkzeug.security import check_password_hash
+    from core.services import passwords
     people = {c.username: c for c in db.session.scalars(select(Candidate))}
     assert len(people) >= 5
     for cand in people.values():
@@ -165,7 +165,7 @@ def check_candidates():
     assert [c for c in people.values() if c.military_identity == "active"]
     hk = [c for c in people.values() if c.doc_type == "hk_macau_permit"]
     assert hk and re.fullmatch(r"[HM]\d{8}", hk[0].permit_number)
-    assert check_password_hash(people["zhangwei"].password_hash, "Kaoshi-2027!")
+    assert passwords.verify(people["zhangwei"].password_hash, "Kaoshi-2027!")
     assert people["zhangwei"].work_unit_name == "北京协和医院" and people["zhangwei"].work_unit_id
     educations = db.session.scalars(select(Education)).all()
     assert {e.candidate_id for e in educations} == {c.id for c in people.values()}

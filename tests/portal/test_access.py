@@ -3,11 +3,10 @@ changing an id; every page behind login says so; every form refuses a missing CS
 import io
 
 import pytest
-from werkzeug.security import check_password_hash
 
 from core.db import db
 from core.models import Candidate, Education
-from core.services import photos, profile
+from core.services import passwords, photos, profile
 from tests.factories import PASSWORD, jpeg, login_as, make_candidate, make_dictionaries, make_registration
 from tests.support.web import post_page, text
 
@@ -107,8 +106,8 @@ def test_account_forms_act_on_the_logged_in_candidate_only(client, two):
               page="/security")
     db.session.expire_all()
     a, b = db.session.get(Candidate, alice.id), db.session.get(Candidate, bob.id)
-    assert check_password_hash(a.password_hash, PASSWORD) and a.recovery_answer_hash is None
-    assert check_password_hash(b.password_hash, NEW) and b.recovery_answer_hash
+    assert passwords.verify(a.password_hash, PASSWORD) and a.recovery_answer_hash is None
+    assert passwords.verify(b.password_hash, NEW) and b.recovery_answer_hash
 
 
 def test_recovery_with_someone_elses_username_and_own_document_is_refused(client, two):
@@ -146,7 +145,7 @@ def test_every_form_refuses_a_missing_csrf_token(client, two, url):
     assert response.status_code == 400
     db.session.expire_all()
     b = db.session.get(Candidate, bob.id)
-    assert b.mobile != "13911112222" and check_password_hash(b.password_hash, PASSWORD)
+    assert b.mobile != "13911112222" and passwords.verify(b.password_hash, PASSWORD)
     assert db.session.scalar(db.select(db.func.count(Education.id))) == before
 
 

@@ -1,8 +1,8 @@
 """安全设置 (修改密码, 密码找回设置) and 找回密码 pages."""
-from werkzeug.security import check_password_hash
 
 from core.db import db
 from core.models import AuditEntry
+from core.services import passwords
 from tests.factories import PASSWORD, login, make_candidate
 from tests.support.web import post_page, text
 
@@ -37,7 +37,7 @@ def test_change_password_then_log_in_with_it(client, app_ctx):
     assert response.status_code == 302
     assert "密码已修改" in text(client.get("/security"))  # still logged in, with a fresh session
     db.session.refresh(cand)
-    assert check_password_hash(cand.password_hash, NEW)
+    assert passwords.verify(cand.password_hash, NEW)
     assert "candidate.password.changed" in _actions()
 
 
@@ -57,7 +57,7 @@ def test_change_password_refusals_show_beside_the_field(client, app_ctx):
         assert response.status_code == 422 and message in html
         assert f'id="e-{field}"' in html
     db.session.refresh(cand)
-    assert check_password_hash(cand.password_hash, PASSWORD)
+    assert passwords.verify(cand.password_hash, PASSWORD)
 
 
 def test_set_recovery_question_keeps_the_question_on_refusal(client, app_ctx):
@@ -98,7 +98,7 @@ def test_forgot_password_in_two_steps(client, app_ctx):
                                                     "new_password": NEW, "new_password2": NEW})
     assert step2.status_code == 302 and "/login" in step2.location
     db.session.refresh(cand)
-    assert check_password_hash(cand.password_hash, NEW)
+    assert passwords.verify(cand.password_hash, NEW)
 
 
 def test_forgot_password_refusals(client, app_ctx):
@@ -115,7 +115,7 @@ def test_forgot_password_refusals(client, app_ctx):
     html = text(response)
     assert "锁定" in html and "身份证明材料" in html
     db.session.refresh(cand)
-    assert check_password_hash(cand.password_hash, PASSWORD)
+    assert passwords.verify(cand.password_hash, PASSWORD)
     assert "candidate.recovery.locked" in _actions()
 
 
@@ -125,7 +125,7 @@ def test_step_two_without_step_one_is_refused(client, app_ctx):
                                                        "new_password": NEW, "new_password2": NEW})
     assert response.status_code == 422 and "超时" in text(response)
     db.session.refresh(cand)
-    assert check_password_hash(cand.password_hash, PASSWORD)
+    assert passwords.verify(cand.password_hash, PASSWORD)
 
 
 def test_security_pages_need_login(client):
