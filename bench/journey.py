@@ -13,11 +13,14 @@ What it does, for each number of users, on a database it empties first (never po
    seconds; each user repeats the journey with a fresh candidate until ``--duration`` seconds have passed,
    waiting a random 0..2×``--think`` seconds between pages, as a person reading the page would:
    登录 page and form → 首页 → 个人信息中心 → 学校搜索 → 选择报考类别 → 开始报名 → the five wizard steps
-   (each page, then its form) → 提交 → 考试报名 list, and once per journey the trivial ``GET /healthz``;
+   (each page, then its form) → 提交 → 考试报名 list, and once per journey the trivial ``GET /healthz`` and
+   the minimal page ``GET /_baseline`` (one indexed query, a 20-row template: bench/baseline_wsgi.py, served by
+   the same gunicorn);
 4. every answer must be the expected one (200 for a page, 302/303 for a form); anything else is an error;
 5. reports requests/s, p50/p95/p99 per page, the error rate, and the CPU time spent by the app server, its
    PostgreSQL backends and the load generator (the machine is shared: CPU per request is the number to scale
-   from); prints one Markdown block (``--append`` adds it to docs/BENCHMARKS.md).
+   from), and each page's server CPU per request beside the minimal page's (issue 19's ratio); prints one
+   Markdown block (``--append`` adds it to docs/BENCHMARKS.md).
 """
 from __future__ import annotations
 
@@ -32,12 +35,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,6 +50,8 @@ PASSWORD = "Kaoshi#2027pass"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SUBMIT_RE = re.compile(r'name="submit_token" value="([^"]+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BASELINE = "GET /_baseline (minimal page)"
+UNTIMED = ("GET /healthz (trivial)", BASELINE)  # not journey pages
 
 
 def free_port() -> int:
@@ -143,14 +149,16 @@ class Stats:
 class User:
     """One candidate's browser: a keep-alive connection and its cookies."""
 
-    def __init__(self, port: int, stats: Stats, think: float, rng: random.Random):
-        self.port, self.stats, self.think, self.rng = port, stats, think, rng
+    def __init__(self, port: int, stats: Stats, think: float, rng: random.Random, tag: str = ""):
+        self.port, self.stats, self.think, self.rng, self.tag = port, stats, think, rng, tag
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
 
     def call(self, label: str, method: str, path: str, form: dict | None = None,
              expect: tuple[int, ...] = (200,)) -> tuple[int, str, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers = {"X-Bench-Label": quote(self.tag + label)}  # the server's CPU count per page (baseline_wsgi)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)
@@ -199,6 +207,7 @@ class User:
         self.page("GET /profile (个人信息中心)", "/profile")
         self.call("GET /api/schools (学校搜索)", "GET", f"/api/schools?q={quote(school_query)}")
         self.call("GET /healthz (trivial)", "GET", "/healthz")
+        self.call(BASELINE, "GET", f"/_baseline?start={self.rng.randint(1, 3000)}")
         html = self.page("GET /registration/subjects", "/registration/subjects")
         location = self.form("POST /registration/start", "/registration/start", html,
                              {"subject_id": cand["subject_id"]})
@@ -268,12 +277,13 @@ def run(args, users: int) -> dict:
     import redis
     redis.Redis.from_url(args.redis).flushdb()
     port = free_port()
+    cpu_dir = Path(tempfile.mkdtemp(prefix="bench-cpu-"))
     env = dict(os.environ, DATABASE_URL=args.db, APP_ENV="development", GUNICORN_BIND=f"127.0.0.1:{port}",
-               REDIS_URL=args.redis, LOGIN_RATE_LIMIT="1000000 per minute")
+               REDIS_URL=args.redis, LOGIN_RATE_LIMIT="1000000 per minute", BENCH_CPU_DIR=str(cpu_dir))
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
-                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+                               "/dev/null", "--pythonpath", "bench", "baseline_wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     stats = Stats()
     try:
@@ -286,7 +296,7 @@ def run(args, users: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         warm = Stats()  # one journey per worker thread before measuring (imports, template compilation)
-        warmers = [threading.Thread(target=User(port, warm, 0, random.Random(k)).journey,
+        warmers = [threading.Thread(target=User(port, warm, 0, random.Random(k), "warm:").journey,
                                     args=(people.pop(), queries[k % len(queries)])) for k in range(10)]
         for t in warmers:
             t.start()
@@ -328,7 +338,35 @@ def run(args, users: int) -> dict:
         server.wait(timeout=60)
     return {"users": users, "stats": stats, "wall": wall, "server_cpu": used(cpu_before[0], srv_after),
             "db_cpu": used(cpu_before[1], db_after), "client_cpu": client_cpu,
-            "load": (load_before, load_after)}
+            "load": (load_before, load_after), "page_cpu": page_cpu(cpu_dir)}
+
+
+def page_cpu(cpu_dir: Path) -> dict[str, list[float]]:
+    """Each page's server CPU per request (ms, the serving thread's), as baseline_wsgi counted it."""
+    out: dict[str, list[float]] = {}
+    for path in cpu_dir.glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label, ms = line.rsplit("\t", 1)
+            label = unquote(label)
+            if not label.startswith("warm:") and label != "unlabelled":  # warm-up and readiness polls
+                out.setdefault(label, []).append(float(ms))
+    return out
+
+
+def ratio_table(cpu: dict[str, list[float]]) -> list[str]:
+    """Issue 19's yardstick: each page's mean server CPU beside the minimal page's, measured in the same run."""
+    base = statistics.mean(cpu.get(BASELINE) or [float("nan")])
+    lines = ["| page | requests | server CPU ms mean | median | × minimal page |", "|---|---|---|---|---|"]
+    pages = []
+    for label, values in cpu.items():
+        lines.append(f"| {label} | {len(values)} | {statistics.mean(values):.2f} | {statistics.median(values):.2f} | "
+                     f"{statistics.mean(values) / base:.1f} |")
+        if label not in UNTIMED and label != "POST /login":
+            pages.extend(values)
+    if pages:
+        lines.append(f"| **journey pages without the login** | {len(pages)} | {statistics.mean(pages):.2f} | "
+                     f"{statistics.median(pages):.2f} | **{statistics.mean(pages) / base:.1f}** |")
+    return lines
 
 
 def pct(values: list[float], p: int) -> float:
@@ -349,17 +387,17 @@ def report(args, results: list[dict]) -> str:
         s: Stats = r["stats"]
         total = sum(len(v) for v in s.latency.values())
         errors = sum(s.errors.values())
-        pages = total - len(s.latency.get("GET /healthz (trivial)", []))
+        pages = total - sum(len(s.latency.get(label, [])) for label in UNTIMED)
         lines.append(f"### {r['users']} concurrent users — {s.journeys} journeys, {total} requests in {r['wall']:.0f} s "
                      f"= **{total / r['wall']:.1f} requests/s**, errors {errors} ({100 * errors / max(total, 1):.2f} %)\n")
         lines.append("| page | requests | p50 ms | p95 ms | p99 ms | max ms | errors |")
         lines.append("|---|---|---|---|---|---|---|")
         every = []
         for label, values in s.latency.items():
-            every.extend(values if label != "GET /healthz (trivial)" else [])
+            every.extend(values if label not in UNTIMED else [])
             lines.append(f"| {label} | {len(values)} | {pct(values, 50):.0f} | {pct(values, 95):.0f} | "
                          f"{pct(values, 99):.0f} | {max(values) * 1000:.0f} | {s.errors.get(label, 0)} |")
-        lines.append(f"| **all pages (without /healthz)** | {len(every)} | {pct(every, 50):.0f} | {pct(every, 95):.0f} | "
+        lines.append(f"| **all pages (without /healthz and /_baseline)** | {len(every)} | {pct(every, 50):.0f} | {pct(every, 95):.0f} | "
                      f"{pct(every, 99):.0f} | {max(every) * 1000:.0f} | "
                      f"{errors - s.errors.get('GET /healthz (trivial)', 0)} |\n")
         lines.append(f"CPU during the run: app server {r['server_cpu']:.1f} s "
@@ -367,6 +405,10 @@ def report(args, results: list[dict]) -> str:
                      f"{r['db_cpu']:.1f} s ({1000 * r['db_cpu'] / max(pages, 1):.1f} ms per page request), load "
                      f"generator {r['client_cpu']:.1f} s. Load average (1 min) before/after: "
                      f"{r['load'][0][0]:.1f} / {r['load'][1][0]:.1f}.")
+        lines.append("\nServer CPU per request by page, beside the minimal page served by the same gunicorn in the same "
+                     "run (bench/baseline_wsgi.py: the serving thread's CPU from request to last byte):\n")
+        lines.extend(ratio_table(r["page_cpu"]))
+        lines.append("")
         if s.samples:
             lines.append(f"First errors: {'; '.join(s.samples)}.")
         lines.append("")
