@@ -9,6 +9,7 @@ from flask_appbuilder import AppBuilder, IndexView, expose
 from backoffice.settings import fab_settings
 from core.db import db
 from web import init_web
+from web.i18n import install_template_gettext
 
 
 class BackofficeIndexView(IndexView):
@@ -42,6 +43,7 @@ def create_backoffice_app(cfg, overrides: dict) -> Flask:
     with app.app_context():
         appbuilder = AppBuilder(indexview=BackofficeIndexView, base_template="backoffice/base.html")
         appbuilder.init_app(app, db.session)
+        install_template_gettext(app)
         from backoffice.views import register_views
         register_views(appbuilder)
     from backoffice.security import require_password_change

@@ -10,6 +10,7 @@ from flask_babel import Babel
 from candidate_portal import (account_views, api_views, field_checks, home_views,  # noqa: F401
                               payment_views, print_views, profile_views, registration_views)
 from candidate_portal.blueprint import bp
+from web.i18n import install_template_gettext
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"  # translations/en/LC_MESSAGES
 
@@ -17,5 +18,6 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"  # transl
 def init_portal(app: Flask) -> None:
     from candidate_portal.i18n import init_i18n, select_locale
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    install_template_gettext(app)
     init_i18n(app)
     app.register_blueprint(bp)

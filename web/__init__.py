@@ -7,6 +7,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from core.db import db
+from web.assets import init_assets
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
@@ -26,6 +27,7 @@ def init_web(app: Flask) -> None:
     app.after_request(security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce  # FAB's templates too write nonce="{{ csp_nonce() }}"
     init_error_pages(app)
+    init_assets(app)
 
 
 def engine_options(config) -> dict:

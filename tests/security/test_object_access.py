@@ -9,10 +9,10 @@ adds what it lacks (the POSTs of 更正 and 密码重置 outside the scope) and 
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
-from werkzeug.security import check_password_hash
 
 from core.db import db
 from core.models import Candidate
+from core.services import passwords
 from tests.factories import PASSWORD, login_as, make_candidate
 from tests.security.helpers import STATE_CHANGING, apps, build, candidate_world, rules, table_dump
 from tests.support.scope_sweep import DETAIL
@@ -69,7 +69,7 @@ def test_staff_correct_and_reset_posts_outside_the_scope_are_refused(world, clie
     assert resp.status_code == 404
     db.session.expire_all()
     after = db.session.get(Candidate, ids["cand_b"])
-    assert after.name == name_before and check_password_hash(after.password_hash, PASSWORD)
+    assert after.name == name_before and passwords.verify(after.password_hash, PASSWORD)
 
 
 # Custom back-office id routes whose scope is tested outside DETAIL.
