@@ -4,7 +4,9 @@
 A phone on a slow connection then loads the CSS and JS once, not on every page. The fingerprint is the first
 ten hex digits of the file's SHA-256, computed once per file version (path and mtime). A request for a
 fingerprinted name serves the file; it is marked cacheable for a year only when the fingerprint is the
-current one (a page cached before a deployment still gets its CSS, but not an old one forever).
+current one (a page cached before a deployment still gets its CSS, but not an old one forever). Outside
+debug mode a file's fingerprint is computed once per process (a deployment restarts the processes); in debug
+mode the file's mtime is checked on every link, so an edited stylesheet shows at once.
 """
 from __future__ import annotations
 
@@ -17,19 +19,21 @@ from werkzeug.security import safe_join
 
 FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 ONE_YEAR = 365 * 24 * 3600
-_digests: dict[tuple[str, int], str] = {}
+_digests: dict[tuple, str | None] = {}
 
 
-def _digest(folder: str | None, filename: str) -> str | None:
+def _digest(folder: str | None, filename: str, debug: bool) -> str | None:
     path = folder and safe_join(folder, filename)
+    if not path:
+        return None
     try:
-        key = (path, os.stat(path).st_mtime_ns) if path else None
+        key = (path, os.stat(path).st_mtime_ns) if debug else (path,)
+        if key not in _digests:
+            with open(path, "rb") as fh:
+                _digests[key] = hashlib.sha256(fh.read()).hexdigest()[:10]
     except OSError:
         return None
-    if key and key not in _digests:
-        with open(path, "rb") as fh:
-            _digests[key] = hashlib.sha256(fh.read()).hexdigest()[:10]
-    return _digests.get(key) if key else None
+    return _digests[key]
 
 
 def init_assets(app: Flask) -> None:
@@ -44,7 +48,7 @@ def init_assets(app: Flask) -> None:
         name = values.get("filename")
         if not endpoint.endswith("static") or not name or "." not in name:
             return
-        digest = _digest(folder_of(endpoint), name)
+        digest = _digest(folder_of(endpoint), name, app.debug)
         if digest:
             stem, ext = os.path.splitext(name)
             values["filename"] = f"{stem}.{digest}{ext}"
@@ -57,7 +61,7 @@ def init_assets(app: Flask) -> None:
         if not found:
             return
         original = found["stem"] + found["ext"]
-        current = _digest(folder_of(endpoint), original)
+        current = _digest(folder_of(endpoint), original, app.debug)
         if current:
             values["filename"] = original
             g.immutable_asset = current == found["digest"]
