@@ -165,6 +165,10 @@ def registration_step(registration_id: int, step: str):
     reg = own_registration(registration_id, draft=True)
     if step not in draft.STEP_NAMES:
         abort(404)
+    missing = steps.first_step_missing(reg, step)
+    if missing:  # a later step's URL opened directly: the steps are passed in order
+        flash(translate_message(missing[1]), "error")
+        return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     page = _render_step(reg, step)
     draft.go_to_step(reg, step)  # after rendering: its commit would have the page load everything again
     return page
@@ -208,6 +212,10 @@ def registration_step_save(registration_id: int, step: str):
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=step) + f"#{kind}")
     here = BAR_NAMES.index(step)
     there = _destination(here, action)
+    missing = steps.first_step_missing(reg, step)
+    if missing and there >= here:  # saving a step whose earlier steps are not passed: go there first
+        flash(translate_message(missing[1]), "error")
+        return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     try:
         _save(reg, step, form)
     except DomainError as exc:
