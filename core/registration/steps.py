@@ -157,6 +157,14 @@ def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> Non
     draft.store(reg)
 
 
+def confirm_major(reg: Registration, education_id, major_id, name: str | None, ticked: dict[str, list]) -> None:
+    """确认专业 beside an education whose major was typed by hand or left unconfirmed by the migration:
+    the major chosen from the dictionary is saved to the profile (audited); what is ticked is kept."""
+    remember_ticks(reg, "entries", ticked)
+    profile.confirm_major(reg.candidate, education_id, major_id, name)
+    db.session.commit()
+
+
 def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
     """The “+” button: save a new entry to the profile, then tick it here (no need to tick twice)."""
     entry = profile.SAVERS[kind](reg.candidate, form)
