@@ -1,17 +1,20 @@
-"""字典: schools (with the Ministry's list upload), work units (Excel import), training and certificate
-types, pinyin exceptions. National administrators only. Pinyin initials are computed on write."""
+"""字典: schools (with the Ministry's list upload), work units (Excel import), the majors dictionary (专业目录:
+add, edit, disable, Excel/CSV import with a report row by row), training and certificate types, pinyin
+exceptions. National administrators only. Pinyin initials are computed on write; every change is audited."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select
-from wtforms.validators import Regexp, ValidationError
+from wtforms.validators import Length, Regexp, ValidationError
 
 from core.db import db
 from wtforms import BooleanField, SelectField
 
-from core.models import CertificateType, PinyinException, Region, School, TrainingType, WorkUnit
+from core.eligibility.majors import MAJOR_CATEGORIES
+from core.models import CertificateType, Major, PinyinException, Region, School, TrainingType, WorkUnit
+from core.services.majors import CODE_RE, MAJOR_LEVELS
 from core.pinyin import initials, load_exceptions
 from core.services.errors import DomainError
 
@@ -118,6 +121,71 @@ class WorkUnitView(_Importing):
     def upsert(self, rows, **actor):
         from core.services.workunits_import import upsert_work_units
         return upsert_work_units(rows, **actor)
+
+
+def _unique_major_code(form, field):
+    code = (field.data or "").strip().upper()
+    found = db.session.scalar(select(Major.id).where(Major.code == code))
+    if found is not None and str(found) != str((request.view_args or {}).get("pk")):
+        raise ValidationError("该专业代码已在专业目录中。")
+
+
+class MajorView(_WithInitials):
+    """专业目录: a major's code, name, level, R7 专业类别 and 启用 (停用: no longer offered to candidates;
+    educations naming it keep it, so a major is disabled, never deleted)."""
+
+    datamodel = SQLAInterface(Major)
+    route_base = "/majors"
+    class_permission_name = "Major"
+    base_permissions = _FULL + ["can_upload"]
+    list_title, show_title, add_title, edit_title = "专业目录", "专业", "新增专业", "修改专业"
+    list_template = "backoffice/majors_list.html"
+    list_columns = ["code", "name", "level", "category", "ministry_class", "active"]
+    show_columns = list_columns + ["edition", "initials"]
+    add_columns = edit_columns = ["code", "name", "level", "category", "ministry_class", "edition", "active"]
+    search_columns = ["code", "name", "initials", "level", "category", "active"]
+    order_columns = ["code", "name", "level", "category"]
+    label_columns = {"code": "专业代码", "name": "专业名称", "level": "层次", "category": "专业类别（对应报考类别）",
+                     "ministry_class": "所属专业类", "edition": "目录版本", "active": "启用", "initials": "拼音首字母"}
+    description_columns = {"category": "决定该专业的学历可以报考哪些类别（见资格规则设置中的专业类别对照表）。",
+                           "active": "停用后考生不能再选择该专业；已填写该专业的教育经历不受影响。"}
+    formatters_columns = {"active": yes_no}
+    validators_columns = {
+        "code": [Regexp(CODE_RE, message="专业代码为4位或6位数字，可带T、K（如100301K、520102K、1051）。"),
+                 _unique_major_code],
+        "name": [Length(min=1, max=60, message="请填写专业名称（最多60个字）。")],
+        "ministry_class": [Length(max=40, message="最多40个字。")],
+        "edition": [Length(max=40, message="最多40个字。")]}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "level": SelectField("层次", choices=[(v, v) for v in MAJOR_LEVELS]),
+        "category": SelectField("专业类别（对应报考类别）", choices=[(v, v) for v in MAJOR_CATEGORIES]),
+        "active": BooleanField("启用", default=True)}
+
+    def before_write(self, item):
+        item.code = item.code.strip().upper()
+        item.ministry_class = (item.ministry_class or "").strip() or None
+        item.edition = (item.edition or "").strip() or None
+        super().before_write(item)
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    def upload(self):
+        from core.services.majors_import import import_majors
+        error, report = None, None
+        if request.method == "POST":
+            file = request.files.get("file")
+            if file is None or not file.filename:
+                error = "请选择要上传的文件。"
+            else:
+                try:
+                    report = import_majors(file.read(), file.filename, actor_id=g.user.id,
+                                           actor_name=g.user.username)
+                except DomainError as exc:
+                    db.session.rollback()
+                    error = exc.message
+        status = 422 if error or (report and not report.written) else 200
+        return self.render_template("backoffice/majors_import.html", title="导入专业目录", error=error,
+                                    report=report), status
 
 
 class TrainingTypeView(CatalogueView):

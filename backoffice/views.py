@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from backoffice.candidates import CandidateView
 from backoffice.catalogue import ExamFamilyView, ExamSubjectView, ExamYearView, FeeView, RegionView, SiteView
-from backoffice.dictionaries import (CertificateTypeView, PinyinExceptionView, SchoolView, TrainingTypeView,
-                                     WorkUnitView)
+from backoffice.dictionaries import (CertificateTypeView, MajorView, PinyinExceptionView, SchoolView,
+                                     TrainingTypeView, WorkUnitView)
 from backoffice.payments import PaymentOrderView, RefundView
 from backoffice.review import RegistrationView, ReviewQueueView
 from backoffice.rules import RuleSettingsView
@@ -26,6 +26,7 @@ MENU = [
     (FeeView, "收费标准", "考试目录", "fa-yen-sign"),
     (SchoolView, "学校", "字典", "fa-graduation-cap"),
     (WorkUnitView, "工作单位", "字典", "fa-hospital"),
+    (MajorView, "专业目录", "字典", "fa-stethoscope"),
     (TrainingTypeView, "培训类型", "字典", "fa-certificate"),
     (CertificateTypeView, "证书类型", "字典", "fa-id-card"),
     (PinyinExceptionView, "拼音例外", "字典", "fa-font"),

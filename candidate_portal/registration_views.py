@@ -16,7 +16,7 @@ from core.models.catalogue import LEVELS, ROUTES
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
 from core.registration.errors import Incomplete, NotEligible, SiteFull
 from core.registration.states import PAYABLE, PRINTABLE
-from core.services.errors import DomainError
+from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
@@ -165,6 +165,10 @@ def registration_step(registration_id: int, step: str):
     reg = own_registration(registration_id, draft=True)
     if step not in draft.STEP_NAMES:
         abort(404)
+    missing = steps.first_step_missing(reg, step)
+    if missing:  # a later step's URL opened directly: the steps are passed in order
+        flash(translate_message(missing[1]), "error")
+        return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     page = _render_step(reg, step)
     draft.go_to_step(reg, step)  # after rendering: its commit would have the page load everything again
     return page
@@ -206,8 +210,14 @@ def registration_step_save(registration_id: int, step: str):
             return _render_step(reg, step, errors, form, 422)
         flash(_("已保存到个人信息，并可在此选择。"), "success")
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=step) + f"#{kind}")
+    if action.startswith("confirm_major:") and step == "entries":  # 确认专业 beside a flagged education
+        return _confirm_major(reg, action.removeprefix("confirm_major:"), form)
     here = BAR_NAMES.index(step)
     there = _destination(here, action)
+    missing = steps.first_step_missing(reg, step)
+    if missing and there >= here:  # saving a step whose earlier steps are not passed: go there first
+        flash(translate_message(missing[1]), "error")
+        return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     try:
         _save(reg, step, form)
     except DomainError as exc:
@@ -224,6 +234,21 @@ def registration_step_save(registration_id: int, step: str):
         return redirect(url_for("portal.registration_subjects"))
     # the id from the URL: reg.id after the step's commit would read the row back
     return redirect(url_for("portal.registration_step", registration_id=registration_id, step=BAR_NAMES[there]))
+
+
+def _confirm_major(reg: Registration, education_id: str, form):
+    prefix = f"confirm-{education_id}-"
+    try:
+        steps.confirm_major(reg, education_id, form.get(prefix + "major_id"), form.get(prefix + "major"),
+                            {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS["entries"]})
+    except NotAllowed:
+        raise  # another's entry: 404
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_step(reg, "entries", {prefix + k: m for k, m in _errors(exc).items()}, form, 422)
+    flash(_("专业已确认并保存到个人信息。"), "success")
+    return redirect(url_for("portal.registration_step", registration_id=reg.id, step="entries")
+                    + f"#education-{education_id}")
 
 
 def _destination(here: int, action: str) -> int:

@@ -4,15 +4,23 @@ for no physician category, with their Ministry codes.
 Sources (published lists, with their edition): 教育部《普通高等学校本科专业目录（2024年）》, 医学门类 10
 (1001 基础医学类 … 1011 护理学类); 教育部《职业教育专业目录（2021年）》高职专科 医药卫生大类 52 (5201 临床医学类,
 5202 护理类, 5203 药学类, 5204 中医药类, 5207 公共卫生与卫生管理类); 国务院学位委员会、教育部《研究生教育学科
-专业目录（2022年）》 医学门类 (1002 临床医学, 1003 口腔医学, 1005 中医学, 1006 中西医结合; 专业学位 1051 临床医学,
-1052 口腔医学, 1053 公共卫生, 1057 中医). The authority loads the complete catalogues in the back office; this
-list is what a new installation and the demo start with (``flask majors load``, ``flask demo load``).
+专业目录（2022年）》 医学门类, 专业学位类别 1051 临床医学, 1052 口腔医学, 1053 公共卫生, 1054 护理, 1055 药学, 1056 中药,
+1057 中医; the 2022 catalogue lists no 二级学科, so 100201 内科学, 100210 外科学, 100602 中西医结合临床 are the 二级学科
+of 《授予博士、硕士学位和培养研究生的学科、专业目录（1997年）》 (older diplomas carry them).
+
+Verified (issue 13) against published copies of the catalogues: 520101K 临床医学 and 520102K 口腔医学 (5201
+临床医学类), 520201 护理, 520301 药学, 520401K 中医学 (5204 中医药类); 100201 内科学, 100210 外科学, 100602 中西医结合
+临床 (1997 二级学科); 1051-1057 (2022 专业学位类别). 520701K 预防医学 (5207 公共卫生与卫生管理类) was not found in a
+second source: check it against the Ministry's list when the full catalogue is imported.
+
+The authority loads the complete catalogues in the back office (专业目录: edit, disable, import); this list is what a new installation and the demo start with (``flask majors load``, ``flask demo load``).
 ``category`` is R7's 专业类别 (core/eligibility/majors.py).
 """
 
 BACHELOR = "普通高等学校本科专业目录（2024年）"
 VOCATIONAL = "职业教育专业目录（2021年）高职专科"
 GRADUATE = "研究生教育学科专业目录（2022年）"
+GRADUATE_1997 = "授予博士、硕士学位和培养研究生的学科、专业目录（1997年）"
 
 # code, name, level, ministry class, R7 category, edition
 MAJORS = [
@@ -46,11 +54,13 @@ MAJORS = [
     ("520301", "药学", "专科", "5203 药学类", "非医师类", VOCATIONAL),
     ("520401K", "中医学", "专科", "5204 中医药类", "中医学类", VOCATIONAL),
     ("520701K", "预防医学", "专科", "5207 公共卫生与卫生管理类", "公共卫生与预防医学类", VOCATIONAL),
-    ("100201", "内科学", "研究生", "1002 临床医学", "临床医学类", GRADUATE),
-    ("100210", "外科学", "研究生", "1002 临床医学", "临床医学类", GRADUATE),
+    ("100201", "内科学", "研究生", "1002 临床医学", "临床医学类", GRADUATE_1997),
+    ("100210", "外科学", "研究生", "1002 临床医学", "临床医学类", GRADUATE_1997),
     ("1051", "临床医学（专业学位）", "研究生", "1051 临床医学", "临床医学类", GRADUATE),
     ("1052", "口腔医学（专业学位）", "研究生", "1052 口腔医学", "口腔医学类", GRADUATE),
     ("1053", "公共卫生（专业学位）", "研究生", "1053 公共卫生", "公共卫生与预防医学类", GRADUATE),
+    ("1054", "护理（专业学位）", "研究生", "1054 护理", "非医师类", GRADUATE),
+    ("1055", "药学（专业学位）", "研究生", "1055 药学", "非医师类", GRADUATE),
     ("1057", "中医（专业学位）", "研究生", "1057 中医", "中医学类", GRADUATE),
-    ("100602", "中西医结合临床", "研究生", "1006 中西医结合", "中西医结合类", GRADUATE),
+    ("100602", "中西医结合临床", "研究生", "1006 中西医结合", "中西医结合类", GRADUATE_1997),
 ]

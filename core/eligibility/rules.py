@@ -126,8 +126,9 @@ def r7_check(f: Facts, s) -> Found:
         if e.apprentice:
             continue  # no diploma major: R5 decides the category
         if e.major_flag == "unconfirmed":
-            yield Msg("请确认教育经历“%(entry)s”的专业：在“个人信息”的教育经历中从专业目录选择专业“%(major)s”"
-                      "后保存（专业须与报考类别对应）。", entry=e.label, major=e.major)
+            yield Msg("请确认教育经历“%(entry)s”的专业“%(major)s”：在“教育经历和培训经历”一步该经历下点“确认专业”，"
+                      "从专业目录选择后确认（也可在“个人信息”中修改；专业须与报考类别对应）。", entry=e.label,
+                      major=e.major)
         elif e.major_category is None:
             if e.major_flag == "manual":
                 yield Notice(Msg("教育经历“%(entry)s”的专业“%(major)s”不在专业目录中：现场资格审核时将核对"

@@ -42,6 +42,7 @@ class Major(Timestamps, Model):
     category: Mapped[str] = mapped_column(String(20), nullable=False)  # R7's 专业类别
     edition: Mapped[str | None] = mapped_column(String(40))  # the catalogue and its year
     initials: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)  # 停用: no longer offered
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -32,16 +32,25 @@ def certificate_required(reg: Registration) -> bool:
     return eligibility.needs_certificate(reg)
 
 
-# The field a refusal is shown beside, by rule (else the step's first list of entries).
-REFUSAL_FIELD = {"R10": "training_ids"}
-STEP_FIELD = {"entries": "education_ids", "certificates": "certificate_ids"}
+# The field a refusal is shown beside, by rule, when the step's page has it (else the step's own field).
+REFUSAL_FIELD = {"R9": "permit_number", "R1": "practice_start", "R4": "practice_start", "R10": "training_ids"}
+STEP_FIELD = {"basic": "permit_number", "work": "practice_start", "entries": "education_ids",
+              "certificates": "certificate_ids"}
+PAGE_FIELDS = {"basic": ("permit_number",), "work": ("practice_start",),
+               "entries": ("education_ids", "training_ids"), "certificates": ("certificate_ids",)}
 
 
-def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set[int]]) -> None:
-    """A step where entries are ticked is passed only when none of its own findings blocks (R7, R11 …)."""
-    found = [f for f in eligibility.blocking(eligibility.check(reg, chosen=chosen)) if f.step == step]
+def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set[int]] | None = None) -> None:
+    """A step is passed only when no blocking finding shown on it remains: its own and those of the steps
+    before (a rule of 工作情况 such as R1 is known once the diploma is ticked at 教育经历); the same
+    evaluation, under the same settings, as submission."""
+    upto = STEP_NAMES.index(step)
+    found = [f for f in eligibility.blocking(eligibility.check(reg, chosen=chosen))
+             if STEP_NAMES.index(f.step) <= upto]
     if found:
-        raise StepRefused(found, step, REFUSAL_FIELD.get(found[0].rule, STEP_FIELD[step]))
+        found.sort(key=lambda f: f.step != step)  # the step's own findings first
+        field = REFUSAL_FIELD.get(found[0].rule)
+        raise StepRefused(found, step, field if field in PAGE_FIELDS[step] else STEP_FIELD[step])
 
 
 def _finish(reg: Registration, step: str, **values) -> None:
@@ -52,6 +61,17 @@ def _finish(reg: Registration, step: str, **values) -> None:
     draft.finish(step)
     draft.store(reg)
     db.session.commit()
+
+
+def _refuse_or_finish(reg: Registration, step: str) -> None:
+    """基本情况 and 工作情况: what was typed is checked by the rules of the step (R9, R1, R4 …) before it is
+    kept; a refusal keeps nothing (the photo excepted) and says why beside the field."""
+    try:
+        _refuse_findings_of_step(reg, step)
+    except StepRefused:
+        db.session.rollback()
+        raise
+    _finish(reg, step)
 
 
 def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> None:
@@ -65,11 +85,8 @@ def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> Non
     military = check(v.check_choice, form.get("military_identity"), "military_identity", "本人身份",
                      list(MILITARY))
     permit = None
-    if cand.is_hk_macau_taiwan:
-        if (form.get("permit_number") or "").strip():
-            permit = check(v.check_travel_permit, form.get("permit_number"))
-        else:
-            check.errors["permit_number"] = "台港澳人士参加医学考试时需要填写往来大陆通行证号码。"
+    if cand.is_hk_macau_taiwan and (form.get("permit_number") or "").strip():
+        permit = check(v.check_travel_permit, form.get("permit_number"))
     check(profile.save_contact, cand, form)
     if check.errors:
         db.session.rollback()
@@ -77,7 +94,7 @@ def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> Non
     cand.military_identity = military
     if permit:
         cand.permit_number = permit
-    _finish(reg, "basic")
+    _refuse_or_finish(reg, "basic")
 
 
 def save_work(reg: Registration, form: dict) -> None:
@@ -89,7 +106,7 @@ def save_work(reg: Registration, form: dict) -> None:
         db.session.rollback()
         check.done()
     reg.candidate.practice_start = practice
-    _finish(reg, "work")
+    _refuse_or_finish(reg, "work")
 
 
 def own_ids(kind: str, candidate_id: int, raw) -> list[int]:
@@ -138,6 +155,14 @@ def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> Non
         draft.set_ids(kind, own_ids(kind, reg.candidate_id, raw))
     draft.unsaved.pop(step, None)
     draft.store(reg)
+
+
+def confirm_major(reg: Registration, education_id, major_id, name: str | None, ticked: dict[str, list]) -> None:
+    """确认专业 beside an education whose major was typed by hand or left unconfirmed by the migration:
+    the major chosen from the dictionary is saved to the profile (audited); what is ticked is kept."""
+    remember_ticks(reg, "entries", ticked)
+    profile.confirm_major(reg.candidate, education_id, major_id, name)
+    db.session.commit()
 
 
 def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
@@ -189,14 +214,22 @@ def save_site(reg: Registration, form: dict) -> None:
     _finish(reg, "site", region_id=region.id, site_id=site.id, attempts=attempts)
 
 
+def first_step_missing(reg: Registration, step: str) -> tuple[str, str] | None:
+    """The first step before ``step`` not passed yet (or holding refused input), with what to do; None
+    when every step before it is passed. The wizard opens a step only in order."""
+    draft = Draft.of(reg)
+    for before, label in STEPS[:STEP_NAMES.index(step)]:
+        if before in draft.unsaved or before not in draft.done:
+            return before, Msg("请先完成“%(label)s”一步。", label=label)
+    return None
+
+
 def missing_steps(reg: Registration) -> list[tuple[str, str]]:
     """Steps still to complete before 提交, in order, each with what is missing."""
     cand, draft = reg.candidate, Draft.of(reg)
     out = []
     if not cand.photo_path:
         out.append(("basic", "请在“基本情况”中上传照片。"))
-    if cand.is_hk_macau_taiwan and not cand.permit_number:
-        out.append(("basic", "请在“基本情况”中填写往来大陆通行证号码。"))
     for step, label in STEPS:  # every step passed, in order (opening a later step's URL skips none)
         if step in draft.unsaved or step not in draft.done:
             out.append((step, Msg("请完成“%(label)s”一步。", label=label)))

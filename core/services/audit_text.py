@@ -23,7 +23,7 @@ OBJECT_TYPES = {
     "eligibility_rule_settings": "资格规则设置", "regions": "考区", "sites": "考点", "fees": "收费标准",
     "schools": "学校", "work_units": "工作单位", "training_types": "培训类型", "certificate_types": "证书类型",
     "pinyin_exceptions": "拼音例外", "staff_scopes": "考务人员数据范围", "jobs": "后台任务", "demo": "演示数据",
-    "ethnic_groups": "民族",
+    "ethnic_groups": "民族", "majors": "专业",
 }
 
 ACTIONS = {
@@ -71,6 +71,8 @@ ACTIONS = {
     "dictionary.schools.imported": "导入学校字典",
     "dictionary.work_units.imported": "导入工作单位字典",
     "dictionary.majors.loaded": "载入专业目录",
+    "dictionary.majors.imported": "导入专业目录",
+    "candidate.education.major_confirmed": "考生确认专业",
     "catalogue.eligibility_settings.changed": "修改资格规则设置",
     "demo.loaded": "载入演示数据",
 }
@@ -95,7 +97,8 @@ FIELDS = {
     "year": "年度", "level": "级别", "major": "专业", "school_name": "毕业学校", "start_ym": "开始年月",
     "end_ym": "结束年月", "diploma_number": "毕业证书编号", "institution": "培训机构",
     "certificate_number": "证书编号", "cert_number": "证书编号", "reg_ym": "注册年月", "reg_number": "注册编号",
-    "issue_ym": "发证年月", "user_id": "考务人员", "site": "考点", "region": "考区", "actor": "操作者",
+    "issue_ym": "发证年月", "category": "专业类别", "major_category": "专业类别", "active": "启用",
+    "ministry_class": "所属专业类", "edition": "目录版本", "user_id": "考务人员", "site": "考点", "region": "考区", "actor": "操作者",
 }
 
 _VALUES = {"status": {**STATUS_LABELS, **ORDER_LABELS}, "payment_status": PAYMENT_LABELS}

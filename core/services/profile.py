@@ -232,6 +232,30 @@ def delete_entry(candidate: Candidate, kind: str, entry_id) -> None:
     db.session.delete(entry)
 
 
+def confirm_major(candidate, education_id, major_id, name: str | None) -> Education:
+    """确认专业 (the wizard's 教育经历 step): an education whose major was typed by hand or left unconfirmed
+    by migration 0009e takes a major chosen from the dictionary, of its level's catalogue; audited;
+    the caller commits. A locked or verified entry is refused (as any change to it)."""
+    entry = get_entry(candidate, "education", education_id)
+    ensure_editable(entry)
+    if entry.study_mode in APPRENTICE_MODES:
+        raise DomainError("师承或确有专长的经历不需要确认专业。", "major")
+    major = majors.resolve_major(major_id, (name or "").strip(), entry.level)
+    if major is None:
+        raise DomainError(Msg("请从专业目录中选择与学历“%(level)s”相符的专业（输入拼音首字母、汉字或专业代码后在列表中选择）。",
+                              level=entry.level), "major")
+    if major.level != majors.CATALOGUE_OF_LEVEL.get(entry.level):
+        raise DomainError(Msg("专业“%(major)s”属于%(catalogue)s专业目录，与学历“%(level)s”不符：请重新选择。",
+                              major=major.name, catalogue=major.level, level=entry.level), "major")
+    before = {"major": entry.major, "major_category": entry.major_category}
+    entry.major, entry.major_id, entry.major_category = major.name, major.id, major.category
+    entry.major_manual = entry.major_unconfirmed = False
+    audit.record("candidate.education.major_confirmed", actor_type="candidate", actor_id=candidate.id,
+                 actor_name=candidate.username, obj=entry, before=before,
+                 after={"major": major.name, "major_category": major.category, "code": major.code})
+    return entry
+
+
 # --- 提交: the whole personal-information centre at once -------------------------------------
 
 @dataclass

@@ -172,8 +172,8 @@ def cases():
          None, [("R7", "教育经历“北京大学 本科”的专业“全科医学”不在专业目录中：现场资格审核时将核对专业与报考类别是否对应。")]),
         ("R7 fail: migrated major to confirm",
          replace(BASE, educations=(replace(BACHELOR, major="临床", major_category=None, major_flag="unconfirmed"),)),
-         None, [("R7", "请确认教育经历“北京大学 本科”的专业：在“个人信息”的教育经历中从专业目录选择专业“临床”"
-                       "后保存（专业须与报考类别对应）。")]),
+         None, [("R7", "请确认教育经历“北京大学 本科”的专业“临床”：在“教育经历和培训经历”一步该经历下点“确认专业”，"
+                       "从专业目录选择后确认（也可在“个人信息”中修改；专业须与报考类别对应）。")]),
         ("R8 civilian: nothing said", replace(BASE, military=False), None, []),
         ("R8 military: notice, not blocking", replace(BASE, military=True), None,
          [("R8", "您的本人身份为现役军人，本次报名将加考军事医学。")]),

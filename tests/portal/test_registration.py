@@ -380,15 +380,97 @@ def test_adult_education_after_the_cut_off_is_refused_where_it_is_ticked(setup, 
 
 
 def test_submission_requires_every_step_passed_in_order(setup, client, session):
-    """Opening the last step's URL directly and submitting skips nothing: the first step not passed is named."""
+    """Opening the last step's URL directly, posting it, or posting 提交 skips nothing: the first step not
+    passed is named and opened."""
     from core.registration.draft import Draft
     cat, cand = setup
     reg = ready_draft(cand, cat)
     Draft(done=["basic", "work", "entries"], education_ids=[cand.educations[0].id]).store(reg)
     session.commit()
-    response = _post(client, _step(reg, "site"), {"action": "submit", "region_id": cat["region"].id,
-                                                  "site_id": cat["site"].id, "attempts": "1",
-                                                  "submit_token": "tok"})
+    opened = client.get(_step(reg, "site"))
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(_step(reg, "certificates"))
+    form = {"action": "submit", "region_id": cat["region"].id, "site_id": cat["site"].id, "attempts": "1",
+            "submit_token": "tok"}
+    response = _post(client, _step(reg, "site"), form, page_url=_step(reg, "certificates"))
     assert response.status_code == 302 and response.headers["Location"].endswith(_step(reg, "certificates"))
-    assert session.get(Registration, reg.id).status == "draft"
+    assert "请先完成“选择证书”一步。" in client.get(_step(reg, "certificates")).get_data(as_text=True)
+    direct = _post(client, f"/registration/{reg.id}/submit", {"submit_token": "tok"},
+                   page_url=_step(reg, "certificates"))
+    assert direct.status_code == 302 and direct.headers["Location"].endswith(_step(reg, "certificates"))
     assert "请完成“选择证书”一步。" in client.get(_step(reg, "certificates")).get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Registration, reg.id).status == "draft" and Draft.of(session.get(Registration, reg.id)).done \
+        == ["basic", "work", "entries"]
+
+
+def test_a_step_with_refused_input_kept_must_be_passed_before_a_later_one(setup, client, session):
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    session.commit()
+    back = _post(client, _step(reg, "work"), {"action": "prev", "employment_status": "在岗",
+                                               "practice_start": "2020/13"})
+    assert back.status_code == 302  # 上一步 always goes back, the refused input kept
+    opened = client.get(_step(reg, "entries"))
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(_step(reg, "work"))
+
+
+def test_work_step_refuses_too_few_years_of_practice_beside_the_field(setup, client, session):
+    """R1 is a rule of 工作情况: once the diploma is ticked, the step itself refuses, nothing is saved."""
+    cat, cand = setup
+    reg = ready_draft(cand, cat)
+    session.commit()
+    data = {"action": "next", "employment_status": "在岗", "work_unit_name": "协和医院", "title": "医师",
+            "title_date": "2021-07", "post": "医师"}
+    refused = _post(client, _step(reg, "work"), {**data, "practice_start": "2026-11"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert ('<span class="field-error" id="practice_start-error">报考执业医师需在2027年8月31日前试用期（执业）满1年：请在“工作情况”中填写试用期起始年月'
+            in html)
+    session.expire_all()
+    assert session.get(type(cand), cand.id).practice_start == "2020-07"
+    assert _post(client, _step(reg, "work"), {**data, "practice_start": "2026-08"}).status_code == 302
+    session.expire_all()
+    assert session.get(type(cand), cand.id).practice_start == "2026-08"
+
+
+def test_work_step_passes_with_r1_switched_off(setup, client, session):
+    from core.models import EligibilityRuleSetting
+    cat, cand = setup
+    session.add(EligibilityRuleSetting(exam_year_id=cat["year"].id, rule="R1", enabled=False, params={}))
+    reg = ready_draft(cand, cat)
+    session.commit()
+    ok = _post(client, _step(reg, "work"), {"action": "next", "employment_status": "在岗", "work_unit_name": "协和医院",
+                                            "title": "医师", "title_date": "2021-07", "post": "医师",
+                                            "practice_start": "2026-11"})
+    assert ok.status_code == 302
+
+
+def test_entries_step_refuses_a_finding_of_an_earlier_step_once_the_diploma_decides_it(setup, client, session):
+    cat, cand = setup
+    cand.practice_start = "2027-01"
+    reg = ready_draft(cand, cat)
+    session.commit()
+    refused = _post(client, _step(reg, "entries"), {"action": "next",
+                                                    "education_ids": [str(cand.educations[0].id)]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert '<span class="field-error" id="education_ids-error">报考执业医师需在' in html
+
+
+def test_permit_follows_r9_switch_at_the_basic_step(session, client):
+    from core.models import EligibilityRuleSetting
+    cat = make_catalogue()
+    cand = ready_candidate(doc_type="hk_macau_permit", doc_number="H87654321")
+    reg = ready_draft(cand, cat)
+    session.commit()
+    login_as(client, cand)
+    data = {"military_identity": "civilian", "mobile": "13800138000", "address": "香港", "action": "next"}
+    refused = _post(client, _step(reg, "basic"), data)
+    assert refused.status_code == 422
+    assert ('<span class="field-error" id="permit_number-error">台港澳人士须在“基本情况”一步填写往来大陆通行证号码。'
+            in refused.get_data(as_text=True))
+    bad = _post(client, _step(reg, "basic"), {**data, "permit_number": "12"})
+    assert bad.status_code == 422 and 'id="permit_number-error"' in bad.get_data(as_text=True)
+    session.add(EligibilityRuleSetting(exam_year_id=cat["year"].id, rule="R9", enabled=False, params={}))
+    session.commit()
+    assert _post(client, _step(reg, "basic"), data).status_code == 302  # the year's switch: not required

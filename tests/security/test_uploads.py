@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from core.db import db
-from core.models import Candidate, School, WorkUnit
+from core.models import Candidate, Major, School, WorkUnit
 from core.services.scope import NATIONAL_ADMIN
 from tests.factories import jpeg, login_as, make_candidate, make_staff
 from tests.support.web import post_page, staff_login, text
@@ -87,7 +87,8 @@ IMPORT_CASES = {
 }
 
 
-@pytest.mark.parametrize("url,model", [("/admin/schools/import", School), ("/admin/work-units/import", WorkUnit)])
+@pytest.mark.parametrize("url,model", [("/admin/schools/import", School), ("/admin/work-units/import", WorkUnit),
+                                       ("/admin/majors/import", Major)])
 @pytest.mark.parametrize("case", IMPORT_CASES)
 def test_dictionary_imports_refuse(app_ctx, admin_app, client, url, model, case):
     data, filename = IMPORT_CASES[case]
@@ -101,7 +102,7 @@ def test_dictionary_imports_refuse(app_ctx, admin_app, client, url, model, case)
     assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
 
 
-@pytest.mark.parametrize("url", ["/admin/schools/import", "/admin/work-units/import"])
+@pytest.mark.parametrize("url", ["/admin/schools/import", "/admin/work-units/import", "/admin/majors/import"])
 def test_dictionary_import_over_the_size_limit_is_refused(app_ctx, admin_app, client, url):
     staff = make_staff(admin_app, NATIONAL_ADMIN)[1]
     assert staff_login(client, staff).status_code == 302
