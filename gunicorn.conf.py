@@ -10,11 +10,16 @@ DB_POOL_SIZE=4 (one per thread) + 2 overflow connections (config.ProductionConfi
 import multiprocessing
 import os
 
+from config import Config
+from web.admission import admission_worker
+
 # Loopback by default: the load balancer or nginx on the same host is the only client (GUNICORN_BIND to change).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
-worker_class = "gthread"
+# gthread with admission control (web/admission.py): once more than ADMISSION_QUEUE requests (default 2 x threads)
+# wait in a process, new visitors get a quick 503 系统繁忙 page; candidates with a session are still served.
+worker_class = admission_worker(int(os.environ.get("ADMISSION_QUEUE", 2 * threads)), Config.SESSION_COOKIE_NAME)
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
