@@ -71,7 +71,7 @@ def import_majors(data: bytes, filename: str, *, actor_id: int | None = None,
     if not checked:
         raise MajorFileError(f"文件 {filename} 中没有任何专业。")
     if any(errors for _n, _c, errors in checked):
-        rows = [ReportRow(n, c["code"], c["name"], "有误" if e else "无误", "；".join(e.values())) for n, c, e in checked]
+        rows = [ReportRow(n, c["code"], c["name"], "有误" if e else "无误", "".join(e.values())) for n, c, e in checked]
         return ImportReport(rows, False, {"added": 0, "updated": 0, "unchanged": 0})
     rows = []
     with counted_import("dictionary.majors.imported", "majors", actor_type="staff", actor_id=actor_id,

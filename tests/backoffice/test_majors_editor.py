@@ -92,7 +92,7 @@ def test_import_from_csv_adds_and_updates_with_a_report_row_by_row(world, client
                 "520402K,中医骨伤,专科,中医学类,5204 中医药类,是\n"
                 "100201K,临床医学,本科,临床医学类,1002 临床医学类,是\n")
     done = _upload(client, csv_text.encode("gb18030"), "majors.csv")  # the Chinese Windows encoding
-    html = done.get_data(as_text=True)
+    html = done.get_data(as_text=True).replace(' class="text-nowrap"', "")
     assert done.status_code == 200 and "导入完成：新增 1 条，更新 1 条，未变 1 条。" in html
     assert "<td>3</td><td>520402K</td><td>中医骨伤</td><td>新增</td>" in html
     assert "<td>2</td><td>100301K</td><td>口腔医学</td><td>更新</td>" in html
@@ -112,12 +112,12 @@ def test_import_with_bad_rows_writes_nothing_and_says_why_for_each_row(world, cl
                   [None, None, None, None],
                   ["100401K", "", "本科", "公共卫生与预防医学类"]])
     refused = _upload(client, data, "majors.xlsx")
-    html = refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True).replace(' class="text-nowrap"', "")
     assert refused.status_code == 422 and "有 3 行有误，未导入任何专业。" in html
     assert "<td>2</td><td>100201K</td><td>临床医学</td><td>无误</td>" in html
     assert "<td>3</td><td>10-03</td><td>口腔医学</td><td>有误</td><td>专业代码为4位或6位数字" in html
     assert "专业类别应为：临床医学类" in html
-    assert "层次应为本科、专科或研究生。；与第 2 行的专业代码重复。" in html
+    assert "层次应为本科、专科或研究生。与第 2 行的专业代码重复。" in html
     assert "<td>6</td><td>100401K</td><td></td><td>有误</td><td>请填写专业名称（最多60个字）。" in html
     assert db.session.scalar(select(func.count(Major.id))) == 0
     assert db.session.scalar(select(AuditEntry).filter_by(action="dictionary.majors.imported")) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.db import db
+from core.models import Education
 from core.services.scope import NATIONAL_ADMIN
 from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, make_staff, ready_candidate,
                              ready_draft)
@@ -21,7 +22,8 @@ PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/su
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/"]
+                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
+                    "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import"]
 
 
 @pytest.fixture
@@ -29,6 +31,9 @@ def world(app_ctx, admin_app):
     cat = make_catalogue()
     cand = ready_candidate()
     submitted = make_registration(cand, cat)
+    db.session.add(Education(candidate_id=cand.id, school_name="首都医科大学", level="专科", study_mode="全日制",
+                             major="临床", major_unconfirmed=True, start_ym="2005-09", end_ym="2008-07",
+                             diploma_number="100251200805000001"))  # 教育经历 shows its 确认专业 box
     other = make_catalogue()
     draft = ready_draft(cand, other)
     db.session.commit()

@@ -25,6 +25,9 @@ def test_dental_graduate_trying_clinical_is_refused_at_the_education_step(app_ct
     db.session.delete(cand.educations[0])
     db.session.flush()
     reg = draft.start_registration(cand, cat["subject"].id)  # 临床执业医师
+    passed = draft.Draft.of(reg)
+    passed.done = ["basic", "work"]  # the steps before 教育经历 (opened only in order)
+    passed.store(reg)
     db.session.commit()
     browser_login(page, live_server, app_ctx, cand)
 

@@ -63,3 +63,38 @@ def test_a_diploma_still_needs_its_level(dictionary):
     with pytest.raises(DomainError) as refused:
         check_education({**ENTRY, "level": ""})
     assert refused.value.message == "请选择学历。"
+
+
+def test_reloading_defaults_or_importing_without_the_column_keeps_a_disabled_major_disabled(dictionary, session):
+    from core.models import Major
+    from core.services.majors_import import import_majors
+    dental = dictionary["100301K"]
+    dental.active, dental.edition = False, "本校目录"
+    session.commit()
+    majors.put_default_majors()
+    session.commit()
+    assert dental.active is False
+    report = import_majors("专业代码,专业名称,层次,专业类别\n100301K,口腔医学,本科,口腔医学类\n".encode(), "a.csv")
+    session.expire_all()
+    again = session.get(Major, dental.id)
+    assert report.written and [r.outcome for r in report.rows] == ["未变"]
+    assert again.active is False and again.edition == "普通高等学校本科专业目录（2024年）"  # defaults reloaded it
+    assert majors.resolve_major(dental.id, "口腔医学", "本科") is None  # disabled: not accepted
+
+
+@pytest.mark.parametrize("values, field", [
+    ({"code": "100301", "name": "口腔医学", "level": "本科", "category": "口腔医学类"}, None),
+    ({"code": "1003011", "name": "口腔医学", "level": "本科", "category": "口腔医学类"}, "code"),
+    ({"code": "100301X", "name": "口腔医学", "level": "本科", "category": "口腔医学类"}, "code"),
+    ({"code": "100301k", "name": "口腔医学", "level": "本科", "category": "口腔医学类"}, None),  # upper-cased
+    ({"code": "1051", "name": "临床医学", "level": "研究生", "category": "临床医学类"}, None),
+    ({"code": "1051", "name": "临床医学", "level": "硕士", "category": "临床医学类"}, "level"),
+    ({"code": "1051", "name": "临床医学", "level": "研究生", "category": "临床"}, "category"),
+    ({"code": "1051", "name": "临" * 61, "level": "研究生", "category": "临床医学类"}, "name"),
+    ({"code": "1051", "name": "临床医学", "level": "研究生", "category": "临床医学类", "edition": "版" * 41}, "edition"),
+])
+def test_check_major_refuses_each_bad_field(values, field):
+    clean, errors = majors.check_major(values)
+    assert list(errors) == ([field] if field else [])
+    if not field:
+        assert clean["code"] == values["code"].upper() and clean["initials"]
