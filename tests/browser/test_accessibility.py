@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from core.db import db
-from core.services.scope import NATIONAL_ADMIN
-from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, make_staff, ready_candidate,
-                             ready_draft)
+from tests.factories import STAFF_PASSWORD
 from tests.support.a11y import AXE, axe_violations, overflow_px, shot, small_targets, small_text_inputs
 from tests.support.browser import browser_login
+from tests.support.pages import BACKOFFICE_PAGES, PORTAL_PAGES, PORTAL_PUBLIC, filled
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (scripts/setup.sh: npm ci)")]
-
-PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
-                *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
-                                                                 "site")]]
-BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
-                    "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
-                    "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/"]
-
-
-@pytest.fixture
-def world(app_ctx, admin_app):
-    cat = make_catalogue()
-    cand = ready_candidate()
-    submitted = make_registration(cand, cat)
-    other = make_catalogue()
-    draft = ready_draft(cand, other)
-    db.session.commit()
-    _, staff = make_staff(admin_app, NATIONAL_ADMIN)
-    return {"cand": cand, "draft": draft.id, "reg": submitted.id, "cand_id": cand.id, "staff": staff}
 
 
 def _context(browser, width):
@@ -41,16 +18,16 @@ def _context(browser, width):
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_portal_pages(app_ctx, browser, live_server, world, width):
+def test_portal_pages(app_ctx, browser, live_server, page_world, width):
     context = _context(browser, width)
     page = context.new_page()
     problems = {}
     for url in PORTAL_PUBLIC:
         page.goto(live_server + url)
         problems[url] = _check(page, url, width)
-    browser_login(page, live_server, app_ctx, world["cand"])
+    browser_login(page, live_server, app_ctx, page_world["cand"])
     for url in PORTAL_PAGES:
-        url = url.format(draft=world["draft"])
+        url = filled(url, page_world)
         page.goto(live_server + url)
         problems[url] = _check(page, url, width)
     context.close()
@@ -72,17 +49,17 @@ def _check(page, url, width) -> list[str]:
     return found
 
 
-def test_backoffice_pages(app, browser, live_server, world):
+def test_backoffice_pages(app, browser, live_server, page_world):
     context = _context(browser, 1280)
     page = context.new_page()
     page.goto(f"{live_server}/admin/login/")
     problems = {"/admin/login/": axe_violations(page)}
-    page.get_by_label("用户名").fill(world["staff"])
+    page.get_by_label("用户名").fill(page_world["staff"])
     page.get_by_label("密码").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/admin/")
     for url in BACKOFFICE_PAGES:
-        url = url.format(cand=world["cand_id"], reg=world["reg"])
+        url = filled(url, page_world)
         page.goto(live_server + url)
         shot(page, "admin" + url.replace("/", "_"))
         problems[url] = axe_violations(page)
