@@ -3,7 +3,7 @@ reviewer uses ({draft}, {reg} and {cand} are filled from the ``page_world`` fixt
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
+PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects", "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
