@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, make_response
+from flask import abort, current_app, make_response, request
 
 from candidate_portal.auth import login_required, own_registration
 from candidate_portal.blueprint import bp
@@ -19,8 +19,9 @@ def print_form(registration_id: int):
     pdf = application_form_pdf(registration.snapshot, Path(current_app.config["PHOTO_DIR"]))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
+    how = "attachment" if request.args.get("download") == "1" else "inline"  # 下载申请表 / 打印申请表
     response.headers["Content-Disposition"] = (
-        f"inline; filename=\"application-{registration.number}.pdf\"; "
+        f"{how}; filename=\"application-{registration.number}.pdf\"; "
         f"filename*=UTF-8''%E6%8A%A5%E5%90%8D%E7%94%B3%E8%AF%B7%E8%A1%A8-{registration.number}.pdf")
     response.headers["Cache-Control"] = "no-store"
     return response

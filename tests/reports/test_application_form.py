@@ -146,6 +146,11 @@ def test_candidate_prints_their_own_form(app, client, military_registration, tmp
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "王𠮷" in pdf_text(response.data, tmp_path)
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    download = client.get(url + "?download=1")  # 下载申请表: saved, not shown (issue 15)
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment;")
+    page = client.get("/registration").get_data(as_text=True)
+    assert f'href="{url}" target="_blank"' in page and f'href="{url}?download=1" download' in page
 
 
 def test_candidate_cannot_print_another_candidates_form(app, client, military_registration):
