@@ -1,5 +1,6 @@
-"""Every portal page and the back-office pages a reviewer uses: zero axe-core violations (WCAG 2.1 A and AA);
-the portal at 360, 375 and 414 px (phones): no horizontal scrolling, tap targets of 44×44 px, inputs with 16 px text (issue 15)."""
+"""Every portal page and the back-office pages a reviewer uses: zero axe-core violations (WCAG 2.1 A and AA),
+the back office's navigation on one line at 1280 px; the portal at 360, 375 and 414 px (phones): no horizontal
+scrolling, tap targets of 44×44 px, inputs with 16 px text (issue 15)."""
 from __future__ import annotations
 
 import pytest
@@ -63,5 +64,8 @@ def test_backoffice_pages(app, browser, live_server, page_world):
         page.goto(live_server + url)
         shot(page, "admin" + url.replace("/", "_"))
         problems[url] = axe_violations(page)
+        nav = page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height")
+        if nav > 60:  # the brand, the menus and the user menu on one line at 1280 px (issue 15)
+            problems[url].append(f"navigation wraps: {nav} px high")
     context.close()
     assert not any(problems.values()), _report(problems)
