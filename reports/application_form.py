@@ -70,7 +70,8 @@ def form_context(snapshot: dict, photo_dir: Path, mask_documents: bool = False) 
         from core.services.audit import mask_document
         person["doc_number"] = mask_document(person.get("doc_number"))
         person["permit_number"] = mask_document(person.get("permit_number")) or None
-    return {"s": snapshot, "person": person, "qr": None if snapshot.get("preview") else qr_data_uri(snapshot["number"]),
+    qr = None if snapshot.get("preview") else qr_data_uri(snapshot["number"])  # a preview has no number yet
+    return {"s": snapshot, "person": person, "qr": qr,
             "photo": photo_uri(snapshot.get("photo"), photo_dir),
             "submitted": _submitted(snapshot.get("submitted_at"))}
 
