@@ -31,6 +31,7 @@ from core.models import StaffSecurity
 from core.services import audit, staff_sessions, totp
 from core.services.staff_actions import staff_password_problem
 from backoffice.staff_accounts import StaffUserStatsView, StaffUserView
+from backoffice.staff_roles import StaffRoleView
 
 
 ALWAYS_OPEN = ("ResetMyPasswordView.", "StaffAuthDBView.", "static", "appbuilder.static")
@@ -155,6 +156,7 @@ class StaffSecurityManager(SecurityManager):
     authdbview = StaffAuthDBView
     userdbmodelview = StaffUserView  # its pages in Chinese (backoffice/staff_accounts.py)
     userstatschartview = StaffUserStatsView
+    rolemodelview = StaffRoleView  # 角色 in Chinese, read only (backoffice/staff_roles.py)
     security_api = NoTokenLogin
 
     def load_user(self, pk):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, make_response
+from flask import abort, current_app, make_response, request
 
 from candidate_portal.auth import login_required, own_registration
 from candidate_portal.blueprint import bp
+from core.registration.preview import preview_snapshot
 from reports.application_form import application_form_pdf
 
 
@@ -19,8 +20,23 @@ def print_form(registration_id: int):
     pdf = application_form_pdf(registration.snapshot, Path(current_app.config["PHOTO_DIR"]))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
+    how = "attachment" if request.args.get("download") == "1" else "inline"  # 下载申请表 / 打印申请表
     response.headers["Content-Disposition"] = (
-        f"inline; filename=\"application-{registration.number}.pdf\"; "
+        f"{how}; filename=\"application-{registration.number}.pdf\"; "
         f"filename*=UTF-8''%E6%8A%A5%E5%90%8D%E7%94%B3%E8%AF%B7%E8%A1%A8-{registration.number}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/registration/<int:registration_id>/preview.pdf")
+@login_required
+def preview_form(registration_id: int):
+    """预览申请表: the draft's form as 提交 would freeze it now (marked 预览), photo included."""
+    snap = preview_snapshot(own_registration(registration_id, draft=True))
+    if snap is None:
+        abort(404)  # no 考点 yet: the 选择考区及考点 step offers the preview only once one is chosen
+    response = make_response(application_form_pdf(snap, Path(current_app.config["PHOTO_DIR"])))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'inline; filename="preview.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -68,6 +68,9 @@ def _error_labels(errors: dict) -> dict[str, str]:
     """'education-1-major' -> '教育经历 2：' so the summary says which row a message is about."""
     labels = {}
     for name in errors:
+        if name in CONTACT_FIELDS or name in WORK_FIELDS:  # the group's name first, as the rows have theirs
+            labels[name] = _("联系方式：") if name in CONTACT_FIELDS else _("工作情况：")
+            continue
         kind, _sep, rest = name.partition("-")
         index = rest.split("-", 1)[0]
         if kind in ENTRY_LABELS and index.isdigit():
@@ -76,10 +79,11 @@ def _error_labels(errors: dict) -> dict[str, str]:
     return labels
 
 
-def _render(cand, sub, errors=None, picker=None, status=200):
+def _render(cand, sub, errors=None, picker=None, status=200, summary=True):
+    """summary: the 提交未成功 list above the form (after 提交; a reload only frames the fields in red)."""
     fixed = {kind: [e for e in _entries(cand, kind) if not e.editable] for kind in ROW_FIELDS}
     return render_template(
-        "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed,
+        "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed, summary=summary,
         error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
@@ -110,23 +114,8 @@ def profile():
         return _render(cand, sub)
     sub = _parse(request.form)
     action = request.form.get("action", "submit")
-    if action.startswith("add:") and action[4:] in ROW_FIELDS:
-        sub.rows[action[4:]].append({})
-        return _render(cand, sub)
-    if action.startswith("delete:"):
-        _verb, kind, index = (action.split(":") + ["", ""])[:3]
-        if kind in ROW_FIELDS and index.isdigit() and int(index) < len(sub.rows[kind]):
-            row = sub.rows[kind].pop(int(index))
-            if row.get("id", "").isdigit():
-                sub.deleted[kind].append(row["id"])
-        return _render(cand, sub)
-    if action == "pick_work_unit":
-        return _render(cand, sub, picker=_picker(request.form))
-    if action.startswith("choose_work_unit:"):
-        unit = _work_unit(action.split(":", 1)[1])
-        if unit is not None:
-            sub.work.update(work_unit_id=str(unit.id), work_unit_name=unit.name)
-        return _render(cand, sub)
+    if action != "submit":  # a reload (+, 删除, 选择…): what was typed wrong keeps its red frame
+        return _reload(cand, sub, action, profile_service.typed_errors(sub))
     try:
         profile_service.save_profile(cand, sub)
     except DomainError as exc:
@@ -134,6 +123,28 @@ def profile():
         return _render(cand, sub, errors, status=422)
     flash(_("个人信息已提交保存。"), "success")
     return redirect(url_for("portal.profile"))
+
+
+def _reload(cand, sub, action: str, errors: dict):
+    """+ (a new row), 删除 (a row), 选择… (the work-unit picker) and choosing a unit: the page again, unsaved."""
+    picker = None
+    if action.startswith("add:") and action[4:] in ROW_FIELDS:
+        sub.rows[action[4:]].append({})
+    elif action.startswith("delete:"):
+        _verb, kind, index = (action.split(":") + ["", ""])[:3]
+        if kind in ROW_FIELDS and index.isdigit() and int(index) < len(sub.rows[kind]):
+            row = sub.rows[kind].pop(int(index))
+            if row.get("id", "").isdigit():
+                sub.deleted[kind].append(row["id"])
+            errors = profile_service.typed_errors(sub)  # the rows after it moved up
+    elif action == "pick_work_unit":
+        picker = _picker(request.form)
+    elif action.startswith("choose_work_unit:"):
+        unit = _work_unit(action.split(":", 1)[1])
+        if unit is not None:
+            sub.work.update(work_unit_id=str(unit.id), work_unit_name=unit.name)
+            errors = profile_service.typed_errors(sub)
+    return _render(cand, sub, errors, picker=picker, summary=False)
 
 
 def _work_unit(unit_id: str):

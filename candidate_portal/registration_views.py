@@ -13,6 +13,7 @@ from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY_MODES)
 from core.models.catalogue import LEVELS, ROUTES
+from core.payments.card import payment_card
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
 from core.registration.errors import Incomplete, NotEligible, SiteFull
 from core.registration.states import PAYABLE, PRINTABLE
@@ -44,12 +45,15 @@ def registrations():
     rows = []
     for reg in regs:
         window_open = window.window_state(reg.exam_year) == "open"
+        card = payment_card(reg)
         rows.append({
-            "reg": reg, "window_open": window_open,
+            "reg": reg, "window_open": window_open, "payment": card,
             "can_abandon": window_open and reg.is_live,
             "pay_url": (_endpoint_url("portal.pay", registration_id=reg.id)
                         if reg.status in PAYABLE and reg.payment_status == "unpaid" and reg.region
-                        and reg.region.online_payment_open else None),
+                        and reg.region.online_payment_open and not card.confirming else None),
+            "status_url": (_endpoint_url("portal.payment_status", out_trade_no=card.out_trade_no)
+                           if card.confirming else None),
             "print_url": (_endpoint_url("portal.print_form", registration_id=reg.id)
                           if reg.status in PRINTABLE else None),
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),

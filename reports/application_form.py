@@ -31,6 +31,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 _fonts = FontConfiguration()
 _css = CSS(filename=str(TEMPLATES / "reports" / "application_form.css"), font_config=_fonts)
+# Tagged PDF (PDF/UA-1: structure tree, language, title) so screen readers read the form in order (issue 15)
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
 def qr_data_uri(text: str) -> str:
@@ -68,7 +70,8 @@ def form_context(snapshot: dict, photo_dir: Path, mask_documents: bool = False) 
         from core.services.audit import mask_document
         person["doc_number"] = mask_document(person.get("doc_number"))
         person["permit_number"] = mask_document(person.get("permit_number")) or None
-    return {"s": snapshot, "person": person, "qr": qr_data_uri(snapshot["number"]),
+    qr = None if snapshot.get("preview") else qr_data_uri(snapshot["number"])  # a preview has no number yet
+    return {"s": snapshot, "person": person, "qr": qr,
             "photo": photo_uri(snapshot.get("photo"), photo_dir),
             "submitted": _submitted(snapshot.get("submitted_at"))}
 
@@ -81,13 +84,15 @@ def render_html(snapshots: Iterable[dict], photo_dir: Path, mask_documents: bool
 def application_form_pdf(snapshot: dict, photo_dir: Path, mask_documents: bool = False) -> bytes:
     """One candidate's 报名申请表 as PDF bytes."""
     html = render_html([snapshot], photo_dir, mask_documents)
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[_css], font_config=_fonts)
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[_css], font_config=_fonts,
+                                                               **PDF_OPTIONS)
 
 
 def render_chunk(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool, target: Path) -> None:
     """Lay out some forms as one PDF file (a part of a batch)."""
     html = render_html(snapshots, photo_dir, mask_documents)
-    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(target, stylesheets=[_css], font_config=_fonts)
+    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(target, stylesheets=[_css], font_config=_fonts,
+                                                             **PDF_OPTIONS)
 
 
 def forms_pdf(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool = False,

@@ -93,8 +93,9 @@ class Bank:
     def expired(self, trade: Trade) -> bool:
         return trade.time_expire is not None and beijing_now() > trade.time_expire
 
-    def pay(self, trade: Trade) -> bool:
-        """The buyer pays: True when this call took the money (never twice for one trade)."""
+    def pay(self, trade: Trade, notify_delay: float | None = None, notify: bool = True) -> bool:
+        """The buyer pays: True when this call took the money (never twice for one trade). ``notify_delay``
+        and ``notify`` override the settings for this payment (the bank page's 确认通知 choice)."""
         with self.lock:
             if trade.status != "WAIT_BUYER_PAY" or self.expired(trade):
                 if self.expired(trade) and trade.status == "WAIT_BUYER_PAY":
@@ -103,7 +104,8 @@ class Bank:
             trade.status = "TRADE_SUCCESS"
             trade.trade_no = beijing_now().strftime("%Y%m%d") + "2200" + f"{secrets.randbelow(10**12):012d}"
             trade.gmt_payment = beijing_now().strftime(TIME_FORMAT)
-            self.notify(trade)
+            if notify:
+                self.notify(trade, notify_delay)
             return True
 
     def close(self, trade: Trade) -> bool:
@@ -152,7 +154,7 @@ class Bank:
             "timestamp": beijing_now().strftime(TIME_FORMAT)}))
 
     # notifications ---------------------------------------------------------------------------------
-    def notify(self, trade: Trade) -> None:
+    def notify(self, trade: Trade, delay: float | None = None) -> None:
         """Queue the signed asynchronous notification of the trade's current state."""
         params = self.signed({
             "notify_time": beijing_now().strftime(TIME_FORMAT), "notify_type": "trade_status_sync",
@@ -165,7 +167,7 @@ class Bank:
         with self.lock:
             if self.settings.drop or not trade.notify_url:
                 return
-            due = time.monotonic() + self.settings.notify_delay
+            due = time.monotonic() + (self.settings.notify_delay if delay is None else delay)
             for _ in range(max(1, self.settings.duplicate)):
                 self.outbox.append(Delivery(url=trade.notify_url, params=params, next_at=due))
 

@@ -27,8 +27,8 @@ def gateway():
     return _message("请求无效", "不支持的接口。", 400)
 
 
-def _message(title: str, text: str, status: int = 200):
-    return render_template("sandbox_bank/message.html", title=title, text=text), status
+def _message(title: str, text: str, status: int = 200, back_token: str | None = None):
+    return render_template("sandbox_bank/message.html", title=title, text=text, back_token=back_token), status
 
 
 def _biz(params: dict) -> dict:
@@ -64,11 +64,21 @@ def _page_pay(params: dict):
     return render_template("sandbox_bank/pay.html", trade=trade)
 
 
+# the bank page's 银行确认 choice: (notify_delay seconds, notify at all); "fail" takes no money
+OUTCOMES = {"now": (0.0, True), "delay": (120.0, True), "lost": (None, False)}
+
+
 @bp.post("/pay/<token>")
 def pay(token: str):
     bank = _bank()
     trade = bank.by_token(token) or abort(404)
-    if not bank.pay(trade) and trade.status != "TRADE_SUCCESS":
+    outcome = request.form.get("outcome", "now")
+    if outcome == "fail":
+        return _message("付款失败", "账户余额不足，付款失败，未扣款。请返回报名系统重新缴费。", 402, trade.token)
+    delay, notify = OUTCOMES.get(outcome, OUTCOMES["now"])
+    if outcome == "now":
+        delay = None  # the bank's settings (tests may delay every notification)
+    if not bank.pay(trade, notify_delay=delay, notify=notify) and trade.status != "TRADE_SUCCESS":
         return _message("交易已关闭", "该订单已超时或已关闭，未扣款。")
     if not trade.return_url:
         return _message("付款成功", "付款成功。")

@@ -31,12 +31,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 mkdir -p instance
 
-# Test-only JavaScript tools (package.json): axe-core for the accessibility tests. Needs Debian's nodejs/npm.
+# Test-only JavaScript tools (package.json): axe-core for the accessibility tests, html-validate for the markup
+# tests (10.x: the last line that runs on Debian's Node 20). Needs Debian's nodejs/npm.
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
-    echo "==> npm ci (axe-core)"
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/html-validate ]; then
+    echo "==> npm ci (axe-core, html-validate)"
     npm ci --no-audit --no-fund --silent
   fi
 else
-  echo "note: npm not found; the accessibility tests will be skipped (apt-get install nodejs npm)"
+  echo "note: npm not found; the accessibility and markup tests will be skipped (apt-get install nodejs npm)"
 fi

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from core.db import db
 from web.assets import init_assets
+from web.compression import gzip_response
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
@@ -25,6 +26,7 @@ def init_web(app: Flask) -> None:
     load_exceptions()
     app.before_request(refuse_nul)
     app.after_request(security_headers)
+    app.after_request(gzip_response)  # registered last, runs first: the headers see the final body
     app.jinja_env.globals["csp_nonce"] = csp_nonce  # FAB's templates too write nonce="{{ csp_nonce() }}"
     init_error_pages(app)
     init_assets(app)

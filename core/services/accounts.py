@@ -91,13 +91,14 @@ def check_registration(data: dict) -> dict:
     out["name"] = check(v.check_name, data.get("name"), mainland=mainland)
     sex = check(v.check_choice, data.get("sex"), "sex", "性别", SEXES, required=False)
     birth = check(_check_birth, data.get("birth_date"))
-    if doc_number and doc_type in ("id_card", "residence_permit"):
-        id_sex, id_birth = v.check_id_number(doc_number)
-        if sex and sex != id_sex:
-            check.errors.setdefault("sex", "性别与证件号码不符（证件号码第17位决定性别）。")
-        if birth and birth != id_birth:
-            check.errors.setdefault("birth_date", "出生日期与证件号码不符。")
-        sex, birth = id_sex, id_birth
+    if doc_type in ("id_card", "residence_permit"):  # 性别 and 出生日期 come from the number, right or wrong
+        if doc_number:
+            id_sex, id_birth = v.check_id_number(doc_number)
+            if sex and sex != id_sex:
+                check.errors.setdefault("sex", "性别与证件号码不符（证件号码第17位决定性别）。")
+            if birth and birth != id_birth:
+                check.errors.setdefault("birth_date", "出生日期与证件号码不符。")
+            sex, birth = id_sex, id_birth
     else:
         if not sex and "sex" not in check.errors:
             check.errors["sex"] = "请选择性别。"

@@ -289,3 +289,18 @@ def save_profile(candidate: Candidate, sub: ProfileSubmission) -> None:
                  after={"rows": {k: len(r) for k, r in sub.rows.items()},
                         "deleted": {k: len(d) for k, d in sub.deleted.items()}})
     db.session.commit()
+
+
+def typed_errors(sub: ProfileSubmission) -> dict[str, str]:
+    """The messages about what the candidate typed (a bad 获取职称年月, a 毕业年月 before 入学年月), without
+    saving: the page keeps their red frames when 选择… or “+” reloads it. Empty required fields wait for 提交."""
+    check = v.Checker()
+    check(check_contact, sub.contact)
+    check(check_work, sub.work)
+    for kind, checker in CHECKS.items():
+        for index, row in enumerate(sub.rows[kind]):
+            check.prefix = f"{kind}-{index}-"
+            check(checker, row)
+    typed = {**sub.contact, **sub.work, **{f"{kind}-{index}-{key}": value for kind, rows in sub.rows.items()
+                                           for index, row in enumerate(rows) for key, value in row.items()}}
+    return {name: message for name, message in check.errors.items() if str(typed.get(name) or "").strip()}

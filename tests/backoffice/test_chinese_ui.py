@@ -34,9 +34,7 @@ def _data_words() -> set[str]:
     return set(db.session.scalars(select(ExamFamily.code))) | set(db.session.scalars(select(Role.name)))
 
 
-# Not yet: 角色 (/admin/roles/…) lists FAB's permission names ("can list on Payment"); roles are defined in
-# code (FAB_ROLES) and synced, so its pages are read, not used.
-PAGES = ["/admin/", "/admin/users/list/", "/admin/users/add",
+PAGES = ["/admin/", "/admin/users/list/", "/admin/users/add", "/admin/roles/list/",
          "/admin/userstatschartview/chart/", "/admin/resetmypassword/form", "/admin/users/userinfo/",
          "/admin/candidates/", "/admin/review/list/", "/admin/registrations/list/", "/admin/payments/list/",
          "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
@@ -52,6 +50,21 @@ def test_staff_pages_have_no_english_ui_text(world, client, url):
     assert resp.status_code == 200, url
     data = {s[1] for s in world["staff"].values()} | _data_words()
     assert english_ui_text(text(resp), data) == []
+
+
+def test_roles_read_in_chinese_and_cannot_be_edited_here(world, client, app):
+    """Issue 15: 角色 lists each role with what it may do and where, the Public role as 公开; FAB's edit pages
+    (which the next `roles sync` would undo) are gone."""
+    staff_login(client, world["staff"]["national"][1])
+    page = text(client.get("/admin/roles/list/"))
+    for words in ("国家管理员", "考区管理员", "考点审核员", "财务", "公开（未登录的访客）", "所属考点", "办理退费"):
+        assert words in page, words
+    assert "Public" not in page and "can list" not in page
+    for url in ("/admin/roles/edit/1", "/admin/roles/add", "/admin/roles/show/1"):
+        assert client.get(url).status_code == 404, url
+    finance = app.test_client()
+    staff_login(finance, world["staff"]["finance"][1])
+    assert finance.get("/admin/roles/list/").status_code in (302, 403, 404)  # not a finance page
 
 
 def test_login_page_is_chinese(client):

@@ -48,6 +48,11 @@ def test_review_verify_then_approve(world, client):
     history = client.get(f"/admin/candidates/{reg.candidate_id}").get_data(as_text=True)
     assert "education.verified" in history and "registration.approved" in history
     assert _actions("registrations", reg.id)[-1] == "registration.approved"
+    # after approval the rejection is no longer the open form of a pending decision, but a deliberate change
+    after = client.get(f"/admin/review/show/{ids['reg_a']}").get_data(as_text=True)
+    assert 'id="approved-note"' in after and 'id="approve"' not in after
+    assert after.index('<details id="reject-after-approval">') < after.index('value="reject"')
+    assert 'id="reject-after-approval"' not in html  # before approval: the two decisions side by side
     # approving twice is refused with a message, not a 500
     again = client.post(f"/admin/review/{ids['reg_a']}/decide", data={"decision": "approve", "csrf_token": token})
     assert again.status_code == 422 and "不能审核通过" in again.get_data(as_text=True)

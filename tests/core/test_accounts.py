@@ -51,6 +51,18 @@ def test_register_reports_every_bad_field_at_once(session):
     assert {"username", "password", "name", "doc_number", "ethnic_group"} <= set(exc.value.errors)
 
 
+def test_a_wrong_id_checksum_is_the_only_error_not_sex_and_birth_date(session):
+    """Issue 15: the page says 性别 and 出生日期 come from the ID number; a wrong check character is one error."""
+    good = id_number("19950615", "456")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with pytest.raises(FieldErrors) as exc:
+        accounts.register(form(doc_number=wrong))
+    assert set(exc.value.errors) == {"doc_number"}
+    with pytest.raises(FieldErrors) as exc:  # a passport holder still types them
+        accounts.register(form(doc_type="passport", doc_number="", nationality="法国"))
+    assert {"sex", "birth_date"} <= set(exc.value.errors)
+
+
 def test_register_password_rules_use_username_and_document(session):
     number = id_number("19950615", "456")
     for bad in ("lisi2027", number, "password123"):

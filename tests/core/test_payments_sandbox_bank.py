@@ -94,3 +94,28 @@ def test_the_test_api_changes_behaviour(bank_app):
     assert client.post("/_sandbox/flush").json == {"sent": 0}
     assert client.post("/_sandbox/reset").json == {"ok": True}
     assert client.get("/_sandbox/state").json["settings"]["hold"] is False
+
+
+@pytest.mark.parametrize("outcome, paid, delivered_soon, queued", [
+    ("now", True, True, True), ("delay", True, False, True), ("lost", True, False, False),
+    ("fail", False, False, False)])
+def test_the_bank_page_simulates_a_delayed_lost_or_failed_confirmation(bank_app, payment_keys, outcome, paid,
+                                                                       delivered_soon, queued):
+    """Issue 15: the page itself, not only the test API, can delay, lose or fail the confirmation."""
+    import time
+    client = bank_app.test_client()
+    html = client.get(page_pay_path(payment_keys)).get_data(as_text=True)
+    assert 'value="delay"' in html and 'value="lost"' in html and 'value="fail"' in html
+    token = html.split('action="/pay/')[1].split('"')[0]
+    bank = bank_app.extensions["sandbox_bank"]
+    trade = bank.trade(APP_ID, "MX-SANDBOX-1")
+    trade.notify_url = "http://127.0.0.1:9/notify"  # never answered: the outbox shows what would be sent
+    response = client.post(f"/pay/{token}", data={"outcome": outcome})
+    assert (trade.status == "TRADE_SUCCESS") is paid
+    assert (len(bank.outbox) > 0) is queued
+    assert any(d.next_at <= time.monotonic() + 1 for d in bank.outbox) is delivered_soon
+    if outcome == "fail":
+        assert response.status_code == 402 and "未扣款" in response.get_data(as_text=True)
+        assert f'action="/cancel/{token}"' in response.get_data(as_text=True)  # 返回商户
+    else:
+        assert response.status_code == 303

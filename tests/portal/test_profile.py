@@ -142,6 +142,25 @@ def test_add_icon_adds_a_row_without_saving(client, setup):
     assert db.session.scalar(db.select(db.func.count(Education.id))) == 0
 
 
+@pytest.mark.parametrize("action", ["add:education", "pick_work_unit", "delete:training:0"])
+def test_a_reload_keeps_the_red_frame_of_what_was_typed_wrong_but_not_of_what_is_empty(client, setup, action):
+    """Issue 15: after “+”, 删除 or 选择… a bad 获取职称年月 stays framed in red until 提交 (no 提交未成功 list)."""
+    cand, dicts = setup
+    html = text(submit(client, full_form(dicts, title_date="2020/7", action=action)))
+    assert re.search(r'class="field [^"]*has-error"[^>]*>\s*<label for="f-title_date"', html)
+    assert 'value="2020/7"' in html and "提交未成功" not in html
+    assert not re.search(r'has-error"[^>]*>\s*<label for="f-education-1-', html)  # the new empty row
+    db.session.expire_all()
+    assert db.session.get(Candidate, cand.id).mobile is None  # nothing saved
+
+
+def test_the_error_list_names_the_group_of_a_work_or_contact_field(client, setup):
+    """Issue 15: 工作情况's date error says 工作情况：, as a row's says 教育经历 1：."""
+    cand, dicts = setup
+    html = text(submit(client, full_form(dicts, title_date="2020/7", postcode="12")))
+    assert re.search(r'href="#f-title_date">工作情况：', html) and re.search(r'href="#f-postcode">联系方式：', html)
+
+
 def test_delete_icon_removes_on_submit_only(client, setup):
     cand, dicts = setup
     submit(client, full_form(dicts))

@@ -64,6 +64,19 @@ def test_pdf_contains_the_snapshot_in_chinese(app_ctx, military_registration, tm
     assert "jpeg" in images  # the frozen photo is embedded (the QR code is a small PNG)
 
 
+def test_the_pdf_is_tagged_and_the_major_column_holds_its_name(app_ctx, military_registration, tmp_path):
+    """Issue 15: a tagged PDF (PDF/UA-1: structure tree, marked content, language) and 专业 wide enough for
+    临床医学 on one line (it wrapped as 临床医 / 学)."""
+    import io
+
+    from pypdf import PdfReader
+    pdf = application_form_pdf(military_registration.snapshot, Path(app_ctx.config["PHOTO_DIR"]))
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "zh-CN"
+    lines = pdf_text(pdf, tmp_path).splitlines()
+    assert any("临床医学" in line for line in lines), [line for line in lines if "临床" in line]
+
+
 def test_fonts_are_embedded_noto_cjk(app_ctx, military_registration, tmp_path):
     path = tmp_path / "f.pdf"
     path.write_bytes(application_form_pdf(military_registration.snapshot, Path("/nonexistent")))
@@ -146,6 +159,11 @@ def test_candidate_prints_their_own_form(app, client, military_registration, tmp
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "王𠮷" in pdf_text(response.data, tmp_path)
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    download = client.get(url + "?download=1")  # 下载申请表: saved, not shown (issue 15)
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment;")
+    page = client.get("/registration").get_data(as_text=True)
+    assert f'href="{url}" target="_blank"' in page and f'href="{url}?download=1" download' in page
 
 
 def test_candidate_cannot_print_another_candidates_form(app, client, military_registration):

@@ -1,0 +1,17 @@
+"""The pages every accessibility, layout and markup check walks: every portal page and the back-office pages a
+reviewer uses ({draft}, {reg} and {cand} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
+from __future__ import annotations
+
+PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
+PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects", "/registration/{reg}/pay",
+                *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
+                                                                 "site")]]
+BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
+                    "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
+                    "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
+                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
+                    "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import"]
+
+
+def filled(url: str, world: dict) -> str:
+    return url.format(draft=world["draft"], reg=world["reg"], cand=world["cand_id"])
