@@ -13,7 +13,7 @@ from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY_MODES)
 from core.models.catalogue import LEVELS, ROUTES
-from core.payments.card import payment_card
+from core.payments.card import payment_cards
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
 from core.registration.errors import Incomplete, NotEligible, SiteFull
 from core.registration.states import PAYABLE, PRINTABLE
@@ -43,9 +43,10 @@ def _endpoint_url(endpoint: str, **values) -> str | None:
 def registrations():
     regs = access.registrations_of(current_candidate())
     rows = []
+    cards = payment_cards(regs)
     for reg in regs:
         window_open = window.window_state(reg.exam_year) == "open"
-        card = payment_card(reg)
+        card = cards[reg.id]
         rows.append({
             "reg": reg, "window_open": window_open, "payment": card,
             "can_abandon": window_open and reg.is_live,

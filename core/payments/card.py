@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.db import utcnow
-from core.models import Registration
-from core.payments.fees import fee_lines
-from core.payments.orders import open_order
+from core.db import db, utcnow
+from core.models import PaymentOrder, Registration
+from core.payments.fees import lines_of, schedules
+from core.payments.orders import OPEN_ORDER_STATUSES
 from core.services.errors import DomainError
 
 
@@ -20,16 +20,25 @@ class PaymentCard:
     note: str | None  # the region's own words on where to pay when it has no online payment (data)
 
 
-def payment_card(registration: Registration, now: datetime | None = None) -> PaymentCard:
-    order = open_order(registration)
+def payment_cards(registrations, now: datetime | None = None) -> dict[int, PaymentCard]:
+    """The cards of a list of registrations in two queries (their open orders, their fee schedules)."""
+    ids = [r.id for r in registrations]
+    orders = {o.registration_id: o for o in db.session.scalars(db.select(PaymentOrder).where(
+        PaymentOrder.registration_id.in_(ids), PaymentOrder.status.in_(OPEN_ORDER_STATUSES)))} if ids else {}
+    fees = schedules([r for r in registrations if r.id not in orders])
+    now = now or utcnow()
+    return {r.id: _card(r, orders.get(r.id), fees, now) for r in registrations}
+
+
+def _card(registration: Registration, order: PaymentOrder | None, fees: dict, now: datetime) -> PaymentCard:
     if order is not None:
         fee = order.amount_fen
     else:
         try:
-            fee = sum(line.amount_fen for line in fee_lines(registration))
+            fee = sum(line.amount_fen for line in
+                      lines_of(fees.get((registration.region_id, registration.subject_id), {}), registration))
         except DomainError:
             fee = None
-    now = now or utcnow()
     confirming = bool(order is not None and order.status == "pending" and order.attempts
                       and registration.payment_status == "unpaid"
                       and (order.expires_at is None or order.expires_at > now))

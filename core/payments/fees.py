@@ -32,8 +32,24 @@ def fee_lines(registration: Registration) -> list[FeeLine]:
 
     Raises DomainError when the region has not published its fee schedule for the subject.
     """
-    schedule = {fee.item: fee.amount_fen for fee in db.session.scalars(
-        db.select(Fee).filter_by(region_id=registration.region_id, subject_id=registration.subject_id))}
+    return lines_of(schedules([registration]).get((registration.region_id, registration.subject_id), {}),
+                    registration)
+
+
+def schedules(registrations) -> dict[tuple[int, int], dict[str, int]]:
+    """The fee schedules of these registrations' (region, subject) pairs, in one query: {pair: {item: fen}}."""
+    pairs = {(r.region_id, r.subject_id) for r in registrations if r.region_id and r.subject_id}
+    if not pairs:
+        return {}
+    found: dict[tuple[int, int], dict[str, int]] = {}
+    for fee in db.session.scalars(db.select(Fee).where(Fee.region_id.in_({p[0] for p in pairs}),
+                                                       Fee.subject_id.in_({p[1] for p in pairs}))):
+        found.setdefault((fee.region_id, fee.subject_id), {})[fee.item] = fee.amount_fen
+    return found
+
+
+def lines_of(schedule: dict[str, int], registration: Registration) -> list[FeeLine]:
+    """The fee lines from one published schedule (DomainError when it is incomplete)."""
     if set(schedule) != {"registration", "skills", "written_unit"}:
         raise DomainError("本考区尚未公布该报考类别的收费标准，暂不能缴费。")
     subject = db.session.get(ExamSubject, registration.subject_id)
