@@ -111,6 +111,7 @@ class Config:
     SMTP_FROM = _env("SMTP_FROM", "noreply@medexam.localhost")
     SMTP_FROM_NAME = _env("SMTP_FROM_NAME", "国家医学考试网上报名")
     SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "10"))
+    SANDBOX_SMS_ENABLED = True  # the sandbox SMS gateway (sandbox_sms/) may run; never in production
     SMS_PROVIDER = _env("SMS_PROVIDER", "aliyun")  # aliyun (Alibaba Cloud SendSms; the sandbox speaks it) or empty
     SMS_ENDPOINT = _env("SMS_ENDPOINT", "http://127.0.0.1:5002/")  # production: https://dysmsapi.aliyuncs.com/
     SMS_ACCESS_KEY_ID = _env("SMS_ACCESS_KEY_ID", "sandbox-key")
@@ -146,6 +147,7 @@ class ProductionConfig(Config):
     PAYMENT_GATEWAY_URL = _env("PAYMENT_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
     SMTP_HOST = _env("SMTP_HOST", "")  # set with the real server (and SMTP_STARTTLS, SMTP_USERNAME ...)
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+    SANDBOX_SMS_ENABLED = False
     SMS_PROVIDER = _env("SMS_PROVIDER", "")  # aliyun with the account's SMS_* values
     SMS_ENDPOINT = _env("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
 

@@ -9,8 +9,6 @@ It refuses to run in the production configuration.
 """
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from sandbox_sms.gateway import Gateway
@@ -23,7 +21,11 @@ class SandboxRefused(RuntimeError):
 def create_app(*, keys: dict[str, str] | None = None) -> Flask:
     """``keys``: AccessKeyId -> AccessKeySecret accepted (default: the development SMS_ACCESS_KEY_* pair)."""
     import config
-    if os.environ.get("APP_ENV") == "production":
+    try:
+        cfg = config.load_config()
+    except config.ConfigurationError:
+        cfg = None
+    if cfg is None or not cfg.SANDBOX_SMS_ENABLED:
         raise SandboxRefused("沙箱短信网关不能在生产配置下运行（the sandbox SMS gateway never runs in production）。")
     if keys is None:
         keys = {config.Config.SMS_ACCESS_KEY_ID: config.Config.SMS_ACCESS_KEY_SECRET}

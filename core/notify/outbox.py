@@ -46,7 +46,7 @@ def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) 
         rows.append(dict(base, key=f"{key}:{channel}", channel=channel, recipient=recipient, body_text=body,
                          body_html=text.html if channel == "email" else None, state="queued"))
     statement = _insert_ignoring_duplicates()
-    written = sum(db.session.execute(statement.values(**row)).rowcount for row in rows)
+    written = sum(len(db.session.execute(statement.values(**row).returning(Message.id)).all()) for row in rows)
     if written and len(rows) > 1:
         db.session.info[PENDING] = True
     return written
