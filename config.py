@@ -118,7 +118,7 @@ class Config:
     SMS_ACCESS_KEY_SECRET = _env("SMS_ACCESS_KEY_SECRET", "sandbox-secret")
     SMS_SIGN_NAME = _env("SMS_SIGN_NAME", "医学考试")
     SMS_TIMEOUT = float(_env("SMS_TIMEOUT", "10"))
-    # our template names -> the provider's approved codes, as JSON: {"payment.paid": "SMS_123456789", ...}
+    # our template names -> the provider's approved codes, as JSON: {"payment_paid": "SMS_123456789", ...}
     SMS_TEMPLATE_CODES = json.loads(_env("SMS_TEMPLATE_CODES", "{}"))
 
 

@@ -21,11 +21,11 @@ from core.notify.outbox import queue
 # transition name (lifecycle.TRANSITIONS) -> template (templates.TEMPLATES); a transition not named here
 # (discard: a draft nobody else saw) sends nothing
 TRANSITION_TEMPLATES = {
-    "submit": "registration.submitted",
-    "approve": "registration.approved",
-    "reject": "registration.rejected",
-    "abandon": "registration.abandoned",
-    "expire": "registration.expired",
+    "submit": "registration_submitted",
+    "approve": "registration_approved",
+    "reject": "registration_rejected",
+    "abandon": "registration_abandoned",
+    "expire": "registration_expired",
 }
 
 
@@ -41,20 +41,20 @@ def on_transitioned(reg: Registration, *, name: str, actor=None, outcome=None, *
 
 def payment_paid(order: PaymentOrder) -> None:
     reg = db.session.get(Registration, order.registration_id)
-    queue(reg.candidate_id, "payment.paid", {"number": reg.number or "—", "amount": str(fen_to_yuan(
+    queue(reg.candidate_id, "payment_paid", {"number": reg.number or "—", "amount": str(fen_to_yuan(
         order.amount_fen)), "receipt": order.receipt_no or "—"}, key=f"order:{order.id}:paid")
 
 
 def refund_requested(refund: Refund, reason: str) -> None:
     reg, order = _of_refund(refund)
-    queue(reg.candidate_id, "refund.requested", {"number": reg.number or "—", "reason": reason,
+    queue(reg.candidate_id, "refund_requested", {"number": reg.number or "—", "reason": reason,
                                                  "amount": str(fen_to_yuan(refund.amount_fen))},
           key=f"refund:{refund.id}:requested")
 
 
 def refund_made(refund: Refund) -> None:
     reg, _order = _of_refund(refund)
-    queue(reg.candidate_id, "refund.done", {"number": reg.number or "—",
+    queue(reg.candidate_id, "refund_done", {"number": reg.number or "—",
                                             "amount": str(fen_to_yuan(refund.amount_fen))},
           key=f"refund:{refund.id}:done")
 
@@ -65,7 +65,7 @@ def _of_refund(refund: Refund) -> tuple[Registration, PaymentOrder]:
 
 
 def password_reset(candidate_id: int, audit_entry_id: int) -> None:
-    queue(candidate_id, "password.reset_by_staff", {"time": _now_text()},
+    queue(candidate_id, "password_reset_by_staff", {"time": _now_text()},
           key=f"password-reset:{audit_entry_id}")
 
 
@@ -82,7 +82,7 @@ def device_login(candidate_id: int, token: str | None, first_login: bool) -> str
         db.session.add(device)
         db.session.flush()
         if not first_login:
-            queue(candidate_id, "login.new_device", {"time": _now_text()}, key=f"device:{device.id}")
+            queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{device.id}")
     return token
 
 

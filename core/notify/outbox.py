@@ -1,6 +1,6 @@
 """``queue``: the one way to tell a candidate something. Called inside the transaction of the event itself.
 
-    queue(candidate, "payment.paid", {"name": ..., "number": ..., "amount": ...}, key=f"order:{order.id}:paid")
+    queue(candidate, "payment_paid", {"name": ..., "number": ..., "amount": ...}, key=f"order:{order.id}:paid")
 
 writes one row per channel into ``notify_messages`` in the caller's transaction: the 消息中心 always (already
 delivered: the row is the message), e-mail when the candidate has an address and SMTP is configured, SMS

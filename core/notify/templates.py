@@ -32,20 +32,20 @@ class Template:
 
 
 TEMPLATES: dict[str, Template] = {
-    "registration.submitted": Template(
+    "registration_submitted": Template(
         False, "SMS_MEDEXAM_SUBMITTED",
         {"zh": "报名已提交", "en": "Registration submitted"},
         {"zh": "您好，{name}：您的报名（报名号 {number}）已提交。请在缴费截止前完成网上缴费，逾期未缴费报名失效。",
          "en": "Dear {name}, your registration {number} has been submitted. Please pay the fee online "
                "before the deadline; unpaid registrations expire."},
         {"zh": "报名{number}已提交，请按时缴费。", "en": "Registration {number} submitted; please pay in time."}),
-    "registration.approved": Template(
+    "registration_approved": Template(
         True, "SMS_MEDEXAM_APPROVED",
         {"zh": "资格审核通过", "en": "Registration approved"},
         {"zh": "您好，{name}：您的报名（报名号 {number}）已通过资格审核。",
          "en": "Dear {name}, your registration {number} has passed the qualification review."},
         {"zh": "报名{number}已通过资格审核。", "en": "Registration {number} approved."}),
-    "registration.rejected": Template(
+    "registration_rejected": Template(
         True, "SMS_MEDEXAM_REJECTED",
         {"zh": "资格审核不通过", "en": "Registration not approved"},
         {"zh": "您好，{name}：您的报名（报名号 {number}）资格审核不通过。原因：{reason}。"
@@ -54,41 +54,41 @@ TEMPLATES: dict[str, Template] = {
                "Reason: {reason}. A fee already paid will be refunded. Please log in for details."},
         {"zh": "报名{number}审核不通过，请登录报名系统查看原因。",
          "en": "Registration {number} not approved; log in for the reason."}),
-    "registration.abandoned": Template(
+    "registration_abandoned": Template(
         False, "SMS_MEDEXAM_ABANDONED",
         {"zh": "已放弃报考", "en": "Registration withdrawn"},
         {"zh": "您好，{name}：您的报名（报名号 {number}）已放弃报考。如已缴费，报名费将退回。",
          "en": "Dear {name}, your registration {number} has been withdrawn. A fee already paid will be "
                "refunded."},
         {"zh": "报名{number}已放弃报考。", "en": "Registration {number} withdrawn."}),
-    "registration.expired": Template(
+    "registration_expired": Template(
         True, "SMS_MEDEXAM_EXPIRED",
         {"zh": "报名逾期未缴费已失效", "en": "Registration expired unpaid"},
         {"zh": "您好，{name}：您的报名（报名号 {number}）逾期未缴费，已失效，考位已释放。",
          "en": "Dear {name}, your registration {number} was not paid in time and has expired."},
         {"zh": "报名{number}逾期未缴费已失效。", "en": "Registration {number} expired unpaid."}),
-    "payment.paid": Template(
+    "payment_paid": Template(
         True, "SMS_MEDEXAM_PAID",
         {"zh": "报名费已缴纳", "en": "Fee received"},
         {"zh": "您好，{name}：已收到您的报名费 {amount} 元（报名号 {number}，收据号 {receipt}）。",
          "en": "Dear {name}, we have received your fee of CNY {amount} for registration {number} "
                "(receipt {receipt})."},
         {"zh": "已收到报名{number}的报名费{amount}元。", "en": "Fee CNY {amount} for {number} received."}),
-    "refund.requested": Template(
+    "refund_requested": Template(
         True, "SMS_MEDEXAM_REFUND_REQUESTED",
         {"zh": "退费申请已受理", "en": "Refund requested"},
         {"zh": "您好，{name}：报名 {number} 的报名费 {amount} 元已申请退费（{reason}），退费完成后另行通知。",
          "en": "Dear {name}, a refund of CNY {amount} for registration {number} has been requested "
                "({reason}). We will tell you when it is made."},
         {"zh": "报名{number}的报名费{amount}元已申请退费。", "en": "Refund of CNY {amount} for {number} requested."}),
-    "refund.done": Template(
+    "refund_done": Template(
         True, "SMS_MEDEXAM_REFUND_DONE",
         {"zh": "报名费已退回", "en": "Refund made"},
         {"zh": "您好，{name}：报名 {number} 的报名费 {amount} 元已退回，请留意原支付账户。",
          "en": "Dear {name}, the fee of CNY {amount} for registration {number} has been refunded to the "
                "account you paid from."},
         {"zh": "报名{number}的报名费{amount}元已退回。", "en": "CNY {amount} for {number} refunded."}),
-    "password.reset_by_staff": Template(
+    "password_reset_by_staff": Template(
         True, "SMS_MEDEXAM_PASSWORD_RESET",
         {"zh": "登录密码已被重置", "en": "Password reset"},
         {"zh": "您好，{name}：您的登录密码已于 {time} 由考试管理机构重置，下次登录须修改密码。"
@@ -97,7 +97,7 @@ TEMPLATES: dict[str, Template] = {
                "your next login. If you did not ask for this, contact your local exam office at once."},
         {"zh": "您的密码已于{time}被重置，如非本人申请请联系考试管理机构。",
          "en": "Your password was reset at {time}. Not you? Call the exam office."}),
-    "login.new_device": Template(
+    "login_new_device": Template(
         False, "SMS_MEDEXAM_NEW_DEVICE",
         {"zh": "新设备登录提醒", "en": "Login from a new device"},
         {"zh": "您好，{name}：您的账号于 {time} 在一台新设备上登录。如非本人操作，请立即修改密码。",

@@ -22,7 +22,7 @@ PAID = {"number": "202711000200000001", "amount": "120.00", "receipt": "JF1"}
 def queued(n: int = 1, **candidate) -> list[int]:
     cand = make_candidate(email=candidate.pop("email", "a@example.cn"), **candidate)
     for i in range(n):
-        queue(cand, "payment.paid", PAID, key=f"t:{cand.id}:{i}")
+        queue(cand, "payment_paid", PAID, key=f"t:{cand.id}:{i}")
     db.session.commit()
     return list(db.session.scalars(select(Message.id).where(Message.channel != "inbox")))
 
@@ -122,7 +122,7 @@ def _worker(app, results: list, barrier: threading.Barrier) -> None:
 def test_two_workers_racing_send_each_message_once(notify_on, app, session):
     cand = make_candidate(email="race@example.cn")
     for i in range(30):
-        queue(cand, "payment.paid", PAID, key=f"race:{i}")
+        queue(cand, "payment_paid", PAID, key=f"race:{i}")
     db.session.commit()
     results: list[int] = []
     barrier = threading.Barrier(2)

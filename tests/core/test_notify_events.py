@@ -68,9 +68,9 @@ def test_each_event_gives_one_message_per_channel(notify_on, session, staff):
     lifecycle.transition(other, "approve", Actor.staff(staff))
     db.session.commit()
 
-    expected = {"registration.submitted": 2, "payment.paid": 1, "registration.rejected": 1,
-                "refund.requested": 1, "refund.done": 1, "password.reset_by_staff": 1,
-                "login.new_device": 1, "registration.approved": 1}
+    expected = {"registration_submitted": 2, "payment_paid": 1, "registration_rejected": 1,
+                "refund_requested": 1, "refund_done": 1, "password_reset_by_staff": 1,
+                "login_new_device": 1, "registration_approved": 1}
     for channel in ("inbox", "email", "sms"):
         counts = {}
         for m in messages(channel):
@@ -117,7 +117,7 @@ def test_a_document_number_typed_in_a_reason_is_hidden(notify_on, session, staff
                          reason=f"证件 {reg.candidate.doc_number} 与 {other} 不一致")
     db.session.commit()
     delivery.deliver_due()
-    rejected = [m for m in messages() if m.template == "registration.rejected"]
+    rejected = [m for m in messages() if m.template == "registration_rejected"]
     assert len(rejected) == 3 and all("[证件号码已隐去]" in m.body_text for m in rejected if m.channel != "sms")
     assert_no_document_number([m.as_string() for m in notify_on["mailbox"].messages])
     assert other not in " ".join(m.body_text for m in rejected)
@@ -141,7 +141,7 @@ def test_a_rolled_back_transaction_sends_nothing(notify_on, session):
 
 def test_a_duplicate_event_is_queued_once(notify_on, session):
     reg = submitted(make_catalogue())
-    assert queue(reg.candidate_id, "registration.submitted", {"number": reg.number},
+    assert queue(reg.candidate_id, "registration_submitted", {"number": reg.number},
                  key=f"registration:{reg.id}:submit") == 0
     db.session.commit()
     assert session.scalar(select(func.count(Message.id))) == 3
@@ -172,8 +172,8 @@ def test_non_essential_messages_follow_the_preferences(notify_on, session):
     cand = ready_candidate(email="wang@example.cn")
     db.session.add(NotifySettings(candidate_id=cand.id, email_enabled=False, sms_enabled=False))
     db.session.commit()
-    queue(cand, "registration.submitted", {"number": "N1"}, key="a")  # not essential: message centre only
-    queue(cand, "payment.paid", {"number": "N1", "amount": "1.00", "receipt": "R"}, key="b")  # essential
+    queue(cand, "registration_submitted", {"number": "N1"}, key="a")  # not essential: message centre only
+    queue(cand, "payment_paid", {"number": "N1", "amount": "1.00", "receipt": "R"}, key="b")  # essential
     assert sorted((m.template, m.channel) for m in messages()) == [
-        ("payment.paid", "email"), ("payment.paid", "inbox"), ("payment.paid", "sms"),
-        ("registration.submitted", "inbox")]
+        ("payment_paid", "email"), ("payment_paid", "inbox"), ("payment_paid", "sms"),
+        ("registration_submitted", "inbox")]

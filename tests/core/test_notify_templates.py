@@ -32,7 +32,7 @@ def test_every_template_renders_in_both_languages_and_fits_one_sms(name):
 
 
 def test_html_is_escaped():
-    out = render("registration.rejected", "zh", {"name": "<b>x</b>", "number": "1", "reason": "<script>"})
+    out = render("registration_rejected", "zh", {"name": "<b>x</b>", "number": "1", "reason": "<script>"})
     assert "<script>" not in out.html and "&lt;script&gt;" in out.html
 
 
@@ -40,7 +40,7 @@ def test_document_numbers_are_hidden_but_registration_numbers_kept():
     assert scrub("号码 11010519491231002X 不符") == f"号码 {HIDDEN} 不符"
     assert scrub("110105194912310021") == "110105194912310021"  # wrong check character: not an ID number
     assert scrub("护照 E12345678", hide=("E12345678",)) == f"护照 {HIDDEN}"
-    out = render("registration.submitted", "zh", {"name": "张三", "number": "11010519491231002X"})
+    out = render("registration_submitted", "zh", {"name": "张三", "number": "11010519491231002X"})
     assert "11010519491231002X" in out.text  # a parameter named number is the registration's
 
 

@@ -15,15 +15,15 @@ PAID = {"number": "202711000200000001", "amount": "120.00", "receipt": "JF1"}
 
 def test_menu_count_list_and_mark_read(client, app_ctx):
     cand = make_candidate()
-    queue(cand, "payment.paid", PAID, key="a")
-    queue(cand, "registration.approved", {"number": "202711000200000001"}, key="b")
+    queue(cand, "payment_paid", PAID, key="a")
+    queue(cand, "registration_approved", {"number": "202711000200000001"}, key="b")
     db.session.commit()
     login_as(client, cand)
     home = text(client.get("/"))
     assert "消息中心" in home and "2<span class=\"visually-hidden\">条未读" in home
     page = text(client.get("/messages"))
     assert "报名费已缴纳" in page and "120.00 元" in page and page.count('"badge">未读</span>') == 2
-    first = db.session.scalar(select(Message.id).where(Message.template == "payment.paid"))
+    first = db.session.scalar(select(Message.id).where(Message.template == "payment_paid"))
     response = post_page(client, f"/messages/{first}/read", {}, page="/messages")
     assert response.status_code == 302
     assert "1<span class=\"visually-hidden\">条未读" in text(client.get("/messages"))
@@ -33,7 +33,7 @@ def test_menu_count_list_and_mark_read(client, app_ctx):
 
 def test_another_candidates_message_is_404(client, app_ctx):
     me, other = make_candidate(), make_candidate()
-    queue(other, "payment.paid", PAID, key="x")
+    queue(other, "payment_paid", PAID, key="x")
     db.session.commit()
     theirs = db.session.scalar(select(Message.id))
     login_as(client, me)
@@ -44,7 +44,7 @@ def test_another_candidates_message_is_404(client, app_ctx):
 
 def test_marking_read_needs_the_csrf_token(client, app_ctx):
     cand = make_candidate()
-    queue(cand, "payment.paid", PAID, key="a")
+    queue(cand, "payment_paid", PAID, key="a")
     db.session.commit()
     login_as(client, cand)
     assert client.post("/messages/read-all").status_code == 400
@@ -60,7 +60,7 @@ def test_a_login_from_a_new_browser_is_told_once(app, app_ctx):
     assert db.session.scalar(select(func.count(Message.id))) == 1  # its first use of the cookie
     login(app.test_client(), cand)
     templates = list(db.session.scalars(select(Message.template)))
-    assert templates == ["login.new_device", "login.new_device"]
+    assert templates == ["login_new_device", "login_new_device"]
 
 
 def test_the_first_login_of_an_account_is_not_a_new_device(client, app_ctx):
