@@ -13,6 +13,7 @@ from core.db import db
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.notify import events as notify_events
+from core.notify import prefs as notify_prefs
 from core.services import accounts
 from core.services.errors import DomainError
 from core.validators import ETHNIC_GROUPS, FieldErrors
@@ -85,6 +86,7 @@ def login():
             errors = {"form": exc.message}
         else:
             device = notify_events.device_login(cand.id, request.cookies.get(DEVICE_COOKIE), first_login)
+            notify_prefs.remember_language(cand.id, request.cookies.get("lang", "zh"))
             log_in(cand)  # commits the device (and its 新设备登录 message) with the session
             if cand.must_change_password:  # reset by the exam authority: choose an own password first
                 flash(_("您的密码已由考试管理机构重置，请先修改密码。"), "warning")
@@ -197,4 +199,8 @@ def set_language(code: str):
     response = redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
     if code in ("zh", "en"):
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+        cand = current_candidate()
+        if cand is not None:  # messages follow the portal's language
+            notify_prefs.remember_language(cand.id, code)
+            db.session.commit()
     return response

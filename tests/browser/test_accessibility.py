@@ -15,13 +15,14 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (scripts/setup.sh: npm ci)")]
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
+PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/registration", "/registration/subjects",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/"]
+                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
+                    "/admin/notify/failed", "/admin/notify/candidate/{cand}"]
 
 
 @pytest.fixture
@@ -31,6 +32,8 @@ def world(app_ctx, admin_app):
     submitted = make_registration(cand, cat)
     other = make_catalogue()
     draft = ready_draft(cand, other)
+    from core.notify.outbox import queue
+    queue(cand, "registration_approved", {"number": submitted.number}, key="a11y")  # 消息中心 has content
     db.session.commit()
     _, staff = make_staff(admin_app, NATIONAL_ADMIN)
     return {"cand": cand, "draft": draft.id, "reg": submitted.id, "cand_id": cand.id, "staff": staff}

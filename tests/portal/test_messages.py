@@ -82,3 +82,18 @@ def test_a_one_time_password_must_be_changed_before_any_other_page(client, app_c
                                              "new_password2": new}, page="/security")
     db.session.expire_all()
     assert client.get("/messages").status_code == 200
+
+
+def test_preferences_are_saved_and_language_follows_the_portal(client, app_ctx):
+    from core.notify.prefs import settings_of
+    cand = make_candidate(email="z@example.cn")
+    db.session.commit()
+    login_as(client, cand)
+    post_page(client, "/messages/preferences", {"sms": "on"}, page="/messages")
+    page = text(client.get("/messages"))
+    assert "通知方式已保存" in page and 'id="pref-sms" name="sms" checked' in page
+    assert 'id="pref-email" name="email" checked' not in page and '<label for="pref-email">' in page
+    client.get("/lang/en?next=/messages")
+    db.session.expire_all()
+    s = settings_of(cand.id)
+    assert (s.email_enabled, s.sms_enabled, s.lang) == (False, True, "en")
