@@ -185,6 +185,8 @@ def load_config(name: str | None = None) -> type[Config]:
     if cfg.JOB_BACKEND not in JOB_BACKENDS:
         raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
                                  "or leave it empty (celery when REDIS_URL is set, else thread).")
+    if cfg.ENV_NAME == "production" and cfg.SMS_PROVIDER and not cfg.SMS_ENDPOINT.startswith("https://"):
+        raise ConfigurationError("Production refuses an SMS_ENDPOINT that is not https:// (the sandbox SMS gateway).")
     if cfg.ENV_NAME == "production" and not cfg.PAYMENT_GATEWAY_URL.startswith("https://"):
         raise ConfigurationError("Production refuses a PAYMENT_GATEWAY_URL that is not https://.")
     if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED
