@@ -22,15 +22,51 @@ from core.notify.errors import Refused, Retry
 from core.notify.templates import TEMPLATES, sms_params
 
 
-def send(message: Message) -> str | None:
+class Connections:
+    """Connections kept open over one batch of deliveries (one SMTP login for many e-mails)."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+
+    def smtp_connection(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            config = current_app.config
+            smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=config["SMTP_TIMEOUT"])
+            try:
+                if config["SMTP_STARTTLS"]:
+                    smtp.starttls(context=ssl.create_default_context(cafile=config["SMTP_CA_FILE"] or None))
+                if config["SMTP_USERNAME"]:
+                    smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        return self.smtp
+
+    def drop_smtp(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+    def __enter__(self) -> Connections:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.drop_smtp()
+
+
+def send(message: Message, connections: Connections) -> str | None:
     if message.channel == "email":
-        return send_email(message)
+        return send_email(message, connections)
     if message.channel == "sms":
         return send_sms(message)
     return None
 
 
-def send_email(message: Message) -> str:
+def send_email(message: Message, connections: Connections) -> str:
     config = current_app.config
     if not message.recipient or "@" not in message.recipient:
         raise Refused("电子邮件地址无效")
@@ -44,19 +80,20 @@ def send_email(message: Message) -> str:
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
     try:
-        with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=config["SMTP_TIMEOUT"]) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls(context=ssl.create_default_context(cafile=config["SMTP_CA_FILE"] or None))
-            if config["SMTP_USERNAME"]:
-                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-            smtp.send_message(mail)
+        try:
+            connections.smtp_connection().send_message(mail)
+        except smtplib.SMTPServerDisconnected:  # a kept connection the server closed: once more on a new one
+            connections.drop_smtp()
+            connections.smtp_connection().send_message(mail)
     except smtplib.SMTPRecipientsRefused as exc:
         code = next(iter(exc.recipients.values()))[0]
         raise (Refused if 500 <= code < 600 else Retry)(f"邮件服务器拒绝收件人（{code}）") from None
     except smtplib.SMTPResponseException as exc:
+        connections.drop_smtp()
         raise (Refused if exc.smtp_code in (550, 551, 553) else Retry)(
             f"邮件服务器拒绝（{exc.smtp_code}）") from None
     except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        connections.drop_smtp()
         raise Retry(f"邮件服务器无法连接（{type(exc).__name__}）") from None
     return mail["Message-ID"]
 

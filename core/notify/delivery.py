@@ -30,12 +30,13 @@ def deliver_due(batch: int = 50, now: datetime | None = None) -> int:
     """Deliver every message due now, batch by batch; returns how many were sent."""
     release_stale(now)
     sent = 0
-    while True:
-        ids = claim(batch, now)
-        if not ids:
-            return sent
-        for message_id in ids:
-            sent += deliver(message_id)
+    with channels.Connections() as connections:
+        while True:
+            ids = claim(batch, now)
+            if not ids:
+                return sent
+            for message_id in ids:
+                sent += deliver(message_id, connections)
 
 
 def claim(batch: int = 50, now: datetime | None = None) -> list[int]:
@@ -56,13 +57,13 @@ def claim(batch: int = 50, now: datetime | None = None) -> list[int]:
     return sorted(claimed)
 
 
-def deliver(message_id: int) -> int:
+def deliver(message_id: int, connections: channels.Connections) -> int:
     """Send one claimed message and record the outcome (committed); 1 if it was sent."""
     message = db.session.get(Message, message_id)
     if message is None or message.state != "sending":
         return 0
     try:
-        reference = channels.send(message)
+        reference = channels.send(message, connections)
     except Refused as exc:
         return _record(message, "failed", error=str(exc))
     except Retry as exc:

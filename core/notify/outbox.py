@@ -38,15 +38,15 @@ def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) 
     text = render(template, prefs.lang, {"name": cand.name, **params},
                   hide=(cand.doc_number, cand.permit_number or ""))
     now = utcnow()
-    base = dict(candidate_id=cand.id, template=template, params=params, lang=prefs.lang,
-                subject=text.subject, attempts=0, next_attempt_at=now, created_at=now)
+    base = dict(candidate_id=cand.id, template=template, params=params, lang=prefs.lang, subject=text.subject,
+                attempts=0, next_attempt_at=now, created_at=now, recipient=None, body_html=None)
     rows = [dict(base, key=f"{key}:inbox", channel="inbox", body_text=text.text, state="sent", sent_at=now)]
     for channel, recipient in _channels(cand, prefs, t.essential):
-        body = text.sms if channel == "sms" else text.text
-        rows.append(dict(base, key=f"{key}:{channel}", channel=channel, recipient=recipient, body_text=body,
-                         body_html=text.html if channel == "email" else None, state="queued"))
-    statement = _insert_ignoring_duplicates()
-    written = sum(len(db.session.execute(statement.values(**row).returning(Message.id)).all()) for row in rows)
+        rows.append(dict(base, key=f"{key}:{channel}", channel=channel, recipient=recipient, sent_at=None,
+                         body_text=text.sms if channel == "sms" else text.text, state="queued",
+                         body_html=text.html if channel == "email" else None))
+    # one round trip (SQLAlchemy's "insertmanyvalues"), a cached statement: those already there are skipped
+    written = len(db.session.connection().execute(_insert_ignoring_duplicates().returning(Message.id), rows).all())
     if written and len(rows) > 1:
         db.session.info[PENDING] = True
     return written
