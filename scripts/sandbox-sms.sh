@@ -15,7 +15,7 @@ if [ "${APP_ENV:-development}" = "production" ]; then
 fi
 SMS_PORT=${SANDBOX_SMS_PORT:-5002}
 SMTP_PORT=${DEV_SMTP_PORT:-1025}
-mkdir -p instance/mail
+mkdir -p instance/mail/tmp instance/mail/new instance/mail/cur  # a Maildir
 smtp=(.venv/bin/python -m aiosmtpd -n -l "127.0.0.1:${SMTP_PORT}" -c aiosmtpd.handlers.Mailbox instance/mail)
 sms=(.venv/bin/python -m sandbox_sms --host 127.0.0.1 --port "$SMS_PORT")
 if [ "${1:-}" = "--background" ]; then
