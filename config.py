@@ -102,6 +102,7 @@ class Config:
     NOTIFY_AUTO_DELIVER = _env_bool("NOTIFY_AUTO_DELIVER", True)  # wake the delivery after each commit
     NOTIFY_RETRY_DELAYS = tuple(int(s) for s in _env("NOTIFY_RETRY_DELAYS", "30,120,600,3600,21600").split(","))
     NOTIFY_CLAIM_TIMEOUT = int(_env("NOTIFY_CLAIM_TIMEOUT", "600"))  # seconds before a 'sending' row is retried
+    NOTIFY_RECIPIENT_HOURLY = int(_env("NOTIFY_RECIPIENT_HOURLY", "10"))  # non-essential e-mails/SMS per address and hour
     SMTP_HOST = _env("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = int(_env("SMTP_PORT", "1025"))
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)

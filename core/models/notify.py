@@ -28,6 +28,7 @@ class Message(Model):
         one_of("state", STATES, "ck_notify_state"),
         Index("ix_notify_due", "state", "next_attempt_at"),
         Index("ix_notify_candidate", "candidate_id", "channel"),
+        Index("ix_notify_recipient", "recipient", "sent_at"),  # the per-recipient hourly limit
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)  # idempotency key

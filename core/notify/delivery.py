@@ -22,6 +22,9 @@ from core.db import db, utcnow
 from core.models import Message
 from core.notify import channels
 from core.notify.errors import Refused, Retry
+from core.notify.templates import TEMPLATES
+
+RATE_LIMITED = "该收件人一小时内通知过多，稍后发送"
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,9 @@ def deliver(message_id: int, connections: channels.Connections) -> int:
     message = db.session.get(Message, message_id)
     if message is None or message.state != "sending":
         return 0
+    if _over_recipient_limit(message):
+        return _record(message, "queued", error=RATE_LIMITED, next_attempt_at=utcnow() + timedelta(hours=1),
+                       attempts=message.attempts - 1)
     try:
         reference = channels.send(message, connections)
     except Refused as exc:
@@ -74,6 +80,19 @@ def deliver(message_id: int, connections: channels.Connections) -> int:
     return _record(message, "sent", reference=reference)
 
 
+def _over_recipient_limit(message: Message) -> bool:
+    """Per-recipient limit (NOTIFY_RECIPIENT_HOURLY): non-essential e-mails and SMS beyond it in the last hour
+    wait an hour (never dropped); essential ones always go."""
+    limit = current_app.config["NOTIFY_RECIPIENT_HOURLY"]
+    if not limit or TEMPLATES[message.template].essential:
+        return False
+    since = utcnow() - timedelta(hours=1)
+    sent = db.session.scalar(select(func.count(Message.id)).where(
+        Message.channel == message.channel, Message.recipient == message.recipient, Message.state == "sent",
+        Message.sent_at >= since))
+    return sent >= limit
+
+
 def _retry_later(message: Message, error: str) -> int:
     delays = current_app.config["NOTIFY_RETRY_DELAYS"]
     if message.attempts > len(delays):
@@ -83,8 +102,10 @@ def _retry_later(message: Message, error: str) -> int:
 
 
 def _record(message: Message, state: str, *, error: str | None = None, reference: str | None = None,
-            next_attempt_at: datetime | None = None) -> int:
+            next_attempt_at: datetime | None = None, attempts: int | None = None) -> int:
     values = {"state": state, "claimed_at": None, "last_error": error[:300] if error else None}
+    if attempts is not None:
+        values["attempts"] = attempts
     if state == "sent":
         values.update(sent_at=utcnow(), provider_ref=(reference or "")[:64] or None)
     if next_attempt_at is not None:

@@ -49,6 +49,7 @@ def upgrade():
     )
     op.create_index("ix_notify_due", "notify_messages", ["state", "next_attempt_at"])
     op.create_index("ix_notify_candidate", "notify_messages", ["candidate_id", "channel"])
+    op.create_index("ix_notify_recipient", "notify_messages", ["recipient", "sent_at"])
     op.create_table(
         "notify_settings",
         sa.Column("candidate_id", sa.Integer(), sa.ForeignKey("candidates.id", ondelete="CASCADE"),
@@ -71,6 +72,7 @@ def upgrade():
 def downgrade():
     op.drop_table("notify_devices")
     op.drop_table("notify_settings")
+    op.drop_index("ix_notify_recipient", table_name="notify_messages")
     op.drop_index("ix_notify_candidate", table_name="notify_messages")
     op.drop_index("ix_notify_due", table_name="notify_messages")
     op.drop_table("notify_messages")

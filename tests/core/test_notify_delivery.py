@@ -136,3 +136,23 @@ def test_two_workers_racing_send_each_message_once(notify_on, app, session):
     assert len(mails) == 30 and len({m["Message-ID"] for m in mails}) == 30
     assert len(notify_on["sms"].messages()) == 30
     assert {m.state for m in session.scalars(select(Message))} == {"sent"}
+
+
+def test_per_recipient_limit_delays_non_essential_messages_only(notify_on, app, session, monkeypatch):
+    monkeypatch.setitem(app.config, "NOTIFY_RECIPIENT_HOURLY", 2)
+    cand = make_candidate(email="busy@example.cn")
+    for i in range(3):
+        queue(cand, "login_new_device", {"time": f"2027-01-01 10:0{i}"}, key=f"dev:{i}")
+    queue(cand, "payment_paid", PAID, key="paid")  # essential: never held back
+    db.session.commit()
+    assert delivery.deliver_due() == 6
+    held = session.scalars(select(Message).where(Message.state == "queued")).all()
+    assert sorted(m.channel for m in held) == ["email", "sms"]
+    assert all(m.key.startswith("dev:2") and m.last_error == delivery.RATE_LIMITED and m.attempts == 0
+               for m in held)
+    assert len(notify_on["mailbox"].messages) == 3  # two new-device e-mails and the payment
+    db.session.execute(update(Message).where(Message.state == "sent")
+                       .values(sent_at=utcnow() - timedelta(hours=2)))
+    db.session.commit()
+    assert delivery.deliver_due(now=utcnow() + timedelta(hours=1, seconds=1)) == 2
+    assert len(notify_on["mailbox"].messages) == 4 and len(notify_on["sms"].messages()) == 4
