@@ -156,3 +156,20 @@ def test_per_recipient_limit_delays_non_essential_messages_only(notify_on, app, 
     db.session.commit()
     assert delivery.deliver_due(now=utcnow() + timedelta(hours=1, seconds=1)) == 2
     assert len(notify_on["mailbox"].messages) == 4 and len(notify_on["sms"].messages()) == 4
+
+
+def test_an_smtp_server_that_never_answers_times_out_and_the_message_waits(notify_on, app, session, monkeypatch):
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never sends a greeting
+    try:
+        monkeypatch.setitem(app.config, "SMTP_PORT", silent.getsockname()[1])
+        monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 0.5)
+        monkeypatch.setitem(app.config, "NOTIFY_RETRY_DELAYS", (60,))
+        queued()
+        assert delivery.deliver_due() == 1  # the SMS goes; the e-mail waits
+        mail = state("email")
+        assert mail.state == "queued" and "无法连接" in mail.last_error and mail.attempts == 1
+    finally:
+        silent.close()
