@@ -1,6 +1,7 @@
 """Configuration, one place. Every value can be overridden by an environment variable of the same name."""
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -97,6 +98,31 @@ class Config:
     PAYMENT_PENDING_TIMEOUT = timedelta(minutes=int(_env("PAYMENT_PENDING_MINUTES", "10")))  # reconcile
     PAYMENT_GATEWAY_TIMEOUT = float(_env("PAYMENT_GATEWAY_TIMEOUT", "10"))  # seconds per gateway call
 
+    # 通知 (core/notify): the 消息中心 always; e-mail when SMTP_HOST is set, SMS when SMS_PROVIDER is set.
+    # Development: a local SMTP server on 1025 and the sandbox SMS gateway on 5002 (scripts/run-demo.sh).
+    NOTIFY_AUTO_DELIVER = _env_bool("NOTIFY_AUTO_DELIVER", True)  # wake the delivery after each commit
+    NOTIFY_RETRY_DELAYS = tuple(int(s) for s in _env("NOTIFY_RETRY_DELAYS", "30,120,600,3600,21600").split(","))
+    NOTIFY_CLAIM_TIMEOUT = int(_env("NOTIFY_CLAIM_TIMEOUT", "600"))  # seconds before a 'sending' row is retried
+    NOTIFY_RECIPIENT_HOURLY = int(_env("NOTIFY_RECIPIENT_HOURLY", "10"))  # non-essential e-mails/SMS per address and hour
+    SMTP_HOST = _env("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(_env("SMTP_PORT", "1025"))
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_CA_FILE = _env("SMTP_CA_FILE", "")  # a private CA for the SMTP server's certificate; empty: system CAs
+    SMTP_USERNAME = _env("SMTP_USERNAME", "")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+    SMTP_FROM = _env("SMTP_FROM", "noreply@medexam.localhost")
+    SMTP_FROM_NAME = _env("SMTP_FROM_NAME", "国家医学考试网上报名")
+    SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "10"))
+    SANDBOX_SMS_ENABLED = True  # the sandbox SMS gateway (sandbox_sms/) may run; never in production
+    SMS_PROVIDER = _env("SMS_PROVIDER", "aliyun")  # aliyun (Alibaba Cloud SendSms; the sandbox speaks it) or empty
+    SMS_ENDPOINT = _env("SMS_ENDPOINT", "http://127.0.0.1:5002/")  # production: https://dysmsapi.aliyuncs.com/
+    SMS_ACCESS_KEY_ID = _env("SMS_ACCESS_KEY_ID", "sandbox-key")
+    SMS_ACCESS_KEY_SECRET = _env("SMS_ACCESS_KEY_SECRET", "sandbox-secret")
+    SMS_SIGN_NAME = _env("SMS_SIGN_NAME", "医学考试")
+    SMS_TIMEOUT = float(_env("SMS_TIMEOUT", "10"))
+    # our template names -> the provider's approved codes, as JSON: {"payment_paid": "SMS_123456789", ...}
+    SMS_TEMPLATE_CODES = json.loads(_env("SMS_TEMPLATE_CODES", "{}"))
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -121,6 +147,11 @@ class ProductionConfig(Config):
     SANDBOX_BANK_ENABLED = False
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "alipay")
     PAYMENT_GATEWAY_URL = _env("PAYMENT_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
+    SMTP_HOST = _env("SMTP_HOST", "")  # set with the real server (and SMTP_STARTTLS, SMTP_USERNAME ...)
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+    SANDBOX_SMS_ENABLED = False
+    SMS_PROVIDER = _env("SMS_PROVIDER", "")  # aliyun with the account's SMS_* values
+    SMS_ENDPOINT = _env("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
 
 
 class TestConfig(Config):
@@ -130,6 +161,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = _env_bool("TEST_CSRF", True)
     RATELIMIT_ENABLED = False
     PASSWORD_ARGON2 = {"memory_kib": 64, "time_cost": 1}  # fast in tests; production keeps OWASP's
+    NOTIFY_AUTO_DELIVER = False  # tests deliver with core.notify.delivery.deliver_due()
+    SMTP_HOST = ""  # tests that send start their own servers (tests/fixtures/notify.py)
+    SMS_PROVIDER = ""
 
 
 JOB_BACKENDS = ("", "celery", "thread", "inline")  # core/jobs.py dispatches on these
@@ -153,6 +187,8 @@ def load_config(name: str | None = None) -> type[Config]:
     if cfg.JOB_BACKEND not in JOB_BACKENDS:
         raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
                                  "or leave it empty (celery when REDIS_URL is set, else thread).")
+    if cfg.ENV_NAME == "production" and cfg.SMS_PROVIDER and not cfg.SMS_ENDPOINT.startswith("https://"):
+        raise ConfigurationError("Production refuses an SMS_ENDPOINT that is not https:// (the sandbox SMS gateway).")
     if cfg.ENV_NAME == "production" and not cfg.PAYMENT_GATEWAY_URL.startswith("https://"):
         raise ConfigurationError("Production refuses a PAYMENT_GATEWAY_URL that is not https://.")
     if cfg.ENV_NAME == "production" and (cfg.PAYMENT_PROVIDER == "sandbox" or cfg.SANDBOX_BANK_ENABLED

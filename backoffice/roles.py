@@ -30,6 +30,7 @@ FAB_ROLES = {
     NATIONAL_ADMIN: [[".*", ".*"]],
     REGION_ADMIN: _OWN_ACCOUNT + [
         _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "photo", "identity_check"),
+        _can("Notification", "list", "resend"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),
         _can("Payment", "list", "show"),
@@ -40,16 +41,17 @@ FAB_ROLES = {
         _can("Statistics", "list", "download"),
         _can("Export", "list", "start"),
         _can("FormPrint", "form", "site"),
-        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询", "缴费管理", "缴费订单",
-               "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
+        _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询", "缴费管理",
+               "缴费订单", "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
     ],
     SITE_REVIEWER: _OWN_ACCOUNT + [
         _can("Candidate", "list", "page", "correct", "reveal", "photo"),
+        _can("Notification", "list"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),
         _can("Statistics", "list", "download"),
         _can("FormPrint", "form", "site"),
-        _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询",
+        _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询",
                "统计报表", "统计分析", "批量打印报名申请表"),
     ],
     FINANCE: _OWN_ACCOUNT + [

@@ -5,6 +5,7 @@ from backoffice.candidates import CandidateView
 from backoffice.catalogue import ExamFamilyView, ExamSubjectView, ExamYearView, FeeView, RegionView, SiteView
 from backoffice.dictionaries import (CertificateTypeView, MajorView, PinyinExceptionView, SchoolView,
                                      TrainingTypeView, WorkUnitView)
+from backoffice.notify import NotifyView
 from backoffice.payments import PaymentOrderView, RefundView
 from backoffice.review import RegistrationView, ReviewQueueView
 from backoffice.rules import RuleSettingsView
@@ -13,6 +14,7 @@ from backoffice.system import AuditLogView, StaffScopeView
 MENU = [
     # (view, menu name, category, icon)
     (CandidateView, "考生查询", "考生管理", "fa-user"),
+    (NotifyView, "发送失败的通知", "考生管理", "fa-envelope"),
     (ReviewQueueView, "现场资格审核", "资格审核", "fa-check-square"),
     (RegistrationView, "报名查询", "资格审核", "fa-list"),
     (PaymentOrderView, "缴费订单", "缴费管理", "fa-credit-card"),

@@ -7,16 +7,19 @@ from urllib.parse import urlsplit
 from flask import (flash, redirect, render_template, request, session, url_for)
 from flask_babel import gettext as _
 
-from candidate_portal.auth import current_candidate, log_in, log_out, login_required
+from candidate_portal.auth import SESSION_KEY, current_candidate, log_in, log_out, login_required
 from candidate_portal.blueprint import bp
 from core.db import db
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.notify import events as notify_events
+from core.notify import prefs as notify_prefs
 from core.services import accounts
 from core.services.errors import DomainError
 from core.validators import ETHNIC_GROUPS, FieldErrors
 
 RECOVERY_STEP_SECONDS = 600
+DEVICE_COOKIE = "device"  # a random token per browser: a login from an unknown one is told to the candidate
 
 
 def _errors(exc: DomainError) -> dict[str, str]:
@@ -32,6 +35,22 @@ def _safe_next(target: str | None) -> str | None:
             or "\\" in target or any(ord(c) < 32 for c in target)):
         return None
     return target
+
+
+# open while a staff-issued one-time password is still to be changed; every other page goes to 安全设置
+WHILE_MUST_CHANGE = {"portal.security", "portal.change_password", "portal.logout", "portal.static",
+                     "portal.set_language"}
+
+
+@bp.before_request
+def _password_change_first():
+    if request.endpoint in WHILE_MUST_CHANGE or not session.get(SESSION_KEY):
+        return None
+    cand = current_candidate()
+    if cand is not None and cand.must_change_password:
+        flash(_("您的密码已由考试管理机构重置，请先修改密码。"), "warning")
+        return redirect(url_for("portal.security"))
+    return None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -66,13 +85,19 @@ def login():
         except DomainError as exc:
             errors = {"form": exc.message}
         else:
-            log_in(cand)
-            if first_login:  # the guide: 首次进入系统将直接跳转至个人信息模块
-                return redirect(url_for("portal.profile"))
+            device = notify_events.device_login(cand.id, request.cookies.get(DEVICE_COOKIE), first_login)
+            notify_prefs.remember_language(cand.id, request.cookies.get("lang", "zh"))
+            log_in(cand)  # commits the device (and its 新设备登录 message) with the session
             if cand.must_change_password:  # reset by the exam authority: choose an own password first
                 flash(_("您的密码已由考试管理机构重置，请先修改密码。"), "warning")
-                return redirect(url_for("portal.security"))
-            return redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
+                response = redirect(url_for("portal.security"))
+            elif first_login:  # the guide: 首次进入系统将直接跳转至个人信息模块
+                response = redirect(url_for("portal.profile"))
+            else:
+                response = redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
+            response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, samesite="Lax", httponly=True,
+                                secure=request.is_secure)
+            return response
     return render_template("portal/account/login.html", username=username, errors=errors), \
         (401 if errors else 200)
 
@@ -174,4 +199,8 @@ def set_language(code: str):
     response = redirect(_safe_next(request.args.get("next")) or url_for("portal.index"))
     if code in ("zh", "en"):
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+        cand = current_candidate()
+        if cand is not None:  # messages follow the portal's language
+            notify_prefs.remember_language(cand.id, code)
+            db.session.commit()
     return response

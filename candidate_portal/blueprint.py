@@ -24,4 +24,10 @@ def _portal_globals():
         """A menu link that still renders while the page behind it is being built."""
         return url_for(endpoint) if endpoint in current_app.view_functions else fallback
 
-    return {"current_candidate": current_candidate, "nav_url": nav_url}
+    def unread_messages() -> int:
+        """消息中心's unread count for the menu (0 when nobody is logged in)."""
+        from core.notify.inbox import unread_count
+        cand = current_candidate()
+        return unread_count(cand.id) if cand else 0
+
+    return {"current_candidate": current_candidate, "nav_url": nav_url, "unread_messages": unread_messages}

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_migrate import Migrate
 
-from commands import demo, majors, payments, photos, schema, schools
+from commands import demo, majors, notify, payments, photos, schema, schools
 from core.db import db
 
 
 def register_commands(app: Flask) -> None:
     Migrate(app, db, directory=schema.MIGRATIONS_DIR, command="alembic")  # full Alembic CLI for developers
     for group in (schema.db_cli, schema.roles_cli, photos.photos_cli, demo.demo_cli, schools.schools_cli,
-                  majors.majors_cli, payments.payments_cli):
+                  majors.majors_cli, payments.payments_cli, notify.notify_cli):
         app.cli.add_command(group)

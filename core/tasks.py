@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from core.celery import celery
 from core.jobs import enqueue, fail_stale_jobs, purge_results, run_job
+from core.notify import delivery
 from core.services.photos import prune_profile_photos
 from core.services.snapshot import prune_frozen_photos
 
@@ -38,3 +39,9 @@ def photos_prune_task() -> None:
     log.info("photos prune: %d unreferenced frozen photos removed (%d bytes)", files, size)
     files, size = prune_profile_photos(timedelta(minutes=60))
     log.info("photos prune: %d unreferenced profile photos removed (%d bytes)", files, size)
+
+
+@celery.task(name="medexam.notify_deliver")
+def notify_deliver_task() -> None:
+    """Deliver the messages due now (woken after a commit that queued some; beat every 30 s for retries)."""
+    delivery.deliver_due()

@@ -11,7 +11,8 @@ PORT=${PORT:-5000}
 HOST=${HOST:-127.0.0.1}  # the demo has published passwords: this machine only (HOST=0.0.0.0 to show it on a network)
 FLASK=".venv/bin/flask --app wsgi"
 
-for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid instance/periodic.pid; do
+for pidfile in instance/gunicorn.pid instance/sandbox-bank.pid instance/sandbox-sms.pid instance/dev-smtp.pid \
+    instance/periodic.pid; do
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "==> stopping the earlier server ($pidfile)"
     kill "$(cat "$pidfile")" && sleep 1
@@ -28,6 +29,10 @@ if [ -f scripts/sandbox-bank.sh ]; then
   echo "==> sandbox bank (development only)"
   bash scripts/sandbox-bank.sh --background
 fi
+if [ -f scripts/sandbox-sms.sh ]; then
+  echo "==> sandbox SMS gateway and local SMTP server (development only)"
+  bash scripts/sandbox-sms.sh --background
+fi
 
 # Periodic jobs without Celery (production runs them on Celery beat, see core/celery.py):
 # payment reconciliation every 5 minutes, expiry of unpaid registrations past the region's deadline,
@@ -35,6 +40,7 @@ fi
 ( n=0; while sleep 300; do
     $FLASK payments reconcile >>instance/periodic.log 2>&1
     $FLASK payments expire >>instance/periodic.log 2>&1
+    $FLASK notify deliver >>instance/periodic.log 2>&1  # retries of e-mails and SMS
     n=$((n + 1))
     if [ $((n % 12)) -eq 0 ]; then $FLASK photos prune >>instance/periodic.log 2>&1; fi
   done ) &

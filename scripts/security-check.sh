@@ -16,8 +16,8 @@ if ! "$PY/python" scripts/audit_dependencies.py; then
     status=1
 fi
 
-echo "== bandit -r core web commands backoffice candidate_portal reports sandbox_bank -lll"
-if ! "$PY/bandit" -r core backoffice candidate_portal reports sandbox_bank -lll -q; then
+echo "== bandit -r core web commands backoffice candidate_portal reports sandbox_bank sandbox_sms -lll"
+if ! "$PY/bandit" -r core backoffice candidate_portal reports sandbox_bank sandbox_sms -lll -q; then
     echo "bandit: high-severity findings (fix them, or '# nosec BXXX: reason' where a finding is wrong)." >&2
     status=1
 fi

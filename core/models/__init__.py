@@ -8,6 +8,7 @@ from core.models.catalogue import (EligibilityRouteSetting, EligibilityRuleSetti
 from core.models.dictionaries import (CertificateType, EthnicGroup, Major, PinyinException, School,
                                       TrainingType, WorkUnit)
 from core.models.jobs import Job
+from core.models.notify import KnownDevice, Message, NotifySettings
 from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
 from core.models.registration import Registration, RegistrationEntry
 from core.models.staff import StaffScope, StaffSecurity, StaffSession
@@ -19,4 +20,5 @@ __all__ = [
     "CertificateType", "EthnicGroup", "Major", "PinyinException", "School", "TrainingType", "WorkUnit",
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
     "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job",
+    "KnownDevice", "Message", "NotifySettings",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from core.db import db
 from core.models import PaymentOrder, Refund, Registration
+from core.notify import events as notify_events
 from core.services import audit
 
 OPEN_ORDER_STATUSES = ("pending", "paid", "refund_pending")
@@ -46,4 +47,5 @@ def request_refund(order_or_registration: PaymentOrder | Registration, reason: s
     db.session.refresh(order)
     audit.record("payment.refund.requested", actor_type=actor_type, actor_id=actor_id, obj=refund,
                  after={"out_trade_no": order.out_trade_no, "amount_fen": refund.amount_fen, "reason": reason})
+    notify_events.refund_requested(refund, reason)
     return refund

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import db, utcnow
 from core.models import (Candidate, GatewayNotification, PaymentAttempt, PaymentOrder, Refund,
                          Region, Registration)
+from core.notify import events as notify_events
 from core.payments.fees import fee_lines, total_fen
 from core.payments.orders import OPEN_ORDER_STATUSES, open_order, request_refund  # noqa: F401 (re-exported)
 from core.payments.provider import GatewayError, PaymentRequest
@@ -213,6 +214,7 @@ def _mark_paid(order: PaymentOrder, trade_no: str | None, actor_type: str, sourc
     audit.record("payment.order.paid", actor_type=actor_type, obj=order,
                  after={"out_trade_no": order.out_trade_no, "trade_no": trade_no, "amount_fen": order.amount_fen,
                         "receipt_no": receipt_no, "source": source})
+    notify_events.payment_paid(order)
     if status is not None and status not in PAYABLE:  # ended meanwhile (abandoned, rejected, expired)
         request_refund(order, "报名已失效，缴费自动转为退费申请", actor_type="system")
     return True
@@ -361,5 +363,6 @@ def _finish_refund(refund: Refund, status: str, staff_user_id: int | None, exter
     audit.record(action, actor_type="staff", actor_id=staff_user_id, obj=refund,
                  after={"out_trade_no": order.out_trade_no, "amount_fen": refund.amount_fen,
                         "external_ref": external_ref, "note": note})
+    notify_events.refund_made(refund)
     db.session.commit()
     db.session.refresh(refund)

@@ -36,6 +36,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db, utcnow
 from core.models import Registration, Site
+from core.notify import events as notify_events
 from core.payments.orders import request_refund
 from core.registration.errors import SiteFull, StaleState
 from core.registration.states import (ABANDONED, APPROVED, DRAFT, ENDED, EXPIRED, REJECTED, SUBMITTED,
@@ -100,6 +101,7 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Receivers: fn(registration, name=..., actor=..., outcome=...), called inside the transaction.
 transitioned = Namespace().signal("registration-transitioned")
+transitioned.connect(notify_events.on_transitioned)  # messages to the candidate (core/notify/events.py)
 
 
 @dataclass

@@ -23,7 +23,7 @@ OBJECT_TYPES = {
     "eligibility_rule_settings": "资格规则设置", "regions": "考区", "sites": "考点", "fees": "收费标准",
     "schools": "学校", "work_units": "工作单位", "training_types": "培训类型", "certificate_types": "证书类型",
     "pinyin_exceptions": "拼音例外", "staff_scopes": "考务人员数据范围", "jobs": "后台任务", "demo": "演示数据",
-    "ethnic_groups": "民族", "majors": "专业",
+    "ethnic_groups": "民族", "majors": "专业", "notify_messages": "通知消息",
 }
 
 ACTIONS = {
@@ -58,6 +58,7 @@ ACTIONS = {
     "payment.refund.failed": "退费失败",
     "payment.refund.recorded_external": "登记线下退费",
     "site.capacity.changed": "修改考点容量",
+    "notify.message.resent": "重新发送通知",
     "staff.login": "考务人员登录",
     "staff.account.locked": "考务人员账户锁定",
     "staff.password.changed": "考务人员修改密码",

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from core.db import db, to_shanghai, utcnow
 from core.models import AuditEntry, Candidate, Site
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.notify import events as notify_events
 from core.services import audit, passwords, ratelimit, scope, staff_sessions
 from core.services.errors import DomainError, NotAllowed
 from core.services.sessions import close_all_sessions
@@ -174,7 +175,8 @@ def reset_candidate_password(user, candidate_id: int, reason: str | None) -> str
     reason = _reason(reason)
     cand = candidate_to_manage(user, candidate_id)
     one_time = _new_one_time_password(cand)
-    audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
+    entry = audit.record("candidate.password.reset_by_staff", obj=cand, after={"reason": reason}, **_actor(user))
+    _tell_reset(cand, entry)
     return one_time
 
 
@@ -314,7 +316,14 @@ def reset_after_identity_check(user, candidate_id: int, reason: str | None, sess
     if cand is None:
         raise NotAllowed("没有找到该考生。")
     one_time = _new_one_time_password(cand)
-    audit.record("candidate.password.reset_by_staff", obj=cand,
-                 after={"reason": reason, "identity": "identity checked in person",
-                        "checked_by": user.username}, **_actor(user))
+    entry = audit.record("candidate.password.reset_by_staff", obj=cand,
+                         after={"reason": reason, "identity": "identity checked in person",
+                                "checked_by": user.username}, **_actor(user))
+    _tell_reset(cand, entry)
     return one_time
+
+
+def _tell_reset(cand: Candidate, entry) -> None:
+    """The candidate hears of the reset (消息中心, e-mail, SMS) in the reset's transaction."""
+    db.session.flush()
+    notify_events.password_reset(cand.id, entry.id)

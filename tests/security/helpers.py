@@ -42,5 +42,10 @@ def candidate_world(alice, bob) -> dict:
     order = PaymentOrder(registration_id=submitted.id, out_trade_no=f"T{submitted.number}", provider="sandbox",
                          amount_fen=6000, items=[{"item": "registration", "amount_fen": 6000}])
     db.session.add(order)
+    from core.notify.outbox import queue
+    queue(alice, "registration_approved", {"number": submitted.number}, key="alice")  # a 消息中心 message
     db.session.commit()
-    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat}
+    from core.models import Message
+    message = db.session.scalar(db.select(Message.id).where(Message.candidate_id == alice.id))
+    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
+            "message": message}

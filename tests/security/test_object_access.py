@@ -34,8 +34,9 @@ def test_portal_routes_with_ids_refuse_another_candidates_objects(app, app_ctx, 
     prefix, portal = apps(app)["portal"]
     id_rules = _portal_id_rules(app)
     assert {a for r in id_rules for a in r.arguments} <= {
-        "registration_id", "step", "out_trade_no"}, "a new kind of id: give it an object of Alice's here"
-    variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"]}
+        "registration_id", "step", "out_trade_no", "message_id"}, "a new kind of id: give it an object of Alice's here"
+    variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"],
+                 "message_id": objs["message"]}
                 for kind in ("draft", "submitted")]
     login_as(client, bob)
     token = csrf_token_from(client.get("/profile").get_data(as_text=True))
@@ -88,6 +89,8 @@ COVERED_ELSEWHERE = {
     ("/rule-settings/<int:year_id>", "GET"): "tests/backoffice/test_dictionaries.py::"
                                              "test_region_admin_cannot_open_rule_settings (national only)",
     ("/rule-settings/<int:year_id>", "POST"): "the same",
+    ("/notify/<int:message_id>/resend", "POST"): "tests/backoffice/test_notify_views.py::"
+                                                 "test_failed_list_is_scoped_and_resend_is_audited",
 }
 
 

@@ -3,14 +3,16 @@ reviewer uses ({draft}, {reg} and {cand} are filled from the ``page_world`` fixt
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects", "/registration/{reg}/pay",
+PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/registration", "/registration/subjects",
+                "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
                     "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
-                    "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import"]
+                    "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import",
+                    "/admin/notify/failed", "/admin/notify/candidate/{cand}"]
 
 
 def filled(url: str, world: dict) -> str:

@@ -10,6 +10,7 @@ DETAIL = [
     ("password reset form", "GET", "/admin/candidates/{obj}/reset-password", "cand", {"national", "region"}),
     ("reveal document", "POST", "/admin/candidates/{obj}/reveal", "cand", {"national", "region", "site"}),
     ("photo", "GET", "/admin/candidates/{obj}/photo", "cand", {"national", "region", "site"}),
+    ("notification record", "GET", "/admin/notify/candidate/{obj}", "cand", {"national", "region", "site"}),
     ("review page", "GET", "/admin/review/show/{obj}", "reg", {"national", "region", "site"}),
     ("registration show", "GET", "/admin/registrations/show/{obj}", "reg",
      {"national", "region", "site", "finance"}),

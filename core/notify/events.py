@@ -1,0 +1,90 @@
+"""The events that tell a candidate something, each queued in its own transaction (core/notify/outbox.py).
+
+- the registration life cycle's ``transitioned`` signal (core/registration/lifecycle.py connects
+  ``on_transitioned``): a transition's template comes from ``TRANSITION_TEMPLATES``, so a new transition
+  (e.g. a 补正 request) only needs a line here and a template in core/notify/templates.py;
+- payment confirmed, refund requested and made (core/payments/), password reset by staff
+  (core/services/staff_actions.py), login from a new device (``device_login``, called by the portal).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from core.db import db, to_shanghai, utcnow
+from core.models import KnownDevice, PaymentOrder, Refund, Registration
+from core.money import fen_to_yuan
+from core.notify.outbox import queue
+
+# transition name (lifecycle.TRANSITIONS) -> template (templates.TEMPLATES); a transition not named here
+# (discard: a draft nobody else saw) sends nothing
+TRANSITION_TEMPLATES = {
+    "submit": "registration_submitted",
+    "approve": "registration_approved",
+    "reject": "registration_rejected",
+    "abandon": "registration_abandoned",
+    "expire": "registration_expired",
+}
+
+
+def on_transitioned(reg: Registration, *, name: str, actor=None, outcome=None, **_) -> None:
+    template = TRANSITION_TEMPLATES.get(name)
+    if template is None:
+        return
+    params = {"number": reg.number or "—"}
+    if name == "reject":
+        params["reason"] = reg.reject_reason or "—"
+    queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}")
+
+
+def payment_paid(order: PaymentOrder) -> None:
+    reg = db.session.get(Registration, order.registration_id)
+    queue(reg.candidate_id, "payment_paid", {"number": reg.number or "—", "amount": str(fen_to_yuan(
+        order.amount_fen)), "receipt": order.receipt_no or "—"}, key=f"order:{order.id}:paid")
+
+
+def refund_requested(refund: Refund, reason: str) -> None:
+    reg, order = _of_refund(refund)
+    queue(reg.candidate_id, "refund_requested", {"number": reg.number or "—", "reason": reason,
+                                                 "amount": str(fen_to_yuan(refund.amount_fen))},
+          key=f"refund:{refund.id}:requested")
+
+
+def refund_made(refund: Refund) -> None:
+    reg, _order = _of_refund(refund)
+    queue(reg.candidate_id, "refund_done", {"number": reg.number or "—",
+                                            "amount": str(fen_to_yuan(refund.amount_fen))},
+          key=f"refund:{refund.id}:done")
+
+
+def _of_refund(refund: Refund) -> tuple[Registration, PaymentOrder]:
+    order = db.session.get(PaymentOrder, refund.order_id)
+    return db.session.get(Registration, order.registration_id), order
+
+
+def password_reset(candidate_id: int, audit_entry_id: int) -> None:
+    queue(candidate_id, "password_reset_by_staff", {"time": _now_text()},
+          key=f"password-reset:{audit_entry_id}")
+
+
+def device_login(candidate_id: int, token: str | None, first_login: bool) -> str:
+    """After a login: the browser's device token (a new one if it had none or an unknown one). A device
+    not seen before gets recorded, and — unless this is the account's first login — a 新设备登录 message,
+    both in this transaction (the caller commits)."""
+    token = token if token and 20 <= len(token) <= 64 else secrets.token_urlsafe(32)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    known = db.session.scalar(select(KnownDevice.id).where(KnownDevice.candidate_id == candidate_id,
+                                                           KnownDevice.device_hash == digest))
+    if known is None:
+        device = KnownDevice(candidate_id=candidate_id, device_hash=digest)
+        db.session.add(device)
+        db.session.flush()
+        if not first_login:
+            queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{device.id}")
+    return token
+
+
+def _now_text() -> str:
+    return f"{to_shanghai(utcnow()):%Y-%m-%d %H:%M}"

@@ -1,0 +1,82 @@
+"""``queue``: the one way to tell a candidate something. Called inside the transaction of the event itself.
+
+    queue(candidate, "payment_paid", {"name": ..., "number": ..., "amount": ...}, key=f"order:{order.id}:paid")
+
+writes one row per channel into ``notify_messages`` in the caller's transaction: the 消息中心 always (already
+delivered: the row is the message), e-mail when the candidate has an address and SMTP is configured, SMS
+when they have a mobile number and an SMS provider is configured; non-essential templates only on the
+channels the candidate left on (``notify_settings``), essential ones on every channel they have. A rollback
+removes them with the event; the commit makes them due for delivery (core/notify/delivery.py), and the
+delivery backend is woken after the commit (core/notify/dispatch.py).
+
+``key`` names the event (the same event queued twice writes nothing the second time): ``INSERT ... ON
+CONFLICT (key) DO NOTHING`` on the unique key ``<key>:<channel>``, so two transactions racing on the same
+event never fail each other either.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import event, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from core.db import db, utcnow
+from core.models import Candidate, Message, NotifySettings
+from core.notify import dispatch
+from core.notify.templates import TEMPLATES, render
+
+PENDING = "notify_pending"  # session.info flag: this transaction queued deliverable messages
+
+
+def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) -> int:
+    """Queue the messages of one event (see the module's text); returns the rows written (0: already queued)."""
+    cand = candidate if isinstance(candidate, Candidate) else db.session.get(Candidate, candidate)
+    t = TEMPLATES[template]
+    prefs = db.session.get(NotifySettings, cand.id) or NotifySettings(lang="zh", email_enabled=True,
+                                                                       sms_enabled=True)
+    text = render(template, prefs.lang, {"name": cand.name, **params},
+                  hide=(cand.doc_number, cand.permit_number or ""))
+    now = utcnow()
+    base = dict(candidate_id=cand.id, template=template, params=params, lang=prefs.lang, subject=text.subject,
+                attempts=0, next_attempt_at=now, created_at=now, recipient=None, body_html=None)
+    rows = [dict(base, key=f"{key}:inbox", channel="inbox", body_text=text.text, state="sent", sent_at=now)]
+    for channel, recipient in _channels(cand, prefs, t.essential):
+        rows.append(dict(base, key=f"{key}:{channel}", channel=channel, recipient=recipient, sent_at=None,
+                         body_text=text.sms if channel == "sms" else text.text, state="queued",
+                         body_html=text.html if channel == "email" else None))
+    # one round trip (SQLAlchemy's "insertmanyvalues"), a cached statement: those already there are skipped
+    written = len(db.session.connection().execute(_insert_ignoring_duplicates().returning(Message.id), rows).all())
+    if written and len(rows) > 1:
+        db.session.info[PENDING] = True
+    return written
+
+
+def _channels(cand: Candidate, prefs: NotifySettings, essential: bool) -> list[tuple[str, str]]:
+    config = current_app.config
+    found = []
+    if cand.email and config["SMTP_HOST"] and (essential or prefs.email_enabled):
+        found.append(("email", cand.email))
+    if cand.mobile and config["SMS_PROVIDER"] and (essential or prefs.sms_enabled):
+        found.append(("sms", cand.mobile))
+    return found
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(Message).on_conflict_do_nothing(index_elements=["key"])
+    if dialect == "sqlite":
+        return sqlite_insert(Message).on_conflict_do_nothing(index_elements=["key"])
+    return insert(Message)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(PENDING, False):
+        dispatch.wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
