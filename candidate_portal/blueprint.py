@@ -25,9 +25,13 @@ def _portal_globals():
         return url_for(endpoint) if endpoint in current_app.view_functions else fallback
 
     def unread_messages() -> int:
-        """消息中心's unread count for the menu (0 when nobody is logged in)."""
+        """消息中心's unread count for the menu (0 when nobody is logged in): read with the session, or counted
+        when the candidate was loaded otherwise (just logged in)."""
         from core.notify.inbox import unread_count
         cand = current_candidate()
-        return unread_count(cand.id) if cand else 0
+        if cand is None:
+            return 0
+        unread = getattr(cand, "unread_messages", None)
+        return unread_count(cand.id) if unread is None else unread
 
     return {"current_candidate": current_candidate, "nav_url": nav_url, "unread_messages": unread_messages}

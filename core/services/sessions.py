@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from core.db import db, utcnow
-from core.models import Candidate, CandidateSession
+from core.models import Candidate, CandidateSession, Message
 
 TOUCH_EVERY = timedelta(seconds=60)  # write last_seen at most once a minute
 
@@ -30,17 +30,21 @@ def open_session(candidate: Candidate, ip: str | None) -> str:
 def resolve_session(token: str | None, idle_timeout: timedelta) -> Candidate | None:
     """The candidate behind a cookie token, or None when unknown, ended or idle too long.
 
-    One query on every page: the session's id and last-seen time, and its candidate, joined.
+    One query on every page: the session's id and last-seen time, and its candidate, joined, with the
+    candidate's unread 消息中心 count for the menu (kept on the candidate as ``unread_messages``).
     """
     if not token:
         return None
+    unread = (db.select(db.func.count(Message.id))
+              .where(Message.candidate_id == Candidate.id, Message.channel == "inbox", Message.read_at.is_(None))
+              .scalar_subquery())
     found = db.session.execute(
-        db.select(CandidateSession.id, CandidateSession.last_seen_at, Candidate)
+        db.select(CandidateSession.id, CandidateSession.last_seen_at, Candidate, unread)
         .join(Candidate, Candidate.id == CandidateSession.candidate_id)
         .where(CandidateSession.token_hash == _hash(token), CandidateSession.ended_at.is_(None))).first()
     if found is None:
         return None
-    session_id, last_seen_at, candidate = found
+    session_id, last_seen_at, candidate, candidate.unread_messages = found
     now = utcnow()
     if now - last_seen_at > idle_timeout:
         _set(session_id, ended_at=now)

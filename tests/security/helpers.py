@@ -4,7 +4,9 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from core.db import Model, db
-from core.models import PaymentOrder, Registration
+from core.models import Message, PaymentOrder, Registration
+from core.notify.outbox import queue
+from core.registration.draft import Draft
 from tests.factories import make_catalogue, make_registration
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -37,15 +39,14 @@ def candidate_world(alice, bob) -> dict:
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
                          status="draft", draft_step="basic")
+    Draft(region_id=cat["site"].region_id, site_id=cat["site"].id).store(draft)  # 预览申请表 has a 考点 to show
     db.session.add(draft)
     submitted = make_registration(alice, make_catalogue())  # one registration per exam year
     order = PaymentOrder(registration_id=submitted.id, out_trade_no=f"T{submitted.number}", provider="sandbox",
                          amount_fen=6000, items=[{"item": "registration", "amount_fen": 6000}])
     db.session.add(order)
-    from core.notify.outbox import queue
     queue(alice, "registration_approved", {"number": submitted.number}, key="alice")  # a 消息中心 message
     db.session.commit()
-    from core.models import Message
     message = db.session.scalar(db.select(Message.id).where(Message.candidate_id == alice.id))
     return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
             "message": message}
