@@ -19,9 +19,10 @@ def _forget_previous_request():
 @bp.app_context_processor
 def _portal_globals():
     from candidate_portal.auth import current_candidate
+    from core.privacy.notice import NOTICE_VERSION
 
     def nav_url(endpoint: str, fallback: str = "#") -> str:
         """A menu link that still renders while the page behind it is being built."""
         return url_for(endpoint) if endpoint in current_app.view_functions else fallback
 
-    return {"current_candidate": current_candidate, "nav_url": nav_url}
+    return {"current_candidate": current_candidate, "nav_url": nav_url, "notice_version": NOTICE_VERSION}

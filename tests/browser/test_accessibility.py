@@ -14,7 +14,7 @@ from tests.support.browser import browser_login
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (scripts/setup.sh: npm ci)")]
 
-PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
+PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
 PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
