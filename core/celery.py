@@ -41,6 +41,7 @@ celery.conf.update(
         "payments-expire": {"task": "medexam.system_job", "schedule": 600.0, "args": ["payments.expire"]},
         "jobs-housekeeping": {"task": "medexam.job_housekeeping", "schedule": 900.0},
         "photos-prune": {"task": "medexam.photos_prune", "schedule": 3600.0},
+        "privacy-retention": {"task": "medexam.system_job", "schedule": 86400.0, "args": ["privacy.retention"]},
     },
 )
 

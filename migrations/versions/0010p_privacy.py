@@ -4,6 +4,7 @@
   sensitive items (证件号码, 照片, 证件扫描件) and its time.
 - candidates.closed_at (注销) and deidentified_at: a closed account keeps its row (registrations and payments
   point to it) with the personal fields cleared.
+- registrations.deidentified_at: the retention schedule cleared its frozen snapshot and draft data.
 
 Revision ID: 0010p
 Revises: 0009e
@@ -30,9 +31,13 @@ def upgrade():
     with op.batch_alter_table("candidates") as batch:
         batch.add_column(sa.Column("closed_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("deidentified_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("registrations") as batch:
+        batch.add_column(sa.Column("deidentified_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("registrations") as batch:
+        batch.drop_column("deidentified_at")
     with op.batch_alter_table("candidates") as batch:
         batch.drop_column("deidentified_at")
         batch.drop_column("closed_at")
