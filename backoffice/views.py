@@ -6,6 +6,7 @@ from backoffice.catalogue import ExamFamilyView, ExamSubjectView, ExamYearView, 
 from backoffice.dictionaries import (CertificateTypeView, PinyinExceptionView, SchoolView, TrainingTypeView,
                                      WorkUnitView)
 from backoffice.payments import PaymentOrderView, RefundView
+from backoffice.retention import RetentionView
 from backoffice.review import RegistrationView, ReviewQueueView
 from backoffice.rules import RuleSettingsView
 from backoffice.system import AuditLogView, StaffScopeView
@@ -31,6 +32,7 @@ MENU = [
     (PinyinExceptionView, "拼音例外", "字典", "fa-font"),
     (AuditLogView, "审计日志", "系统管理", "fa-history"),
     (StaffScopeView, "考务人员数据范围", "系统管理", "fa-sitemap"),
+    (RetentionView, "个人信息保存期限", "系统管理", "fa-hourglass-half"),
 ]
 
 # FAB's own security menu, in Chinese.

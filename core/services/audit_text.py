@@ -41,6 +41,7 @@ ACTIONS = {
     "candidate.privacy.copy_requested": "申请个人信息副本",
     "candidate.privacy.copy_downloaded": "下载个人信息副本",
     "privacy.retention.enforced": "执行个人信息保存期限",
+    "privacy.retention.requested": "手动执行个人信息保存期限",
     "candidate.profile.updated": "修改个人信息",
     "candidate.recovery.changed": "修改密码找回设置",
     "candidate.recovery.set": "设置密码找回问题",
