@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, send_file, s
 from flask_babel import gettext as _
 
 from candidate_portal.account_views import _errors, _safe_next
-from candidate_portal.auth import CONSENT_KEY, current_candidate, login_required
+from candidate_portal.auth import CONSENT_KEY, current_candidate, log_out, login_required
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import to_shanghai
-from core.privacy import copies, notice
+from core.privacy import closure, copies, notice
 from core.services.errors import DomainError, NotAllowed
 from reports import privacy_copy as _copy_job  # noqa: F401  (registers the job's handler in this process)
 
@@ -72,3 +72,24 @@ def download_privacy_copy(job_id: int):
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- 注销账户 (Art. 47) -----------------------------------------------------------------------------
+
+@bp.route("/account/close", methods=["GET", "POST"])
+@login_required
+def close_account():
+    cand = current_candidate()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            closure.close_account(cand, request.form.get("password"), request.form.get("confirm"))
+        except DomainError as exc:
+            errors = _errors(exc)
+        else:
+            log_out()
+            flash(_("您的账户已注销。需要保留的报名和缴费记录按保存期限处理，您的其他个人信息已删除。"), "success")
+            return redirect(url_for("portal.login"))
+    refused = closure.refusal(cand)
+    return render_template("portal/privacy/close.html", errors=errors, refused=refused), \
+        (422 if errors else 200)

@@ -38,6 +38,7 @@ ACTIONS = {
     "candidate.password.reset_by_staff": "考务人员重置考生密码",
     "candidate.photo.uploaded": "上传照片",
     "candidate.privacy.consented": "同意个人信息保护告知",
+    "candidate.account.closed": "考生注销账户",
     "candidate.privacy.copy_requested": "申请个人信息副本",
     "candidate.privacy.copy_downloaded": "下载个人信息副本",
     "privacy.retention.enforced": "执行个人信息保存期限",
