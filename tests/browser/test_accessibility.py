@@ -6,7 +6,7 @@ import pytest
 
 from core.db import db
 from core.services.scope import NATIONAL_ADMIN
-from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, make_staff, ready_candidate,
+from tests.factories import (STAFF_PASSWORD, make_candidate, make_catalogue, make_registration, make_staff, ready_candidate,
                              ready_draft)
 from tests.support.a11y import AXE, axe_violations, overflow_px, shot, small_targets, small_text_inputs
 from tests.support.browser import browser_login
@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (scripts/setup.sh: npm ci)")]
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
+PORTAL_PAGES = ["/", "/profile", "/security", "/privacy/copy", "/account/close", "/registration",
+                "/registration/subjects",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
@@ -53,6 +54,21 @@ def test_portal_pages(app_ctx, browser, live_server, world, width):
         url = url.format(draft=world["draft"])
         page.goto(live_server + url)
         problems[url] = _check(page, url, width)
+    context.close()
+    assert not any(problems.values()), _report(problems)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_consent_page_asked_again(app_ctx, browser, live_server, width):
+    """The page a new notice version opens before any other (a candidate without the current consent)."""
+    cand = make_candidate(consent=False)
+    db.session.commit()
+    context = _context(browser, width)
+    page = context.new_page()
+    browser_login(page, live_server, app_ctx, cand)
+    page.goto(live_server + "/profile")
+    assert "/privacy/consent" in page.url
+    problems = {"/privacy/consent": _check(page, "/privacy/consent", width)}
     context.close()
     assert not any(problems.values()), _report(problems)
 
