@@ -20,9 +20,11 @@ def _forget_previous_request():
 def _portal_globals():
     from candidate_portal.auth import current_candidate
     from core.privacy.notice import NOTICE_VERSION
+    from core.privacy.retention import ACTIONS, SCHEDULE
 
     def nav_url(endpoint: str, fallback: str = "#") -> str:
         """A menu link that still renders while the page behind it is being built."""
         return url_for(endpoint) if endpoint in current_app.view_functions else fallback
 
-    return {"current_candidate": current_candidate, "nav_url": nav_url, "notice_version": NOTICE_VERSION}
+    return {"current_candidate": current_candidate, "nav_url": nav_url, "notice_version": NOTICE_VERSION,
+            "retention_schedule": SCHEDULE.values, "retention_actions": ACTIONS}

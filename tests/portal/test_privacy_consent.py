@@ -22,14 +22,15 @@ def registration(**kw):
 def test_the_notice_names_controller_purposes_items_recipients_retention_and_rights(client):
     html = text(client.get("/privacy"))
     for words in ("国家医学考试中心", "资格审核", "考务安排", "统计", "证件号码", "照片", "证件扫描件", "考点",
-                  "银行", "短信和电子邮件服务商", "保存多久", "注销", "查阅和复制", notice.NOTICE_VERSION):
+                  "银行", "短信和电子邮件服务商", "保存多久", "注销", "查阅和复制", notice.NOTICE_VERSION,
+                  "从未提交的报名草稿", "180天", "去标识化"):  # the retention table, from the schedule itself
         assert words in html, words
 
 
 def test_the_notice_reads_in_english(client):
     client.set_cookie("lang", "en")
     html = text(client.get("/privacy"))
-    assert "Privacy notice" in html and "SMS and e-mail providers" in html
+    assert "Privacy notice" in html and "SMS and e-mail providers" in html and "Drafts never submitted" in html
 
 
 def test_registration_records_both_consents_with_version_and_time(client, app_ctx):
