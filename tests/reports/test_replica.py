@@ -113,7 +113,7 @@ def test_export_reads_the_replica_and_records_job_and_audit_on_the_primary(app, 
     client = reports_app.test_client()
     staff_login(client, world["national"][1])
     token = csrf_token_from(client.get("/admin/reports/exports/").get_data(as_text=True))
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "csrf_token": token})
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "统计分析", "csrf_token": token})
     assert resp.status_code == 302
     status = client.get(resp.headers["Location"].rstrip("/") + ".json").get_json()
     assert status["state"] == "done" and status["progress"] == 100 and "5 行" in status["message"]
