@@ -37,6 +37,7 @@ fi
     $FLASK payments expire >>instance/periodic.log 2>&1
     n=$((n + 1))
     if [ $((n % 12)) -eq 0 ]; then $FLASK photos prune >>instance/periodic.log 2>&1; fi
+    if [ $((n % 288)) -eq 0 ]; then $FLASK privacy retention >>instance/periodic.log 2>&1; fi
   done ) &
 echo $! > instance/periodic.pid
 

@@ -168,3 +168,15 @@ def test_a_later_kind_joins_the_schedule(cat, monkeypatch):
         "scans", "证件扫描件", timedelta(days=1), "delete", "测试",
         lambda cutoff: db.select(Candidate.id).where(Candidate.id < 0), lambda ids, now: seen.append(ids)))
     assert "scans" in retention.due_counts() and retention.enforce()["scans"] == 0
+
+
+def test_the_operator_command_counts_then_enforces(app, cat):
+    now = utcnow()
+    made = _world(cat, now, [("draft", -30), ("draft", 30)], [], [], [])
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
+    assert dry.exit_code == 0 and "从未提交的报名草稿（180天）：到期 1 条" in dry.output
+    assert db.session.get(Registration, made["regs"][0][0]) is not None
+    done = runner.invoke(args=["privacy", "retention"])
+    assert done.exit_code == 0 and "从未提交的报名草稿（180天）：删除 1 条" in done.output
+    _check(made)
