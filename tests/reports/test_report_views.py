@@ -159,6 +159,10 @@ def test_region_admin_exports_through_the_page_within_scope_only(client, world):
     staff_login(client, world["region"][1])
     page = client.get("/admin/reports/exports/").get_data(as_text=True)
     token = csrf_token_from(page)
+    assert "统计用去标识数据" not in page  # national only
+    refused = client.post("/admin/reports/exports/", data={"kind": "statistics", "purpose": "统计分析",
+                                                           "csrf_token": token})
+    assert refused.status_code == 400
     outside = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "考务安排",
                                                            "site_id": str(world["site_b"]),
                                                            "csrf_token": token})
