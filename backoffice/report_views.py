@@ -24,7 +24,7 @@ from core.services.errors import DomainError
 from reports import statistics, tasks
 from reports.application_form import TEMPLATES, application_form_pdf
 from reports.charts import table_chart
-from reports.exports import EXPORTED_STATUSES, EXPORTS, RegistrationFilters
+from reports.exports import EXPORTED_STATUSES, EXPORTS, PURPOSES, RegistrationFilters
 from reports.scope import ReportScope
 
 EXPORT_KINDS = {kind: spec.title for kind, spec in EXPORTS.items()}
@@ -92,6 +92,12 @@ def _bytes_io(data: bytes):
     return BytesIO(data)
 
 
+def _kinds(user) -> dict[str, str]:
+    """The exports this user may choose: the de-identified statistics export is national only."""
+    national = ReportScope.for_user(user).national
+    return {k: t for k, t in EXPORT_KINDS.items() if national or k != "statistics"}
+
+
 class ExportView(BaseView):
     """数据导出: choose the data and filters; the export runs as a background job."""
 
@@ -102,7 +108,8 @@ class ExportView(BaseView):
     default_view = "form"
 
     def _render(self, values=None, errors=None, status=200):
-        return self.render_template("reports/exports.html", title="数据导出", kinds=EXPORT_KINDS,
+        return self.render_template("reports/exports.html", title="数据导出", kinds=_kinds(g.user),
+                                    purposes={p: p for p in PURPOSES},
                                     choices=_choices(g.user), values=values or {}, errors=errors or {},
                                     recent=jobs.jobs_of_owner("staff", g.user.id, 10)), status
 
@@ -114,10 +121,12 @@ class ExportView(BaseView):
     @expose("/", methods=["POST"])
     @has_access
     def start(self):
-        values = {k: request.form.get(k, "") for k in ("kind", *RegistrationFilters.__dataclass_fields__)}
+        values = {k: request.form.get(k, "") for k in ("kind", "purpose", *RegistrationFilters.__dataclass_fields__)}
         errors = {}
-        if values["kind"] not in EXPORT_KINDS:
+        if values["kind"] not in _kinds(g.user):
             errors["kind"] = "请选择要导出的数据。"
+        if values["purpose"] not in PURPOSES:
+            errors["purpose"] = "请选择导出用途。"
         choices = _choices(g.user)
         for name, allowed in choices.items():
             if values.get(name) and values[name] not in allowed:
@@ -125,7 +134,8 @@ class ExportView(BaseView):
         if errors:
             return self._render(values, errors, 400)
         try:
-            job = tasks.start_export(g.user, values["kind"], RegistrationFilters.from_params(values))
+            job = tasks.start_export(g.user, values["kind"], RegistrationFilters.from_params(values),
+                                     values["purpose"])
         except DomainError as exc:
             return self._render(values, {exc.field or "_": exc.message}, 400)
         return redirect(url_for("ReportJobView.page", job_id=job.id))

@@ -7,6 +7,7 @@ from backoffice.dictionaries import (CertificateTypeView, MajorView, PinyinExcep
                                      TrainingTypeView, WorkUnitView)
 from backoffice.notify import NotifyView
 from backoffice.payments import PaymentOrderView, RefundView
+from backoffice.retention import RetentionView
 from backoffice.review import RegistrationView, ReviewQueueView
 from backoffice.rules import RuleSettingsView
 from backoffice.system import AuditLogView, StaffScopeView
@@ -34,6 +35,7 @@ MENU = [
     (PinyinExceptionView, "拼音例外", "字典", "fa-font"),
     (AuditLogView, "审计日志", "系统管理", "fa-history"),
     (StaffScopeView, "考务人员数据范围", "系统管理", "fa-sitemap"),
+    (RetentionView, "个人信息保存期限", "系统管理", "fa-hourglass-half"),
 ]
 
 # FAB's own security menu, in Chinese.

@@ -73,7 +73,9 @@ def seed(db_url: str, candidates: int) -> tuple[list[dict], list[str]]:
     from PIL import Image
 
     from core.db import db, utcnow
-    from core.models import Candidate, Education, ExamFamily, ExamSubject, ExamYear, Region, School, Site
+    from core.models import (Candidate, Education, ExamFamily, ExamSubject, ExamYear, PrivacyConsent, Region,
+                             School, Site)
+    from core.privacy.notice import NOTICE_VERSION
     from core.schools_import import read_schools, upsert_schools
     from core.services.accounts import _hash
     from factory import create_app
@@ -117,6 +119,9 @@ def seed(db_url: str, candidates: int) -> tuple[list[dict], list[str]]:
                                              end_ym="2015-07", diploma_number=f"D{k}"))
             people.append(cand)
         db.session.add_all(people)
+        db.session.flush()
+        db.session.add_all(PrivacyConsent(candidate_id=c.id, notice_version=NOTICE_VERSION, sensitive=True)
+                           for c in people)  # agreed already: the journey does not read the notice
         db.session.commit()
         for k, cand in enumerate(people):
             site = sites[k % len(sites)]

@@ -11,11 +11,13 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from core.db import db
 from core.models import Candidate, Registration
+from core.privacy import notice
 from core.registration import access
 from core.services import sessions
 from core.services.errors import NotAllowed
 
 SESSION_KEY = "sid"
+CONSENT_KEY = "privacy_notice"  # the notice version this session has seen agreed
 
 
 def current_candidate() -> Candidate | None:
@@ -40,14 +42,31 @@ def log_out() -> None:
     g.candidate = None
 
 
-def login_required(view):
+def login_required(view=None, *, consent: bool = True):
+    """A logged-in candidate, who has agreed to the current privacy notice (else the page that asks again
+    opens first, whatever was asked for; ``consent=False`` only for that page). The agreement, once
+    seen, is remembered in the session, so it costs a query once per session and notice version."""
+    if view is None:
+        return functools.partial(login_required, consent=consent)
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if current_candidate() is None:
+        cand = current_candidate()
+        if cand is None:
             return redirect(url_for("portal.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
+        return (consent and consent_missing(cand)) or view(*args, **kwargs)
 
     return wrapper
+
+
+def consent_missing(cand: Candidate):
+    """A redirect to the page asking for consent to the current notice, or None when it is given."""
+    if session.get(CONSENT_KEY) == notice.NOTICE_VERSION:
+        return None
+    if not notice.has_current_consent(cand.id):
+        return redirect(url_for("portal.privacy_consent", next=request.full_path.rstrip("?")))
+    session[CONSENT_KEY] = notice.NOTICE_VERSION
+    return None
 
 
 def own_registration(registration_id: int, *, draft: bool = False) -> Registration:

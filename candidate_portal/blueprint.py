@@ -19,6 +19,8 @@ def _forget_previous_request():
 @bp.app_context_processor
 def _portal_globals():
     from candidate_portal.auth import current_candidate
+    from core.privacy.notice import NOTICE_VERSION
+    from core.privacy.retention import ACTIONS, SCHEDULE
 
     def nav_url(endpoint: str, fallback: str = "#") -> str:
         """A menu link that still renders while the page behind it is being built."""
@@ -34,4 +36,5 @@ def _portal_globals():
         unread = getattr(cand, "unread_messages", None)
         return unread_count(cand.id) if unread is None else unread
 
-    return {"current_candidate": current_candidate, "nav_url": nav_url, "unread_messages": unread_messages}
+    return {"current_candidate": current_candidate, "nav_url": nav_url, "unread_messages": unread_messages,
+            "notice_version": NOTICE_VERSION, "retention_schedule": SCHEDULE.values, "retention_actions": ACTIONS}

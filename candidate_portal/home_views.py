@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from candidate_portal.auth import current_candidate
+from candidate_portal.auth import consent_missing, current_candidate
 from candidate_portal.blueprint import bp
 from core.registration.access import registrations_of
 
@@ -28,5 +28,5 @@ def index():
     cand = current_candidate()
     if cand is None:
         return render_template("portal/index.html")
-    return render_template("portal/home.html", cand=cand, registrations=registrations_of(cand),
+    return consent_missing(cand) or render_template("portal/home.html", cand=cand, registrations=registrations_of(cand),
                            notices=_notices(cand))

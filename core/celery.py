@@ -42,6 +42,7 @@ celery.conf.update(
         "jobs-housekeeping": {"task": "medexam.job_housekeeping", "schedule": 900.0},
         "photos-prune": {"task": "medexam.photos_prune", "schedule": 3600.0},
         "notify-deliver": {"task": "medexam.notify_deliver", "schedule": 30.0},
+        "privacy-retention": {"task": "medexam.system_job", "schedule": 86400.0, "args": ["privacy.retention"]},
     },
 )
 

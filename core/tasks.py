@@ -8,6 +8,7 @@ from datetime import timedelta
 from core.celery import celery
 from core.jobs import enqueue, fail_stale_jobs, purge_results, run_job
 from core.notify import delivery
+from core.privacy import retention  # noqa: F401  (registers the retention job's handler)
 from core.services.photos import prune_profile_photos
 from core.services.snapshot import prune_frozen_photos
 

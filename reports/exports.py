@@ -26,7 +26,7 @@ from flask_appbuilder.security.sqla.models import User
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, String, cast, exists, func, select
 
 from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
@@ -46,6 +46,24 @@ SHANGHAI_OFFSET = timedelta(hours=8)  # Asia/Shanghai has had no daylight saving
 EXPORTED_STATUSES = tuple(s for s in STATUS_LABELS if s != "draft")  # drafts are not registrations yet
 
 
+# 导出用途: every export names what it is for (in its file name, its job and the audit log); files are deleted
+# after the retention schedule's period for exports (core/privacy/retention.py, "exports").
+PURPOSES = ("现场资格审核", "考务安排", "缴费和退费核对", "统计分析", "上级主管部门要求")
+
+
+def mask_email(address: str | None) -> str | None:
+    """zhang.wei@example.com -> zh***@example.com."""
+    if not address or "@" not in address:
+        return address and "***"
+    local, _, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
+def mask_address(address: str | None) -> str | None:
+    """北京市东城区东单北大街1号 -> 北京市东城区***: the district stays, the street and number go."""
+    return address and address[:6] + "***"
+
+
 def mask_phone(number: str | None) -> str | None:
     """13800138000 -> 138****8000."""
     if not number:
@@ -58,7 +76,7 @@ class Column:
     """One exported column: its Chinese header and how a database value becomes a cell."""
 
     header: str
-    kind: str = "plain"  # plain text date datetime doc phone bool money label
+    kind: str = "plain"  # plain text date datetime doc phone email address bool money label
     labels: dict | None = None
     width: int = 14
 
@@ -116,7 +134,7 @@ REGISTRATION_COLUMNS = (
     Column("姓名", width=10), Column("性别", "label", SEXES, 6), Column("出生日期", "date", width=12),
     Column("证件类型", "label", DOC_TYPES, 16), Column("证件号码", "doc", width=22), Column("民族", width=8),
     Column("本人身份", width=10), Column("手机号码", "phone", width=14),
-    Column("电子邮箱", width=22), Column("工作单位", width=24), Column("在岗情况", width=10),
+    Column("电子邮箱", "email", width=22), Column("工作单位", width=24), Column("在岗情况", width=10),
     Column("职称", width=10), Column("累计报考次数", width=8), Column("加考军事医学", "bool", width=8),
     Column("报名状态", "label", STATUS_LABELS, 10), Column("缴费状态", "label", PAYMENT_LABELS, 10),
     Column("提交时间", "datetime", width=18), Column("审核时间", "datetime", width=18),
@@ -150,7 +168,7 @@ CANDIDATE_COLUMNS = (
     Column("姓名", width=10), Column("性别", "label", SEXES, 6), Column("出生日期", "date", width=12),
     Column("证件类型", "label", DOC_TYPES, 16), Column("证件号码", "doc", width=22), Column("国籍", width=8),
     Column("民族", width=8), Column("本人身份", "label", MILITARY, 10), Column("往来大陆通行证", "doc", width=14),
-    Column("手机号码", "phone", width=14), Column("电子邮箱", width=22), Column("通讯地址", width=30),
+    Column("手机号码", "phone", width=14), Column("电子邮箱", "email", width=22), Column("通讯地址", "address", width=30),
     Column("邮政编码", "text", width=8), Column("工作单位", width=24), Column("科室", width=10),
     Column("职称", width=10), Column("职务", width=10), Column("在岗情况", width=10),
     Column("账户注册时间", "datetime", width=18),
@@ -217,11 +235,37 @@ def _reviews_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
     return filters.apply(q)
 
 
+STATISTICS_COLUMNS = (
+    Column("考试年度", width=9), Column("报考类别代码", "text", width=8), Column("报考类别", width=18),
+    Column("考区"), Column("考点", width=18), Column("性别", "label", SEXES, 6), Column("出生年份", width=8),
+    Column("民族", width=8), Column("累计报考次数", width=8), Column("报名状态", "label", STATUS_LABELS, 10),
+    Column("缴费状态", "label", PAYMENT_LABELS, 10), Column("提交月份", width=10),
+)
+
+
+def _statistics_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
+    """统计用去标识数据: one row per registration with no name, document, number, contact or exact date
+    (birth year, submission month), for national statistics only (a scoped user gets no rows)."""
+    month = func.substr(cast(Registration.submitted_at, String), 1, 7)
+    q = (select(Registration.id, ExamYear.year, ExamSubject.code, ExamSubject.name, Region.name, Site.name,
+                Candidate.sex, func.substr(cast(Candidate.birth_date, String), 1, 4),
+                Candidate.ethnic_group, Registration.attempts, Registration.status, Registration.payment_status,
+                month)
+         .join(Candidate, Candidate.id == Registration.candidate_id)
+         .join(ExamYear, ExamYear.id == Registration.exam_year_id)
+         .join(ExamSubject, ExamSubject.id == Registration.subject_id)
+         .outerjoin(Region, Region.id == Registration.region_id)
+         .outerjoin(Site, Site.id == Registration.site_id)
+         .where(Registration.status.in_(EXPORTED_STATUSES)))
+    return filters.apply(q if scope.national else q.where(Registration.id < 0))
+
+
 EXPORTS: dict[str, ExportSpec] = {
     "registrations": ExportSpec("报名信息", Registration.id, REGISTRATION_COLUMNS, _registrations_query),
     "candidates": ExportSpec("考生信息", Candidate.id, CANDIDATE_COLUMNS, _candidates_query),
     "payments": ExportSpec("缴费与退费", PaymentOrder.id, PAYMENT_COLUMNS, _payments_query),
     "reviews": ExportSpec("资格审核结果", Registration.id, REVIEW_COLUMNS, _reviews_query),
+    "statistics": ExportSpec("统计用去标识数据", Registration.id, STATISTICS_COLUMNS, _statistics_query),
 }
 
 
@@ -252,9 +296,11 @@ def stream_rows(query: Select, key, batch_size: int = BATCH_SIZE) -> Iterator[tu
 def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callable[[Any], Any]:
     """A function from a database value to what the sheet receives (a value or a styled cell)."""
     kind = column.kind
+    masks = {"doc": mask_document, "phone": mask_phone, "email": mask_email, "address": mask_address}
+    mask = None if scope.full_documents else masks.get(kind)
+    if kind in ("email", "address"):  # free text a candidate typed: masked, then kept safe from formulas
+        return lambda value: spreadsheet.safe(sheet_holder[0], mask(value) if mask and value else value)
     if kind in ("text", "doc", "phone"):
-        mask = (None if scope.full_documents or kind == "text"
-                else mask_document if kind == "doc" else mask_phone)
 
         def text_cell(value):
             if value is None:
@@ -346,5 +392,5 @@ def export(kind: str, path: Path, scope: ReportScope, filters: RegistrationFilte
                           scope, max_rows_per_sheet=max_rows_per_sheet, on_row=on_row)
 
 
-def file_name(kind: str, when: date | datetime) -> str:
-    return f"{EXPORTS[kind].title}-{when:%Y%m%d-%H%M}.xlsx"
+def file_name(kind: str, when: date | datetime, purpose: str = "") -> str:
+    return f"{EXPORTS[kind].title}-{purpose + '-' if purpose else ''}{when:%Y%m%d-%H%M}.xlsx"

@@ -53,14 +53,17 @@ def record_download(user, job: Job) -> None:
 
 # --- Excel exports --------------------------------------------------------------------------------
 
-def start_export(user, kind: str, filters: exports.RegistrationFilters) -> Job:
-    """导出: queue an export for this staff user (the view calls this; the work runs elsewhere)."""
+def start_export(user, kind: str, filters: exports.RegistrationFilters, purpose: str) -> Job:
+    """导出: queue an export for this staff user (the view calls this; the work runs elsewhere). The purpose
+    (``exports.PURPOSES``) is required: it is in the file name, the job and the audit entry."""
     if kind not in exports.EXPORTS:
         raise DomainError("请选择要导出的数据。", field="kind")
+    if purpose not in exports.PURPOSES:
+        raise DomainError("请选择导出用途。", field="purpose")
     title = exports.EXPORTS[kind].title
-    params = {"kind": kind, "filters": filters.to_params()}
+    params = {"kind": kind, "filters": filters.to_params(), "purpose": purpose}
     return enqueue(EXPORT_JOB, owner_type="staff", owner_id=user.id, params=params,
-                   message=f"“{title}”导出已加入任务队列。",
+                   message=f"“{title}”导出（用途：{purpose}）已加入任务队列。",
                    on_created=_audited(user, "report.export.requested", params))
 
 
@@ -71,7 +74,7 @@ def run_export(ctx: JobContext, params: dict) -> JobResult:
     filters = exports.RegistrationFilters.from_params(params.get("filters"))
     path = ctx.output_path(".xlsx")
     rows = exports.export(kind, path, scope, filters, progress=ctx.progress)
-    return JobResult(path=path, name=exports.file_name(kind, utcnow()),
+    return JobResult(path=path, name=exports.file_name(kind, utcnow(), params.get("purpose", "")),
                      message=f"导出完成，共 {rows:,} 行。")
 
 

@@ -43,6 +43,7 @@ fi
     $FLASK notify deliver >>instance/periodic.log 2>&1  # retries of e-mails and SMS
     n=$((n + 1))
     if [ $((n % 12)) -eq 0 ]; then $FLASK photos prune >>instance/periodic.log 2>&1; fi
+    if [ $((n % 288)) -eq 0 ]; then $FLASK privacy retention >>instance/periodic.log 2>&1; fi
   done ) &
 echo $! > instance/periodic.pid
 

@@ -17,8 +17,9 @@ from werkzeug.security import generate_password_hash
 
 from core.db import db, utcnow
 from core.models import (Candidate, CertificateType, Education, ExamFamily, ExamSubject, ExamYear, Fee, Region,
-                         Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
+                         PrivacyConsent, Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
 from core.pinyin import initials
+from core.privacy.notice import NOTICE_VERSION
 from core.registration.draft import STEP_NAMES, Draft
 from core.services import passwords
 
@@ -35,7 +36,8 @@ def id_number(birth: str = "19900307", seq: str = "123") -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
-def make_candidate(**kw) -> Candidate:
+def make_candidate(consent: bool = True, **kw) -> Candidate:
+    """A candidate; ``consent`` (default): who has agreed to the current privacy notice."""
     n = next(_seq)
     values = dict(username=f"kaosheng{n}", password_hash=passwords.hash_secret(PASSWORD),
                   name="张三", sex="M", birth_date=date(1990, 3, 7), doc_type="id_card",
@@ -49,6 +51,9 @@ def make_candidate(**kw) -> Candidate:
     cand = Candidate(**values)
     db.session.add(cand)
     db.session.flush()
+    if consent:
+        db.session.add(PrivacyConsent(candidate_id=cand.id, notice_version=NOTICE_VERSION, sensitive=True))
+        db.session.flush()
     return cand
 
 
@@ -82,12 +87,16 @@ def login(client, candidate: Candidate, password: str = PASSWORD):
 
 
 def login_as(client, candidate: Candidate) -> None:
-    """Log a candidate in without the form (for tests about other pages)."""
+    """Log a candidate in without the form (for tests about other pages), as after the first page: the
+    session remembers the candidate's agreement to the current privacy notice, if given."""
+    from core.privacy.notice import has_current_consent
     from core.services.sessions import open_session
     token = open_session(candidate, "127.0.0.1")
     db.session.commit()
     with client.session_transaction() as sess:
         sess["sid"] = token
+        if has_current_consent(candidate.id):
+            sess["privacy_notice"] = NOTICE_VERSION
 
 
 def sample_snapshot(candidate: Candidate, cat: dict, number: str, attempts: int = 1) -> dict:

@@ -10,6 +10,7 @@ from core.models.dictionaries import (CertificateType, EthnicGroup, Major, Pinyi
 from core.models.jobs import Job
 from core.models.notify import KnownDevice, Message, NotifySettings
 from core.models.payment import GatewayNotification, PaymentAttempt, PaymentOrder, Refund
+from core.models.privacy import PrivacyConsent
 from core.models.registration import Registration, RegistrationEntry
 from core.models.staff import StaffScope, StaffSecurity, StaffSession
 
@@ -19,6 +20,6 @@ __all__ = [
     "Region", "Site",
     "CertificateType", "EthnicGroup", "Major", "PinyinException", "School", "TrainingType", "WorkUnit",
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
-    "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job",
+    "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job", "PrivacyConsent",
     "KnownDevice", "Message", "NotifySettings",
 ]

@@ -74,6 +74,9 @@ class Candidate(Timestamps, Model):
     photo_path: Mapped[str | None] = mapped_column(String(200), index=True)  # `photos prune` looks files up
     photo_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime)
     profile_completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 注销 (core/privacy/closure.py): the row stays for what must be kept, its personal fields cleared
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deidentified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     educations: Mapped[list["Education"]] = relationship(back_populates="candidate",
                                                         order_by="Education.start_ym")

@@ -55,6 +55,7 @@ class Registration(Timestamps, Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    deidentified_at: Mapped[datetime | None] = mapped_column(DateTime)  # core/privacy/retention.py
 
     candidate: Mapped["Candidate"] = relationship()  # noqa: F821
     exam_year: Mapped["ExamYear"] = relationship()  # noqa: F821

@@ -16,6 +16,7 @@ from core.db import db, utcnow
 from core.messages import Msg
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.privacy import notice
 from core.services import audit, passwords, ratelimit
 from core.services.errors import DomainError
 from core.services.sessions import close_all_sessions
@@ -122,6 +123,8 @@ def check_registration(data: dict) -> dict:
         out["permit_number"] = check(_required_permit, data.get("permit_number"))
     out["military_identity"] = check(v.check_choice, data.get("military_identity") or "civilian",
                                      "military_identity", "本人身份", MILITARY)
+    for field, message in notice.check_agreement(data.get("agree_notice"), data.get("agree_sensitive")).items():
+        check.errors.setdefault(field, message)
     check.done()
     return out
 
@@ -166,6 +169,7 @@ def register(data: dict, ip: str | None = None) -> Candidate:
     audit.record("candidate.account.registered", actor_type="candidate", actor_id=cand.id,
                  actor_name=cand.username, obj=cand,
                  after={"username": cand.username, "doc_type": cand.doc_type})
+    notice.record_consent(cand)
     db.session.commit()
     return cand
 

@@ -23,7 +23,7 @@ OBJECT_TYPES = {
     "eligibility_rule_settings": "资格规则设置", "regions": "考区", "sites": "考点", "fees": "收费标准",
     "schools": "学校", "work_units": "工作单位", "training_types": "培训类型", "certificate_types": "证书类型",
     "pinyin_exceptions": "拼音例外", "staff_scopes": "考务人员数据范围", "jobs": "后台任务", "demo": "演示数据",
-    "ethnic_groups": "民族", "majors": "专业", "notify_messages": "通知消息",
+    "ethnic_groups": "民族", "majors": "专业", "notify_messages": "通知消息", "privacy_consents": "个人信息处理同意",
 }
 
 ACTIONS = {
@@ -37,6 +37,12 @@ ACTIONS = {
     "candidate.password.recovered": "考生找回密码",
     "candidate.password.reset_by_staff": "考务人员重置考生密码",
     "candidate.photo.uploaded": "上传照片",
+    "candidate.privacy.consented": "同意个人信息保护告知",
+    "candidate.account.closed": "考生注销账户",
+    "candidate.privacy.copy_requested": "申请个人信息副本",
+    "candidate.privacy.copy_downloaded": "下载个人信息副本",
+    "privacy.retention.enforced": "执行个人信息保存期限",
+    "privacy.retention.requested": "手动执行个人信息保存期限",
     "candidate.profile.updated": "修改个人信息",
     "candidate.recovery.changed": "修改密码找回设置",
     "candidate.recovery.set": "设置密码找回问题",

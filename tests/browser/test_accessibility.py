@@ -35,6 +35,21 @@ def test_portal_pages(app_ctx, browser, live_server, page_world, width):
     assert not any(problems.values()), _report(problems)
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_consent_page_asked_again(app_ctx, browser, live_server, width):
+    """The page a new notice version opens before any other (a candidate without the current consent)."""
+    cand = make_candidate(consent=False)
+    db.session.commit()
+    context = _context(browser, width)
+    page = context.new_page()
+    browser_login(page, live_server, app_ctx, cand)
+    page.goto(live_server + "/profile")
+    assert "/privacy/consent" in page.url
+    problems = {"/privacy/consent": _check(page, "/privacy/consent", width)}
+    context.close()
+    assert not any(problems.values()), _report(problems)
+
+
 def _report(problems: dict) -> str:
     return "\n".join(f"{url}\n    " + "\n    ".join(found) for url, found in problems.items() if found)
 

@@ -40,6 +40,7 @@ def test_export_job_progress_and_download(app, admin_app, live_server, page, tmp
 
     page.goto(f"{live_server}/admin/reports/exports/")
     page.get_by_label("导出内容").select_option(label="报名信息")
+    page.get_by_label("导出用途").select_option(label="统计分析")
     page.get_by_role("button", name="导出").click()
     expect(page.locator("#job-state")).to_have_text("排队中")
     expect(page.get_by_role("link", name="下载文件")).to_be_hidden()

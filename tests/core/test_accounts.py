@@ -17,7 +17,8 @@ NEW_PASSWORD = "Yisheng#2028new"
 def form(**kw):
     data = dict(username="lisi2027", password=PASSWORD, password2=PASSWORD, name="李四",
                 doc_type="id_card", doc_number=id_number("19950615", "456"), sex="", birth_date="",
-                ethnic_group="汉族", military_identity="civilian")
+                ethnic_group="汉族", military_identity="civilian", agree_notice="yes",
+                agree_sensitive="yes")
     data.update(kw)
     return data
 
@@ -32,8 +33,8 @@ def test_register_derives_sex_and_birth_from_the_id_number(session):
     cand = accounts.register(form())
     assert (cand.sex, cand.birth_date, cand.nationality) == ("F", date(1995, 6, 15), "中国")
     assert passwords.verify(cand.password_hash, PASSWORD)
-    assert actions() == ["candidate.account.registered"]
-    entry = db.session.scalar(db.select(AuditEntry))
+    assert actions() == ["candidate.account.registered", "candidate.privacy.consented"]
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="candidate.account.registered"))
     assert cand.doc_number not in str(entry.after)
 
 

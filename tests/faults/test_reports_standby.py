@@ -112,7 +112,7 @@ def test_reports_read_the_standby_and_the_job_and_audit_are_written_to_the_prima
         assert db.session.scalar(text("SELECT pg_is_in_recovery()")) is False  # the primary
 
         user = db.session.get(User, staff_id)
-        job = db.session.get(Job, tasks.start_export(user, "registrations", exports.RegistrationFilters()).id)
+        job = db.session.get(Job, tasks.start_export(user, "registrations", exports.RegistrationFilters(), "统计分析").id)
         assert job.state == "done" and job.progress == 100, job.message
         assert _sheet_names(result_file(job)) == ["备甲0", "备甲1", "备甲2"]
         assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == staff_id)).all() == [

@@ -86,7 +86,7 @@ def test_registration_works_in_english(english, app_ctx):
     response = post_page(english, "/register", {
         "username": "wangwu2027", "password": PASSWORD, "password2": PASSWORD, "name": "王五",
         "doc_type": "id_card", "doc_number": id_number("19930115", "471"), "ethnic_group": "回族",
-        "military_identity": "civilian"})
+        "military_identity": "civilian", "agree_notice": "yes", "agree_sensitive": "yes"})
     assert response.status_code == 302
     assert "Your account has been created." in text(english.get(response.location))
 
@@ -96,7 +96,7 @@ def test_document_already_registered_offers_login_in_english(english, app_ctx):
     response = post_page(english, "/register", {
         "username": "another2027", "password": PASSWORD, "password2": PASSWORD, "name": cand.name,
         "doc_type": "id_card", "doc_number": cand.doc_number, "ethnic_group": "汉族",
-        "military_identity": "civilian"})
+        "military_identity": "civilian", "agree_notice": "yes", "agree_sensitive": "yes"})
     html = text(response)
     assert "An account is already registered with this document number." in html
     assert 'class="error-box"' in html and ">Log in</a>" in html

@@ -15,7 +15,8 @@ FIELDS = ["username", "password", "password2", "name", "doc_type", "doc_number",
 def good(**kw):
     data = dict(username="wangwu2027", password=PASSWORD, password2=PASSWORD, name="王五",
                 doc_type="id_card", doc_number=id_number("19930115", "471"), ethnic_group="回族",
-                military_identity="civilian")
+                military_identity="civilian", agree_notice="yes",
+                agree_sensitive="yes")
     data.update(kw)
     return data
 

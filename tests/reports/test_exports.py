@@ -152,6 +152,19 @@ def test_review_results_export(app_ctx, session, two_regions, tmp_path):
     assert rows[0][_col("reviews", "未通过原因")].value == "学历证书与原件不符"
 
 
+def test_contact_data_is_masked_like_documents(app_ctx, session, tmp_path):
+    cat = make_catalogue()
+    make_registration(make_candidate(email="zhang.wei@example.com", address="北京市东城区东单北大街1号"), cat)
+    session.commit()
+    export("candidates", tmp_path / "m.xlsx", ReportScope.of(region_ids=[cat["region"].id]))
+    _, rows = _read(tmp_path / "m.xlsx")
+    assert rows[0][_col("candidates", "电子邮箱")].value == "zh***@example.com"
+    assert rows[0][_col("candidates", "通讯地址")].value == "北京市东城区***"
+    export("candidates", tmp_path / "full.xlsx", ReportScope.everything())
+    _, rows = _read(tmp_path / "full.xlsx")
+    assert rows[0][_col("candidates", "电子邮箱")].value == "zhang.wei@example.com"
+
+
 def test_mask_phone():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone(None) is None
@@ -210,3 +223,19 @@ def test_the_registration_export_shows_the_submission_not_the_later_profile(app_
         "在岗情况": "在岗", "工作单位": "北京协和医院", "职称": "住院医师", "手机号码": "13912345678",
         "电子邮箱": "zhang@example.com", "本人身份": "非现役军人"}
     assert row["姓名"] == "张叁" and row["证件号码"] == cand.doc_number
+
+
+def test_the_statistics_export_is_de_identified_and_national_only(app_ctx, two_regions, tmp_path):
+    export("statistics", tmp_path / "s.xlsx", ReportScope.everything())
+    wb, rows = _read(tmp_path / "s.xlsx")
+    assert len(rows) == 4  # every submitted registration, no draft
+    headers = [c.value for c in next(wb.worksheets[0].iter_rows(max_row=1))]
+    assert not {"姓名", "证件号码", "报名号", "手机号码", "电子邮箱", "出生日期"} & set(headers)
+    cells = {str(c.value) for r in rows for c in r}
+    for reg in two_regions["regs"]:
+        cand = reg.candidate
+        assert not {cand.name, cand.doc_number, reg.number, cand.mobile} & cells
+    assert {r[_col("statistics", "出生年份")].value for r in rows} == {"1990"}
+    assert all(len(r[_col("statistics", "提交月份")].value) == 7 for r in rows)  # YYYY-MM, no day
+    export("statistics", tmp_path / "r.xlsx", ReportScope.of(region_ids=[two_regions["a"]["region"].id]))
+    assert _read(tmp_path / "r.xlsx")[1] == []

@@ -113,7 +113,7 @@ def test_export_reads_the_replica_and_records_job_and_audit_on_the_primary(app, 
     client = reports_app.test_client()
     staff_login(client, world["national"][1])
     token = csrf_token_from(client.get("/admin/reports/exports/").get_data(as_text=True))
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "csrf_token": token})
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "统计分析", "csrf_token": token})
     assert resp.status_code == 302
     status = client.get(resp.headers["Location"].rstrip("/") + ".json").get_json()
     assert status["state"] == "done" and status["progress"] == 100 and "5 行" in status["message"]
@@ -133,7 +133,7 @@ def test_region_staff_sees_only_their_region_in_the_replica(reports_app, replica
     admin = reports_app.extensions["backoffice"]
     with admin.app_context():
         user = db.session.get(User, world["region"][0])
-        job = db.session.get(Job, tasks.start_export(user, "registrations", RegistrationFilters()).id)
+        job = db.session.get(Job, tasks.start_export(user, "registrations", RegistrationFilters(), "统计分析").id)
         assert job.state == "done", job.message
         rows = list(load_workbook(result_file(job)).worksheets[0].iter_rows(min_row=2, values_only=True))
         assert [r[NAME] for r in rows] == ["备甲0", "备甲1"]  # not region B's, not the primary's 主甲

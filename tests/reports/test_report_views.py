@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -48,7 +49,7 @@ def test_export_runs_as_a_job_with_a_download(client, world):
     staff_login(client, world["national"][1])
     page = client.get("/admin/reports/exports/").get_data(as_text=True)
     assert '<label for="f-kind"' in page
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "site_id": str(world["site_b"]),
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "现场资格审核", "site_id": str(world["site_b"]),
                                                         "csrf_token": csrf_token_from(page)})
     assert resp.status_code == 302 and "/admin/reports/jobs/" in resp.headers["Location"]
     job_page = client.get(resp.headers["Location"])
@@ -57,7 +58,7 @@ def test_export_runs_as_a_job_with_a_download(client, world):
     status = client.get(f"/admin/reports/jobs/{job_id}.json").get_json()
     assert status["state"] == "done" and status["progress"] == 100 and "1 行" in status["message"]
     download = client.get(status["download_url"])
-    assert download.status_code == 200
+    assert download.status_code == 200 and "现场资格审核" in unquote(download.headers["Content-Disposition"])
     with client.application.app_context():
         from core.models import AuditEntry
         actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
@@ -74,9 +75,11 @@ def test_bad_export_input_is_refused_next_to_the_field(client, world):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "请选择要导出的数据。" in html and "has-error" in html
     assert 'value="approved" selected' in html  # what was chosen is kept
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "site_id": "999999",
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "现场资格审核", "site_id": "999999",
                                                         "csrf_token": token})
     assert resp.status_code == 400 and "不在您的管理范围内" in resp.get_data(as_text=True)
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "csrf_token": token})
+    assert resp.status_code == 400 and "请选择导出用途。" in resp.get_data(as_text=True)  # no purpose, no export
     with client.application.app_context():
         assert db.session.query(Job).count() == 0  # nothing queued for refused input
 
@@ -90,7 +93,7 @@ def test_jobs_are_private_to_their_owner(client, admin_app, world):
     with admin_app.app_context():
         from flask_appbuilder.security.sqla.models import User
         owner = db.session.get(User, world["region"][0])
-        job = tasks.start_export(owner, "registrations", RegistrationFilters())
+        job = tasks.start_export(owner, "registrations", RegistrationFilters(), "统计分析")
         job_id = job.id
     staff_login(client, world["national"][1])  # even the national admin does not see others' jobs
     for url in (f"/admin/reports/jobs/{job_id}", f"/admin/reports/jobs/{job_id}.json",
@@ -105,7 +108,7 @@ def test_region_admins_export_job_sees_only_the_region_and_masked_for_finance(ap
     with admin_app.app_context():
         for who, masked in (("region", False), ("finance", True)):
             user = db.session.get(User, world[who][0])
-            job = tasks.start_export(user, "registrations", RegistrationFilters())
+            job = tasks.start_export(user, "registrations", RegistrationFilters(), "统计分析")
             job = db.session.get(Job, job.id)
             assert job.state == "done", job.message
             from core.jobs import result_file
@@ -156,11 +159,16 @@ def test_region_admin_exports_through_the_page_within_scope_only(client, world):
     staff_login(client, world["region"][1])
     page = client.get("/admin/reports/exports/").get_data(as_text=True)
     token = csrf_token_from(page)
-    outside = client.post("/admin/reports/exports/", data={"kind": "registrations",
+    assert "统计用去标识数据" not in page  # national only
+    refused = client.post("/admin/reports/exports/", data={"kind": "statistics", "purpose": "统计分析",
+                                                           "csrf_token": token})
+    assert refused.status_code == 400
+    outside = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "考务安排",
                                                            "site_id": str(world["site_b"]),
                                                            "csrf_token": token})
     assert outside.status_code in (400, 403, 404) or "/admin/reports/jobs/" not in outside.headers.get("Location", "")
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "csrf_token": token})
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "考务安排",
+                                                        "csrf_token": token})
     assert resp.status_code == 302
     status = client.get(resp.headers["Location"].rstrip("/") + ".json").get_json()
     rows = list(load_workbook(BytesIO(client.get(status["download_url"]).data))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from core.db import Model, db
-from core.models import Message, PaymentOrder, Registration
+from core.db import Model, db, utcnow
+from core.models import Job, Message, PaymentOrder, Registration
 from core.notify.outbox import queue
 from core.registration.draft import Draft
 from tests.factories import make_catalogue, make_registration
@@ -35,7 +35,8 @@ def table_dump() -> dict:
 
 
 def candidate_world(alice, bob) -> dict:
-    """Alice owns a draft and a submitted registration with an open payment order; Bob owns nothing."""
+    """Alice owns a draft and a submitted registration with an open payment order, and a finished copy of her
+    personal data (个人信息副本, a job); Bob owns nothing."""
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
                          status="draft", draft_step="basic")
@@ -46,7 +47,10 @@ def candidate_world(alice, bob) -> dict:
                          amount_fen=6000, items=[{"item": "registration", "amount_fen": 6000}])
     db.session.add(order)
     queue(alice, "registration_approved", {"number": submitted.number}, key="alice")  # a 消息中心 message
+    copy = Job(kind="privacy.copy", owner_type="candidate", owner_id=alice.id, params={}, state="done",
+               progress=100, finished_at=utcnow(), result_path="job-copy.zip", result_name="copy.zip")
+    db.session.add(copy)
     db.session.commit()
     message = db.session.scalar(db.select(Message.id).where(Message.candidate_id == alice.id))
     return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
-            "message": message}
+            "message": message, "copy": copy.id}

@@ -16,7 +16,7 @@ from tests.support.web import csrf_token_from
 def _register_form(cand) -> dict:
     return {"username": f"new{cand.id}x", "doc_type": cand.doc_type, "doc_number": cand.doc_number,
             "password": "Aa#2027-abcdef", "password2": "Aa#2027-abcdef", "name": cand.name,
-            "ethnic_group": "汉族", "military_identity": "civilian"}
+            "ethnic_group": "汉族", "military_identity": "civilian", "agree_notice": "yes", "agree_sensitive": "yes"}
 
 
 def test_registration_probing_a_document_number_is_throttled(app_ctx, client, limits_on):

@@ -2,9 +2,9 @@
 reviewer uses ({draft}, {reg} and {cand} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
 from __future__ import annotations
 
-PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/registration", "/registration/subjects",
-                "/registration/{reg}/pay",
+PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
+PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/privacy/copy", "/account/close", "/registration",
+                "/registration/subjects", "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")]]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
@@ -12,7 +12,7 @@ BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
                     "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
                     "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import",
-                    "/admin/notify/failed", "/admin/notify/candidate/{cand}"]
+                    "/admin/notify/failed", "/admin/notify/candidate/{cand}", "/admin/retention/"]
 
 
 def filled(url: str, world: dict) -> str:
