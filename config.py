@@ -77,7 +77,7 @@ class Config:
     # else thread. Anything else refuses to start.
     JOB_BACKEND = _env("JOB_BACKEND", "")
     JOB_QUEUE = _env("JOB_QUEUE", "medexam-jobs")  # the Celery queue
-    JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES", "reports.tasks")  # handlers a Celery worker loads
+    JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES", "reports.tasks,core.arrangement.job")  # handlers a Celery worker loads
     PRINT_WORKERS = int(_env("PRINT_WORKERS", "2"))  # child processes laying out a site's forms (批量打印)
 
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")
