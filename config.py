@@ -78,7 +78,7 @@ class Config:
     JOB_BACKEND = _env("JOB_BACKEND", "")
     JOB_QUEUE = _env("JOB_QUEUE", "medexam-jobs")  # the Celery queue
     JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES", "reports.tasks,core.arrangement.job")  # handlers a Celery worker loads
-    # 准考证 QR codes: Ed25519 private key (PEM). Unset: a key derived from SECRET_KEY (development only).
+    # 准考证 QR codes: Ed25519 private key (PEM). Unset: a key derived from ADMIN_SECRET_KEY.
     TICKET_SIGNING_KEY_PATH = _env("TICKET_SIGNING_KEY_PATH", "")
     PRINT_WORKERS = int(_env("PRINT_WORKERS", "2"))  # child processes laying out a site's forms (批量打印)
 

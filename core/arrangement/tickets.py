@@ -3,7 +3,7 @@
     ZK1|2027110001003017|202711000000123|1882310400|<signature, base64url>
 
 Anyone with the public key (``public_key_pem``) verifies it offline; the private key never leaves the
-platform (``TICKET_SIGNING_KEY_PATH``; unset: derived from SECRET_KEY, for development only).
+platform (``TICKET_SIGNING_KEY_PATH``; unset: derived from ADMIN_SECRET_KEY, which production requires to be strong).
 """
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def private_key() -> Ed25519PrivateKey:
     path = current_app.config["TICKET_SIGNING_KEY_PATH"]
     if path:
         return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
-    seed = hashlib.sha256(("ticket-signing:" + current_app.config["SECRET_KEY"]).encode()).digest()
+    # both apps carry ADMIN_SECRET_KEY (the back office's SECRET_KEY is it), so both derive the same key
+    seed = hashlib.sha256(("ticket-signing:" + current_app.config["ADMIN_SECRET_KEY"]).encode()).digest()
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 

@@ -33,7 +33,8 @@ def table_dump() -> dict:
 
 
 def candidate_world(alice, bob) -> dict:
-    """Alice owns a draft and a submitted registration with an open payment order; Bob owns nothing."""
+    """Alice owns a draft and a submitted registration with an open payment order, and an approved, paid and
+    arranged one whose 准考证 prints (another exam year); Bob owns nothing."""
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
                          status="draft", draft_step="basic")
@@ -43,4 +44,27 @@ def candidate_world(alice, bob) -> dict:
                          amount_fen=6000, items=[{"item": "registration", "amount_fen": 6000}])
     db.session.add(order)
     db.session.commit()
-    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat}
+    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
+            "arranged": _arranged(alice)}
+
+
+def _arranged(candidate) -> int:
+    """An approved, paid registration with a published seat and its region's 准考证 window open."""
+    from datetime import timedelta
+
+    from core.arrangement import service
+    from core.db import utcnow
+    from core.models import TicketWindow
+    from core.registration.lifecycle import SYSTEM_ACTOR
+    from tests.factories import make_rooms, make_sessions
+    cat = make_catalogue()
+    sessions = make_sessions(cat)
+    make_rooms(cat["site"], sessions["physician"], 5)
+    reg = make_registration(candidate, cat, status="approved", payment_status="paid")
+    db.session.add(TicketWindow(region_id=cat["region"].id, exam_year_id=cat["year"].id,
+                                opens_at=utcnow() - timedelta(days=1), valid_until=utcnow() + timedelta(days=9)))
+    db.session.commit()
+    run = service.plan_site(cat["site"].id, cat["year"].id, SYSTEM_ACTOR, seed=1)
+    db.session.commit()
+    service.publish(run.id, SYSTEM_ACTOR)
+    return reg.id
