@@ -65,3 +65,11 @@ def test_qr_on_the_ticket_carries_a_valid_payload(published_site):
     reg = published_site["regs"][1]
     payload = admission.ticket_data(reg)["qr_payload"]
     assert tickets.verify(payload, utcnow()).registration_number == reg.number
+
+
+def test_card_in_english(client, ticket_opens_later):
+    reg = ticket_opens_later["regs"][0]
+    login_as(client, reg.candidate)
+    client.set_cookie("lang", "en")
+    page = client.get("/registration").get_data(as_text=True)
+    assert "The admission ticket can be printed from" in page and "准考证将于" not in page
