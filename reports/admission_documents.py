@@ -5,6 +5,7 @@ The ticket has a Chinese and an English layout (the portal's language); sheets a
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -50,17 +51,30 @@ def ticket_pdf(data: dict, photo_dir: Path, lang: str = "zh") -> bytes:
 
 
 def sheets_pdf(sheets: list[dict], photo_dir: Path, target: Path | None = None) -> bytes | None:
-    """Per room: the 签到表 (photos, signature boxes) then its 门贴, all rooms in one PDF."""
+    """Per room: the 签到表 (photos, signature boxes) then its 门贴, all rooms in one PDF. Each room is laid out
+    as its own small document and the parts are joined (pypdf): one long document of thousands of table rows
+    lays out far slower and holds every page in memory."""
+    import tempfile
+
+    from pypdf import PdfReader, PdfWriter
     for sheet in sheets:
         for row in sheet["rows"]:
             row["photo_uri"] = photo_uri(row.get("photo"), photo_dir)
-    html = _env.get_template("reports/room_sheets.html").render(sheets=sheets)
-    document = HTML(string=html, base_url=str(TEMPLATES))
-    if target is not None:
-        document.write_pdf(target, stylesheets=[_css], font_config=_fonts)
-        return None
-    return document.write_pdf(stylesheets=[_css], font_config=_fonts)
-
+    template = _env.get_template("reports/room_sheets.html")
+    writer = PdfWriter()
+    with tempfile.TemporaryDirectory(prefix="sheets-") as tmp:
+        for i, chunk in enumerate([[s] for s in sheets] or [[]]):
+            part = Path(tmp) / f"part-{i:04d}.pdf"
+            HTML(string=template.render(sheets=chunk), base_url=str(TEMPLATES)).write_pdf(
+                part, stylesheets=[_css], font_config=_fonts)
+            writer.append(PdfReader(part))
+        if target is not None:
+            with open(target, "wb") as out:
+                writer.write(out)
+            return None
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
 
 SITE_COLUMNS = ("考场", "考场位置", "座位号", "准考证号", "姓名", "报考类别", "报名号")
 
