@@ -50,10 +50,11 @@ def ticket_pdf(data: dict, photo_dir: Path, lang: str = "zh") -> bytes:
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[_css], font_config=_fonts)
 
 
-def sheets_pdf(sheets: list[dict], photo_dir: Path, target: Path | None = None) -> bytes | None:
-    """Per room: the 签到表 (photos, signature boxes) then its 门贴, all rooms in one PDF. Each room is laid out
-    as its own small document and the parts are joined (pypdf): one long document of thousands of table rows
-    lays out far slower and holds every page in memory."""
+def sheets_pdf(sheets: list[dict], photo_dir: Path, target: Path | None = None,
+               rooms_per_part: int = 8) -> bytes | None:
+    """Per room: the 签到表 (photos, signature boxes) then its 门贴, all rooms in one PDF. A few rooms are laid out
+    as one part and the parts are joined (pypdf): one document of thousands of table rows lays out slower and
+    holds every page in memory; one part per room pays the font subsetting once per room."""
     import tempfile
 
     from pypdf import PdfReader, PdfWriter
@@ -63,7 +64,8 @@ def sheets_pdf(sheets: list[dict], photo_dir: Path, target: Path | None = None) 
     template = _env.get_template("reports/room_sheets.html")
     writer = PdfWriter()
     with tempfile.TemporaryDirectory(prefix="sheets-") as tmp:
-        for i, chunk in enumerate([[s] for s in sheets] or [[]]):
+        chunks = [sheets[i:i + rooms_per_part] for i in range(0, len(sheets), rooms_per_part)] or [[]]
+        for i, chunk in enumerate(chunks):
             part = Path(tmp) / f"part-{i:04d}.pdf"
             HTML(string=template.render(sheets=chunk), base_url=str(TEMPLATES)).write_pdf(
                 part, stylesheets=[_css], font_config=_fonts)

@@ -181,7 +181,7 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
     current = {a.registration_id: a for a in db.session.scalars(
         select(SeatAssignment).where(SeatAssignment.site_id == run.site_id))}
     wanted = {int(k): tuple(v) for k, v in run.plan.items()}
-    changed, moves = [], []
+    changed, moves, seats = [], [], []
     gone = [a for reg, a in current.items() if wanted.get(reg) != (a.room_id, a.seat)]
     for a in gone:  # free their seats and numbers first (same transaction)
         db.session.delete(a)
@@ -191,8 +191,8 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
         if old is not None and (old.room_id, old.seat) == (room_id, seat):
             continue
         number = numbers.admission_number(year.year, site.region.code, site.id, room_numbers[room_id], seat)
-        db.session.add(SeatAssignment(registration_id=reg_id, site_id=site.id, room_id=room_id, seat=seat,
-                                      admission_number=number, run_id=run.id))
+        seats.append(dict(registration_id=reg_id, site_id=site.id, room_id=room_id, seat=seat,
+                          admission_number=number, run_id=run.id))
         changed.append(reg_id)
         if base is not None:
             moves.append(dict(run_id=run.id, registration_id=reg_id, to_number=number,
@@ -205,6 +205,8 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
                               to_number=None, reason=run.unplaced.get(str(a.registration_id), "报名已失效"),
                               created_at=utcnow()))
     db.session.flush()
+    if seats:  # one executemany, not an ORM object per seat
+        db.session.execute(SeatAssignment.__table__.insert(), seats)
     if moves:
         db.session.execute(SeatMove.__table__.insert(), moves)
     return changed
