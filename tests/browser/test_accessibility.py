@@ -21,7 +21,11 @@ PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/su
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/"]
+                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
+                    # 考场编排 (issue 18); the candidate's 准考证 card: tests/browser/test_admission_ticket.py
+                    "/admin/arrangement/", "/admin/exam-rooms/list/", "/admin/exam-rooms/add",
+                    "/admin/exam-sessions/list/", "/admin/ticket-windows/list/", "/admin/arrangement/rooms/import",
+                    "/admin/arrangement/checkin"]
 
 
 @pytest.fixture
