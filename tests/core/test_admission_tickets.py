@@ -43,6 +43,15 @@ def test_offline_verification_needs_only_the_public_key(app_ctx):
     assert tickets.verify(payload, datetime(2027, 8, 1), key=public).admission_number == "2027110001001002"
 
 
+def test_the_public_key_command_prints_a_key_that_verifies(app):
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    result = app.test_cli_runner().invoke(args=["tickets", "public-key"])
+    assert result.exit_code == 0 and result.output.startswith("-----BEGIN PUBLIC KEY-----")
+    with app.app_context():
+        payload = tickets.sign("2027110001001002", "202711000000001", datetime(2027, 9, 1))
+    assert tickets.verify(payload, datetime(2027, 8, 1), key=load_pem_public_key(result.output.encode()))
+
+
 def test_ticket_state_before_and_after_the_regions_date(published_site):
     reg = published_site["regs"][0]
     window = published_site["window"]
