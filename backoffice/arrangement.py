@@ -158,7 +158,7 @@ class ArrangementView(BaseView):
     method_permission_name = {"overview": "list", "plan": "arrange", "run": "arrange", "publish": "arrange",
                               "discard": "arrange", "sheets": "print", "workbook": "print",
                               "import_form": "import", "import_rooms": "import", "checkin_form": "checkin",
-                              "checkin_post": "checkin", "photo": "checkin"}
+                              "checkin_post": "checkin", "photo": "checkin", "accessible": "arrange"}
     default_view = "overview"
 
     def _overview(self, errors=None, values=None, status=200):
@@ -200,6 +200,20 @@ class ArrangementView(BaseView):
                            params={"site_ids": [site.id], "exam_year_id": year_id, "seed": seed},
                            message="考场预排已加入任务队列。")
         return redirect(url_for("ReportJobView.page", job_id=job.id))
+
+    @expose("/accessible", methods=["POST"])
+    @has_access
+    def accessible(self):
+        """标记需要无障碍考场 by 报名号 (the next 预排 places the candidate in an accessible room)."""
+        needed = request.form.get("needed") == "1"
+        try:
+            reg = service.set_accessible_need(g.user, request.form.get("number", "")[:20], needed)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            return self._overview({exc.field or "number": exc.message}, request.form, 400)
+        flash(f"报名号 {reg.number}：{'需要' if needed else '不需要'}无障碍考场（下次预排生效）。", "success")
+        return redirect(url_for("ArrangementView.overview"))
 
     def _run(self, run_id: int) -> ArrangementRun:
         run = db.session.get(ArrangementRun, run_id)

@@ -250,3 +250,17 @@ def mark_closed(room: ExamRoom, actor: Actor) -> None:
     room.closed = True
     audit.record("arrangement.room.closed", **actor.audit_fields(), obj=room, after={"closed": True})
 
+
+
+def set_accessible_need(user, number: str, needed: bool) -> Registration:
+    """Mark (or unmark) a registration as needing a 无障碍 room; the next 预排 places it accordingly. Caller commits.
+    Outside the user's manageable regions the number is answered as unknown."""
+    from core.services import scope
+    reg = db.session.scalar(select(Registration).where(Registration.number == (number or "").strip()))
+    if reg is None or not scope.can_manage_region(user, reg.region_id):
+        raise DomainError("未找到该报名号，或该报名不在您管理的考区。", field="number")
+    before = reg.needs_accessible_room
+    reg.needs_accessible_room = needed
+    audit.record("arrangement.accessible_need.changed", **Actor.staff(user).audit_fields(), obj=reg,
+                 before={"needs_accessible_room": before}, after={"needs_accessible_room": needed})
+    return reg

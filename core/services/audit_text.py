@@ -80,6 +80,7 @@ ACTIONS = {
     "arrangement.discarded": "作废考场预排",
     "arrangement.requested": "申请考场编排任务",
     "arrangement.room.closed": "停用考场",
+    "arrangement.accessible_need.changed": "设置是否需要无障碍考场",
     "arrangement.rooms.imported": "导入考场",
     "arrangement.sheets.printed": "打印签到表和门贴",
     "arrangement.site.exported": "导出考点编排表",

@@ -139,3 +139,26 @@ def test_rooms_list_and_add_stay_in_scope(client, published_site, staff):
                                                       "number": 7, "capacity": 30})
     assert resp.status_code == 200  # the form again: the other region's site is not a choice
     assert db.session.scalar(select(ExamRoom).where(ExamRoom.number == 7)) is None
+
+
+def test_marking_an_accessible_need(client, published_site, staff):
+    token = _login(client, staff["region"])
+    reg = published_site["regs"][0]
+    resp = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": reg.number,
+                                                               "needed": "1"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert reg.needs_accessible_room
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "arrangement.accessible_need.changed"))
+    bad = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": "nope", "needed": "1"})
+    assert bad.status_code == 400 and "未找到该报名号" in bad.get_data(as_text=True)
+
+
+def test_foreign_staff_cannot_mark_an_accessible_need(client, published_site, staff):
+    token = _login(client, staff["foreign"])
+    reg = published_site["regs"][0]
+    resp = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": reg.number,
+                                                               "needed": "1"})
+    assert resp.status_code == 400 and "不在您管理的考区" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert not reg.needs_accessible_room
