@@ -79,7 +79,10 @@ class Config:
     # else thread. Anything else refuses to start.
     JOB_BACKEND = _env("JOB_BACKEND", "")
     JOB_QUEUE = _env("JOB_QUEUE", "medexam-jobs")  # the Celery queue
-    JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES", "reports.tasks,reports.privacy_copy")  # a worker loads
+    JOB_HANDLER_MODULES = _env("JOB_HANDLER_MODULES",  # the job handlers a Celery worker loads
+                               "reports.tasks,reports.privacy_copy,core.arrangement.job")
+    # 准考证 QR codes: Ed25519 private key (PEM). Unset: a key derived from ADMIN_SECRET_KEY.
+    TICKET_SIGNING_KEY_PATH = _env("TICKET_SIGNING_KEY_PATH", "")
     PRINT_WORKERS = int(_env("PRINT_WORKERS", "2"))  # child processes laying out a site's forms (批量打印)
 
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")

@@ -25,6 +25,7 @@ _OWN_ACCOUNT = [_can("UserInfoEditView", "this_form_get", "this_form_post"),
                 _can("UserDBModelView", "userinfo"), ["^UserDBModelView$", "^resetmypassword$"]]
 
 _REPORT_MENUS = ("统计报表", "统计分析", "数据导出", "批量打印报名申请表")
+_ARRANGEMENT_MENUS = ("考场编排", "考场", "准考证打印时间", "导入考场", "入场核验")
 
 FAB_ROLES = {
     NATIONAL_ADMIN: [[".*", ".*"]],
@@ -43,6 +44,10 @@ FAB_ROLES = {
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询", "缴费管理",
                "缴费订单", "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
+        _can("Arrangement", "list", "arrange", "print", "import", "checkin"),
+        _can("ExamRoom", "list", "show", "add", "edit"),
+        _can("TicketWindow", "list", "show", "add", "edit"),
+        _menus(*_ARRANGEMENT_MENUS),
     ],
     SITE_REVIEWER: _OWN_ACCOUNT + [
         _can("Candidate", "list", "page", "correct", "reveal", "photo"),
@@ -53,6 +58,9 @@ FAB_ROLES = {
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询",
                "统计报表", "统计分析", "批量打印报名申请表"),
+        _can("Arrangement", "list", "print", "checkin"),
+        _can("ExamRoom", "list", "show"),
+        _menus("考场编排", "考场", "入场核验"),
     ],
     FINANCE: _OWN_ACCOUNT + [
         _can("Registration", "list", "show"),

@@ -54,3 +54,5 @@ def register_views(appbuilder) -> None:
                 child.label = SECURITY_LABELS.get(child.name, child.label)
     from backoffice.report_views import register_report_views  # 统计报表 (reports)
     register_report_views(appbuilder)
+    from backoffice.arrangement import register_arrangement_views  # 考场编排 (issue 18)
+    register_arrangement_views(appbuilder)

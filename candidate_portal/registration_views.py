@@ -9,6 +9,7 @@ from candidate_portal.auth import current_candidate, login_required, own_registr
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core import eligibility
+from core.arrangement import admission
 from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY_MODES)
@@ -57,6 +58,7 @@ def registrations():
                            if card.confirming else None),
             "print_url": (_endpoint_url("portal.print_form", registration_id=reg.id)
                           if reg.status in PRINTABLE else None),
+            "ticket": admission.ticket_state(reg),
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
         })
     return render_template("portal/registration/list.html", rows=rows)

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, literal_column, select
 
 from core.db import reports_session, to_shanghai
-from core.models import ExamSubject, ExamYear, Region, Registration, Site
+from core.models import ArrangementRun, ExamRoom, ExamSubject, ExamYear, Region, Registration, SeatAssignment, Site
 from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS
 from reports.exports import EXPORTED_STATUSES
@@ -126,9 +126,33 @@ def seat_fill(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     return table
 
 
+def arrangement(scope: ReportScope, exam_year_id: int | None = None) -> Table:
+    """考场编排: per site in scope, rooms (open), rooms used, seats, seats filled, unplaced (latest publication)."""
+    sites = _rows(select(Site.id, Site.name).join(Region, Region.id == Site.region_id)
+                  .where(scope.site_clause()).order_by(Region.code, Site.code))
+    ids = [i for i, _n in sites]
+    rooms = {i: (n, c) for i, n, c in _rows(select(ExamRoom.site_id, func.count(), func.sum(ExamRoom.capacity))
+                                             .where(ExamRoom.site_id.in_(ids), ExamRoom.closed.is_(False))
+                                             .group_by(ExamRoom.site_id))}
+    seats = {i: (u, f) for i, u, f in _rows(select(SeatAssignment.site_id, func.count(SeatAssignment.room_id.distinct()),
+                                                   func.count()).where(SeatAssignment.site_id.in_(ids))
+                                            .group_by(SeatAssignment.site_id))}
+    runs = select(ArrangementRun.site_id, ArrangementRun.unplaced).where(
+        ArrangementRun.site_id.in_(ids), ArrangementRun.state == "published")
+    if exam_year_id is not None:
+        runs = runs.where(ArrangementRun.exam_year_id == exam_year_id)
+    unplaced = {i: len(u or {}) for i, u in _rows(runs.order_by(ArrangementRun.id))}
+    table = Table("考场编排", ["考点", "已安排人数", "考场数", "已用考场", "座位数", "未能安排"], chart_column=1)
+    for site_id, name in sites:
+        n_rooms, capacity = rooms.get(site_id, (0, 0))
+        used, filled = seats.get(site_id, (0, 0))
+        table.rows.append([name, filled, n_rooms, used, int(capacity or 0), unplaced.get(site_id, 0)])
+    return table
+
+
 def dashboard(scope: ReportScope, exam_year_id: int | None = None) -> list[Table]:
     return [f(scope, exam_year_id) for f in (by_region, by_site, by_subject, by_status, by_payment,
-                                             per_day, seat_fill)]
+                                             per_day, seat_fill, arrangement)]
 
 
 def total_registrations(scope: ReportScope, exam_year_id: int | None = None) -> int:

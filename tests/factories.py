@@ -315,3 +315,37 @@ def make_staff(admin_app, role: str, *, regions=(), sites=(), totp_secret: str |
                                          failed_logins=0))
         db.session.commit()
         return user.id, name
+
+
+# --- 考场编排 (issue 18) ----------------------------------------------------------------------------
+
+def make_sessions(cat: dict) -> dict:
+    """The year's 医学综合 sessions (执业: 4 units over two days, 助理: 2) and a 军事医学 session."""
+    from core.models import ExamSession
+    day = datetime(2027, 8, 21, 1, 0)  # 09:00 Asia/Shanghai
+    rows = [ExamSession(exam_year_id=cat["year"].id, part="written", level="执业医师", name=f"第{n}单元",
+                        starts_at=day + timedelta(days=(n - 1) // 2, hours=5 * ((n - 1) % 2)),
+                        ends_at=day + timedelta(days=(n - 1) // 2, hours=5 * ((n - 1) % 2) + 2, minutes=30))
+            for n in range(1, 5)]
+    rows.append(ExamSession(exam_year_id=cat["year"].id, part="written", level="执业助理医师", name="第一单元",
+                            starts_at=day, ends_at=day + timedelta(hours=2, minutes=30)))
+    rows.append(ExamSession(exam_year_id=cat["year"].id, part="military", name="军事医学",
+                            starts_at=day + timedelta(days=2), ends_at=day + timedelta(days=2, hours=1)))
+    db.session.add_all(rows)
+    db.session.flush()
+    return {"physician": rows[:4], "assistant": rows[4:5], "military": rows[5]}
+
+
+def make_rooms(site, sessions: list, *capacities: int, accessible=(), start: int = 1) -> list:
+    """Rooms numbered from ``start`` hosting ``sessions``; ``accessible``: indexes of 无障碍 rooms."""
+    from core.models import ExamRoom
+    rooms = [ExamRoom(site_id=site.id, number=start + i, capacity=cap, address="教学楼A座", floor=f"{i + 1}层",
+                      accessible=i in accessible, sessions=list(sessions)) for i, cap in enumerate(capacities)]
+    db.session.add_all(rooms)
+    db.session.flush()
+    return rooms
+
+
+def arranged_registrations(cat: dict, n: int, **kw) -> list:
+    """n approved and paid registrations at the catalogue's site (what the arrangement places)."""
+    return [make_registration(cat=cat, status="approved", payment_status="paid", **kw) for _ in range(n)]

@@ -1,5 +1,7 @@
 """All models, importable from one place (Alembic and the front ends import this package)."""
 import flask_appbuilder.security.sqla.models  # noqa: F401  (ab_user, referenced by staff tables)
+from core.models.arrangement import (ArrangementLock, ArrangementRun, ExamRoom, ExamSession, SeatAssignment,
+                                     SeatMove, TicketWindow)
 from core.models.audit import AuditEntry
 from core.models.candidate import (Candidate, CandidateSession, Certificate, Education,
                                    Training)
@@ -15,6 +17,7 @@ from core.models.registration import Registration, RegistrationEntry
 from core.models.staff import StaffScope, StaffSecurity, StaffSession
 
 __all__ = [
+    "ArrangementLock", "ArrangementRun", "ExamRoom", "ExamSession", "SeatAssignment", "SeatMove", "TicketWindow",
     "AuditEntry", "Candidate", "CandidateSession", "Certificate", "Education", "Training",
     "EligibilityRouteSetting", "EligibilityRuleSetting", "ExamFamily", "ExamSubject", "ExamYear", "Fee",
     "Region", "Site",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, false,
                         Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +45,8 @@ class Registration(Timestamps, Model):
     number: Mapped[str | None] = mapped_column(String(20), unique=True)  # 报名号
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 累计报考次数
     military_unit: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # 加考军事医学
+    needs_accessible_room: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                        server_default=false())  # 考场编排: 无障碍考场
     draft_step: Mapped[str | None] = mapped_column(String(20))
     draft_data: Mapped[dict | None] = mapped_column(JSONType)
     snapshot: Mapped[dict | None] = mapped_column(JSONType)  # frozen at submission

@@ -24,6 +24,8 @@ OBJECT_TYPES = {
     "schools": "学校", "work_units": "工作单位", "training_types": "培训类型", "certificate_types": "证书类型",
     "pinyin_exceptions": "拼音例外", "staff_scopes": "考务人员数据范围", "jobs": "后台任务", "demo": "演示数据",
     "ethnic_groups": "民族", "majors": "专业", "notify_messages": "通知消息", "privacy_consents": "个人信息处理同意",
+    "exam_sessions": "考试场次", "exam_rooms": "考场", "arrangement_runs": "考场编排", "ticket_windows": "准考证打印时间",
+    "seat_assignments": "考场座位",
 }
 
 ACTIONS = {
@@ -82,6 +84,17 @@ ACTIONS = {
     "candidate.education.major_confirmed": "考生确认专业",
     "catalogue.eligibility_settings.changed": "修改资格规则设置",
     "demo.loaded": "载入演示数据",
+    "arrangement.planned": "考场预排",
+    "arrangement.published": "发布考场编排",
+    "arrangement.discarded": "作废考场预排",
+    "arrangement.requested": "申请考场编排任务",
+    "arrangement.room.closed": "停用考场",
+    "arrangement.accessible_need.changed": "设置是否需要无障碍考场",
+    "arrangement.rooms.imported": "导入考场",
+    "arrangement.sheets.printed": "打印签到表和门贴",
+    "arrangement.site.exported": "导出考点编排表",
+    "arrangement.checkin": "考生入场核验",
+    "arrangement.ticket.printed": "打印准考证",
 }
 
 _CATALOGUE_VERBS = {"added": "新增", "changed": "修改", "deleted": "删除"}

@@ -35,8 +35,9 @@ def table_dump() -> dict:
 
 
 def candidate_world(alice, bob) -> dict:
-    """Alice owns a draft and a submitted registration with an open payment order, and a finished copy of her
-    personal data (个人信息副本, a job); Bob owns nothing."""
+    """Alice owns a draft and a submitted registration with an open payment order, a finished copy of her
+    personal data (个人信息副本, a job), and an approved, paid and arranged registration whose 准考证 prints
+    (another exam year); Bob owns nothing."""
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
                          status="draft", draft_step="basic")
@@ -53,4 +54,26 @@ def candidate_world(alice, bob) -> dict:
     db.session.commit()
     message = db.session.scalar(db.select(Message.id).where(Message.candidate_id == alice.id))
     return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
-            "message": message, "copy": copy.id}
+            "message": message, "copy": copy.id, "arranged": _arranged(alice)}
+
+
+def _arranged(candidate) -> int:
+    """An approved, paid registration with a published seat and its region's 准考证 window open."""
+    from datetime import timedelta
+
+    from core.arrangement import service
+    from core.db import utcnow
+    from core.models import TicketWindow
+    from core.registration.lifecycle import SYSTEM_ACTOR
+    from tests.factories import make_rooms, make_sessions
+    cat = make_catalogue()
+    sessions = make_sessions(cat)
+    make_rooms(cat["site"], sessions["physician"], 5)
+    reg = make_registration(candidate, cat, status="approved", payment_status="paid")
+    db.session.add(TicketWindow(region_id=cat["region"].id, exam_year_id=cat["year"].id,
+                                opens_at=utcnow() - timedelta(days=1), valid_until=utcnow() + timedelta(days=9)))
+    db.session.commit()
+    run = service.plan_site(cat["site"].id, cat["year"].id, SYSTEM_ACTOR, seed=1)
+    db.session.commit()
+    service.publish(run.id, SYSTEM_ACTOR)
+    return reg.id

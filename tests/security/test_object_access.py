@@ -38,7 +38,7 @@ def test_portal_routes_with_ids_refuse_another_candidates_objects(app, app_ctx, 
         "a new kind of id: give it an object of Alice's here"
     variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"],
                  "message_id": objs["message"], "job_id": objs["copy"]}
-                for kind in ("draft", "submitted")]
+                for kind in ("draft", "submitted", "arranged")]
     login_as(client, bob)
     token = csrf_token_from(client.get("/profile").get_data(as_text=True))
     before = table_dump()

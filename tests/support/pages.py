@@ -12,7 +12,11 @@ BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
                     "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
                     "/admin/majors/list/", "/admin/majors/add", "/admin/majors/import",
-                    "/admin/notify/failed", "/admin/notify/candidate/{cand}", "/admin/retention/"]
+                    "/admin/notify/failed", "/admin/notify/candidate/{cand}", "/admin/retention/",
+                    # 考场编排 (issue 18); the candidate's 准考证 card: tests/browser/test_admission_ticket.py
+                    "/admin/arrangement/", "/admin/exam-rooms/list/", "/admin/exam-rooms/add",
+                    "/admin/exam-sessions/list/", "/admin/ticket-windows/list/", "/admin/arrangement/rooms/import",
+                    "/admin/arrangement/checkin"]
 
 
 def filled(url: str, world: dict) -> str:

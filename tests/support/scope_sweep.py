@@ -22,4 +22,11 @@ DETAIL = [
     ("site edit post", "POST", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
     ("region edit post", "POST", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
     ("fee delete", "POST", "/admin/fees/delete/{obj}", "fee", {"national", "region"}),
+    # 考场编排 (issue 18)
+    ("sign-in sheets", "GET", "/admin/arrangement/sites/{obj}/sheets.pdf", "site", {"national", "region", "site"}),
+    ("site arrangement", "GET", "/admin/arrangement/sites/{obj}/arrangement.xlsx", "site",
+     {"national", "region", "site"}),
+    ("arrangement run", "GET", "/admin/arrangement/runs/{obj}", "run", {"national", "region"}),
+    ("arrangement publish", "POST", "/admin/arrangement/runs/{obj}/publish", "run", {"national", "region"}),
+    ("arrangement discard", "POST", "/admin/arrangement/runs/{obj}/discard", "run", {"national", "region"}),
 ]

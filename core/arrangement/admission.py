@@ -1,0 +1,119 @@
+"""准考证 for one registration: whether it can be printed yet, and what it shows.
+
+The portal asks ``ticket_state`` for the card (打印准考证 after the region's date, the date before it) and
+``ticket_data`` for the PDF; the back office asks ``room_sheet`` for the 签到表 and 门贴.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from core.arrangement import service, tickets
+from core.db import db, to_shanghai, utcnow
+from core.messages import Msg
+from core.models import ExamRoom, ExamSession, Registration, SeatAssignment, TicketWindow
+from core.registration.states import APPROVED
+from core.services.audit import mask_document
+
+DEFAULT_RULES = (
+    "考生凭准考证和有效身份证件（与报名时一致）参加考试，二者缺一不可。",
+    "考生须在开考前30分钟到达考场，开考15分钟后不得入场。",
+    "除规定文具外，不得携带手机、智能手表等任何电子设备及书籍资料进入考场。",
+    "考试期间服从监考人员管理，独立作答，不得交头接耳、抄袭或协助他人作弊。",
+    "考试结束前不得离开考场，离场后不得在考场附近逗留、喧哗。",
+)
+
+
+@dataclass(frozen=True)
+class TicketState:
+    state: str  # "none": not arranged yet · "before": prints from opens_at · "open": printable
+    opens_at: datetime | None = None  # UTC
+
+    @property
+    def message(self) -> str | None:
+        if self.state == "before":
+            return Msg("准考证将于%(date)s起开放打印。", date=to_shanghai(self.opens_at).strftime("%Y-%m-%d %H:%M"))
+        return None
+
+
+def seat_of(registration_id: int) -> SeatAssignment | None:
+    return db.session.scalar(select(SeatAssignment).where(SeatAssignment.registration_id == registration_id))
+
+
+def window_of(reg: Registration) -> TicketWindow | None:
+    return db.session.scalar(select(TicketWindow).where(TicketWindow.region_id == reg.region_id,
+                                                        TicketWindow.exam_year_id == reg.exam_year_id))
+
+
+def ticket_state(reg: Registration, now: datetime | None = None) -> TicketState:
+    """A ticket exists once the registration is approved, paid and its seat published, and the region has set
+    its date; it prints from that date on."""
+    if reg.status != APPROVED or reg.payment_status != "paid":
+        return TicketState("none")
+    window = window_of(reg)
+    if window is None or seat_of(reg.id) is None:
+        return TicketState("none")
+    if (now or utcnow()) < window.opens_at:
+        return TicketState("before", window.opens_at)
+    return TicketState("open", window.opens_at)
+
+
+def sessions_of(reg: Registration) -> list[ExamSession]:
+    year_sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.exam_year_id == reg.exam_year_id)
+                                            .order_by(ExamSession.starts_at)))
+    ids = service.sessions_for(reg.subject, year_sessions, reg.military_unit)
+    return [s for s in year_sessions if s.id in ids]
+
+
+def _times(session: ExamSession) -> str:
+    start, end = to_shanghai(session.starts_at), to_shanghai(session.ends_at)
+    return f"{start:%Y-%m-%d} {start:%H:%M}-{end:%H:%M}"
+
+
+def ticket_data(reg: Registration) -> dict:
+    """What the 准考证 shows (document number masked), including the signed QR payload."""
+    seat = seat_of(reg.id)
+    window = window_of(reg)
+    cand, room = reg.candidate, seat.room
+    snapshot = reg.snapshot or {}
+    return {
+        "admission_number": seat.admission_number, "registration_number": reg.number,
+        "name": cand.name, "doc_type": (snapshot.get("candidate") or {}).get("doc_type_label", ""),
+        "doc_number": mask_document(cand.doc_number), "photo": snapshot.get("photo"),
+        "exam": reg.exam_year.name, "subject": f"{reg.subject.name}（{reg.subject.code}）",
+        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in sessions_of(reg)],
+        "site": reg.site.name, "site_address": reg.site.address or "",
+        "room": f"第{room.number:03d}考场", "room_place": " ".join(filter(None, [room.address, room.floor])),
+        "seat": f"{seat.seat:02d}",
+        "rules": [r for r in (window.rules or "").splitlines() if r.strip()] or list(DEFAULT_RULES),
+        "qr_payload": tickets.sign(seat.admission_number, reg.number, window.valid_until),
+        "valid_until": to_shanghai(window.valid_until).strftime("%Y-%m-%d"),
+    }
+
+
+def room_sheet(room: ExamRoom) -> dict:
+    """签到表 and 门贴 of a room: its published seats in seat order."""
+    rows = db.session.execute(
+        select(SeatAssignment, Registration).join(Registration, Registration.id == SeatAssignment.registration_id)
+        .options(joinedload(Registration.candidate), joinedload(Registration.subject))
+        .where(SeatAssignment.room_id == room.id).order_by(SeatAssignment.seat)).all()
+    return {"site": room.site.name, "site_address": room.site.address or "", "room": f"第{room.number:03d}考场",
+            "room_place": " ".join(filter(None, [room.address, room.floor])),
+            "rows": [{"seat": f"{a.seat:02d}", "name": r.candidate.name, "admission_number": a.admission_number,
+                      "subject": r.subject.name, "photo": (r.snapshot or {}).get("photo")} for a, r in rows]}
+
+
+def site_sheets(site_id: int) -> list[dict]:
+    """Every open or used room of the site with its seats (签到表, 门贴, the site's Excel)."""
+    rooms = db.session.scalars(select(ExamRoom).where(ExamRoom.site_id == site_id).order_by(ExamRoom.number))
+    return [sheet for sheet in map(room_sheet, rooms) if sheet["rows"]]
+
+
+def registration_numbers(site_id: int) -> dict[str, str]:
+    """准考证号 -> 报名号 of the site's published seats."""
+    return dict(db.session.execute(select(SeatAssignment.admission_number, Registration.number)
+                                   .join(Registration, Registration.id == SeatAssignment.registration_id)
+                                   .where(SeatAssignment.site_id == site_id)).all())

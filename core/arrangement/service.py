@@ -1,0 +1,266 @@
+"""考场编排 against the database: read a site's input, plan (dry run, stored as a draft run), publish.
+
+- ``plan_site`` reads the approved and paid registrations of a site and its open rooms, runs the pure planner
+  (core.arrangement.plan) with a recorded seed, and stores the result as a draft ``ArrangementRun``. Nothing a
+  candidate sees changes.
+- ``publish`` writes a draft run's seats in ONE transaction: seats kept stay with their number, moved and
+  released seats are recorded in ``seat_moves``, the run becomes published and the earlier one is superseded.
+  A crash half-way rolls everything back: candidates see the old arrangement or the new one, never half.
+- One arrangement per site at a time (``arrangement_locks``): a second run is refused while one plans or publishes.
+- ``published`` (blinker signal) is sent inside the publishing transaction, after the seats are written;
+  receivers (notifications: 准考证可打印) queue their work there so that a rollback sends nothing.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from blinker import Namespace
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.arrangement import numbers
+from core.arrangement.plan import Candidate, Room, arrange
+from core.db import db, utcnow
+from core.models import (ArrangementLock, ArrangementRun, Candidate as CandidateRow, ExamRoom, ExamSession,
+                         ExamSubject, ExamYear, Registration, SeatAssignment, SeatMove, Site)
+from core.models.arrangement import room_sessions
+from core.registration.lifecycle import Actor
+from core.registration.states import APPROVED
+from core.services import audit
+from core.services.errors import DomainError
+
+# Receivers: fn(run, registration_ids=[...]) — the registrations whose 准考证 is new or changed.
+published = Namespace().signal("arrangement-published")
+
+LOCK_STALE_AFTER = timedelta(minutes=30)  # a lock older than this was left by a killed process
+BUSY = "该考点正在编排或发布中，请等待当前任务完成后再试。"
+
+
+# --- one run per site at a time ----------------------------------------------------------------------
+
+def acquire(site_id: int, holder: str) -> None:
+    """Take the site's lock on its own connection (visible to every process at once), or refuse."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(ArrangementLock).where(ArrangementLock.site_id == site_id,
+                                                   ArrangementLock.locked_at < utcnow() - LOCK_STALE_AFTER))
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(ArrangementLock.__table__.insert().values(site_id=site_id, holder=holder[:60],
+                                                                   locked_at=utcnow()))
+    except IntegrityError:
+        raise DomainError(BUSY) from None
+
+
+def release(site_id: int) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(delete(ArrangementLock).where(ArrangementLock.site_id == site_id))
+
+
+# --- input ------------------------------------------------------------------------------------------
+
+def sessions_for(subject: ExamSubject, year_sessions: list[ExamSession], military: bool) -> frozenset[int]:
+    """The 医学综合 sessions of the subject's level and category, plus 军事医学 for a military candidate."""
+    parts = ("written", "military") if military else ("written",)
+    return frozenset(s.id for s in year_sessions if s.part in parts
+                     and s.level in (None, subject.level) and s.category in (None, subject.category))
+
+
+def military_session(subject: ExamSubject, year_sessions: list[ExamSession]) -> int | None:
+    return next((s.id for s in year_sessions if s.part == "military" and s.level in (None, subject.level)
+                 and s.category in (None, subject.category)), None)
+
+
+def site_input(site_id: int, exam_year_id: int) -> tuple[list[Candidate], list[Room]]:
+    """Approved and paid registrations of the site and year, and its open rooms, as planner values."""
+    year_sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.exam_year_id == exam_year_id)))
+    subjects = {s.id: s for s in db.session.scalars(select(ExamSubject).where(
+        ExamSubject.exam_year_id == exam_year_id))}
+    rows = db.session.execute(
+        select(Registration.id, Registration.subject_id, Registration.military_unit,
+               Registration.needs_accessible_room, CandidateRow.work_unit_id, CandidateRow.work_unit_name)
+        .join(CandidateRow, CandidateRow.id == Registration.candidate_id)
+        .where(Registration.site_id == site_id, Registration.exam_year_id == exam_year_id,
+               Registration.status == APPROVED, Registration.payment_status == "paid")).all()
+    cands = []
+    for reg_id, subject_id, military, accessible, unit_id, unit_name in rows:
+        subject = subjects[subject_id]
+        mil = military_session(subject, year_sessions) if military else None
+        cands.append(Candidate(reg_id, subject.code, sessions_for(subject, year_sessions, military),
+                               f"#{unit_id}" if unit_id else (unit_name or ""), bool(accessible),
+                               mil if military else None))
+        if military and mil is None:  # no 军事医学 session defined: ask for one that no room hosts
+            cands[-1] = Candidate(reg_id, subject.code, cands[-1].sessions | {-1}, cands[-1].work_unit,
+                                  bool(accessible), -1)
+    hosted: dict[int, set[int]] = {}
+    for room_id, session_id in db.session.execute(
+            select(room_sessions.c.room_id, room_sessions.c.session_id)
+            .join(ExamRoom, ExamRoom.id == room_sessions.c.room_id).where(ExamRoom.site_id == site_id)):
+        hosted.setdefault(room_id, set()).add(session_id)
+    rooms = [Room(r.id, r.number, r.capacity, frozenset(hosted.get(r.id, ())), r.accessible)
+             for r in db.session.scalars(select(ExamRoom).where(ExamRoom.site_id == site_id,
+                                                                ExamRoom.closed.is_(False)))]
+    return cands, rooms
+
+
+def published_seats(site_id: int) -> dict[int, tuple[int, int]]:
+    return {reg: (room, seat) for reg, room, seat in db.session.execute(
+        select(SeatAssignment.registration_id, SeatAssignment.room_id, SeatAssignment.seat)
+        .where(SeatAssignment.site_id == site_id))}
+
+
+def published_run(site_id: int, exam_year_id: int) -> ArrangementRun | None:
+    return db.session.scalar(select(ArrangementRun).where(
+        ArrangementRun.site_id == site_id, ArrangementRun.exam_year_id == exam_year_id,
+        ArrangementRun.state == "published").order_by(ArrangementRun.id.desc()).limit(1))
+
+
+# --- dry run ----------------------------------------------------------------------------------------
+
+def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None) -> ArrangementRun:
+    """A draft run (预排) of the site: planned, stored, not published. Caller commits."""
+    acquire(site_id, f"plan by {actor.label}")
+    try:  # the lock covers the reading and planning; the draft is written after (publish re-checks its base)
+        cands, rooms = site_input(site_id, exam_year_id)
+        base = published_run(site_id, exam_year_id)
+        previous = published_seats(site_id) if base else None
+        seed = secrets.randbelow(2**31) if seed is None else seed
+        plan = arrange(cands, rooms, seed, previous)
+    finally:
+        release(site_id)
+    run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state="draft",
+                         base_run_id=base.id if base else None,
+                         plan={str(k): list(v) for k, v in plan.seats.items()},
+                         unplaced={str(k): v for k, v in plan.unplaced.items()},
+                         placed_count=len(plan.seats), moved_count=len(plan.moved),
+                         created_by_id=actor.id if actor.kind == "staff" else None)
+    db.session.add(run)
+    db.session.flush()
+    audit.record("arrangement.planned", **actor.audit_fields(), obj=run,
+                 after={"site_id": site_id, "seed": seed, "placed": len(plan.seats),
+                        "unplaced": len(plan.unplaced), "moved": len(plan.moved)})
+    return run
+
+
+# --- publish ----------------------------------------------------------------------------------------
+
+def publish(run_id: int, actor: Actor) -> ArrangementRun:
+    """Publish a draft run in one transaction (committed here). Refused if the published arrangement
+    changed since the draft was planned (plan again), or another run of the site is busy."""
+    run = db.session.get(ArrangementRun, run_id)
+    if run is None or run.state != "draft":
+        raise DomainError("只能发布尚未发布的预排结果。")
+    acquire(run.site_id, f"publish by {actor.label}")
+    try:
+        base = published_run(run.site_id, run.exam_year_id)
+        if (base.id if base else None) != run.base_run_id:
+            raise DomainError("该考点的编排在预排之后已发布过，请重新预排。")
+        changed = _write_seats(run, base)
+        run.state, run.published_at = "published", utcnow()
+        if base is not None:
+            base.state = "discarded"
+        audit.record("arrangement.published", **actor.audit_fields(), obj=run,
+                     after={"site_id": run.site_id, "seed": run.seed, "placed": run.placed_count,
+                            "unplaced": len(run.unplaced), "moved": run.moved_count})
+        published.send(run, registration_ids=changed)
+        db.session.commit()
+        return run
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release(run.site_id)
+
+
+def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
+    """Make seat_assignments equal the run's plan; record each change. Returns the changed registrations."""
+    site = db.session.get(Site, run.site_id)
+    year = db.session.get(ExamYear, run.exam_year_id)
+    room_numbers = dict(db.session.execute(select(ExamRoom.id, ExamRoom.number)
+                                           .where(ExamRoom.site_id == run.site_id)).all())
+    current = {a.registration_id: a for a in db.session.scalars(
+        select(SeatAssignment).where(SeatAssignment.site_id == run.site_id))}
+    wanted = {int(k): tuple(v) for k, v in run.plan.items()}
+    changed, moves, seats = [], [], []
+    gone = [a for reg, a in current.items() if wanted.get(reg) != (a.room_id, a.seat)]
+    for a in gone:  # free their seats and numbers first (same transaction)
+        db.session.delete(a)
+    db.session.flush()
+    for reg_id, (room_id, seat) in sorted(wanted.items()):
+        old = current.get(reg_id)
+        if old is not None and (old.room_id, old.seat) == (room_id, seat):
+            continue
+        number = numbers.admission_number(year.year, site.region.code, site.id, room_numbers[room_id], seat)
+        seats.append(dict(registration_id=reg_id, site_id=site.id, room_id=room_id, seat=seat,
+                          admission_number=number, run_id=run.id))
+        changed.append(reg_id)
+        if base is not None:
+            moves.append(dict(run_id=run.id, registration_id=reg_id, to_number=number,
+                              from_number=old.admission_number if old else None,
+                              reason="调整考场" if old else "新增编排", created_at=utcnow()))
+    for a in gone:
+        if a.registration_id not in wanted:
+            changed.append(a.registration_id)
+            moves.append(dict(run_id=run.id, registration_id=a.registration_id, from_number=a.admission_number,
+                              to_number=None, reason=run.unplaced.get(str(a.registration_id), "报名已失效"),
+                              created_at=utcnow()))
+    db.session.flush()
+    if seats:  # one executemany, not an ORM object per seat
+        db.session.execute(SeatAssignment.__table__.insert(), seats)
+    if moves:
+        db.session.execute(SeatMove.__table__.insert(), moves)
+    return changed
+
+
+def discard(run_id: int, actor: Actor) -> None:
+    run = db.session.get(ArrangementRun, run_id)
+    if run is None or run.state != "draft":
+        raise DomainError("只能作废尚未发布的预排结果。")
+    run.state = "discarded"
+    audit.record("arrangement.discarded", **actor.audit_fields(), obj=run, after={"site_id": run.site_id})
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+def site_statistics(site_ids: list[int], exam_year_id: int | None = None) -> list[dict]:
+    """Per site: rooms, rooms used, seats, seats filled, unplaced (of the published run)."""
+    rooms = dict(db.session.execute(select(ExamRoom.site_id, func.count()).where(
+        ExamRoom.site_id.in_(site_ids), ExamRoom.closed.is_(False)).group_by(ExamRoom.site_id)).all())
+    seats = dict(db.session.execute(select(ExamRoom.site_id, func.sum(ExamRoom.capacity)).where(
+        ExamRoom.site_id.in_(site_ids), ExamRoom.closed.is_(False)).group_by(ExamRoom.site_id)).all())
+    used = dict(db.session.execute(select(SeatAssignment.site_id, func.count(func.distinct(SeatAssignment.room_id)))
+                                   .where(SeatAssignment.site_id.in_(site_ids))
+                                   .group_by(SeatAssignment.site_id)).all())
+    filled = dict(db.session.execute(select(SeatAssignment.site_id, func.count()).where(
+        SeatAssignment.site_id.in_(site_ids)).group_by(SeatAssignment.site_id)).all())
+    runs = select(ArrangementRun).where(ArrangementRun.site_id.in_(site_ids), ArrangementRun.state == "published")
+    if exam_year_id is not None:
+        runs = runs.where(ArrangementRun.exam_year_id == exam_year_id)
+    unplaced = {r.site_id: len(r.unplaced) for r in db.session.scalars(runs.order_by(ArrangementRun.id))}
+    out = []
+    for site in db.session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.code)):
+        out.append({"site_id": site.id, "site": site.name, "rooms": rooms.get(site.id, 0),
+                    "rooms_used": used.get(site.id, 0), "seats": int(seats.get(site.id) or 0),
+                    "seats_filled": filled.get(site.id, 0), "unplaced": unplaced.get(site.id, 0)})
+    return out
+
+
+def mark_closed(room: ExamRoom, actor: Actor) -> None:
+    """停用考场: its seats stay published until a re-arrangement moves them (recorded moves)."""
+    room.closed = True
+    audit.record("arrangement.room.closed", **actor.audit_fields(), obj=room, after={"closed": True})
+
+
+
+def set_accessible_need(user, number: str, needed: bool) -> Registration:
+    """Mark (or unmark) a registration as needing a 无障碍 room; the next 预排 places it accordingly. Caller commits.
+    Outside the user's manageable regions the number is answered as unknown."""
+    from core.services import scope
+    reg = db.session.scalar(select(Registration).where(Registration.number == (number or "").strip()))
+    if reg is None or not scope.can_manage_region(user, reg.region_id):
+        raise DomainError("未找到该报名号，或该报名不在您管理的考区。", field="number")
+    before = reg.needs_accessible_room
+    reg.needs_accessible_room = needed
+    audit.record("arrangement.accessible_need.changed", **Actor.staff(user).audit_fields(), obj=reg,
+                 before={"needs_accessible_room": before}, after={"needs_accessible_room": needed})
+    return reg

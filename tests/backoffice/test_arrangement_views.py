@@ -1,0 +1,164 @@
+"""考场编排 in the back office: 预排 → 发布, files, 导入考场, 入场核验, rooms list; scope and bad input."""
+import io
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from core.arrangement import admission
+from core.db import db
+from core.models import ArrangementRun, AuditEntry, ExamRoom, SeatAssignment
+from core.services.scope import REGION_ADMIN, SITE_REVIEWER
+from tests.factories import make_catalogue, make_rooms, make_sessions, make_staff
+from tests.support.web import admin_csrf, staff_login
+
+
+@pytest.fixture
+def staff(admin_app, published_site):
+    other = make_catalogue()
+    other["site"].name = "外省考点"
+    db.session.commit()
+    return {"region": make_staff(admin_app, REGION_ADMIN, regions=[published_site["region"]])[1],
+            "site": make_staff(admin_app, SITE_REVIEWER, sites=[published_site["site"]])[1],
+            "foreign": make_staff(admin_app, REGION_ADMIN, regions=[other["region"]])[1]}
+
+
+def _login(client, username):
+    assert staff_login(client, username).status_code == 302
+    return admin_csrf(client)
+
+
+def test_plan_then_publish_through_the_pages(client, admin_app, monkeypatch, published_site, staff):
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")
+    site, year = published_site["site"], published_site["year"]
+    token = _login(client, staff["region"])
+    page = client.get("/admin/arrangement/").get_data(as_text=True)
+    assert site.name in page and "签到表和门贴" in page
+    bad = client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": site.id,
+                                                       "exam_year_id": year.id, "seed": "abc"})
+    assert bad.status_code == 400 and "随机种子须为" in bad.get_data(as_text=True)
+    resp = client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": site.id,
+                                                        "exam_year_id": year.id, "seed": "77"})
+    assert resp.status_code == 302 and "/reports/jobs/" in resp.headers["Location"]
+    job_page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "已安排 5 人" in job_page
+    run = db.session.scalar(select(ArrangementRun).where(ArrangementRun.state == "draft"))
+    assert run.seed == 77 and run.moved_count == 0  # nothing changed since the publication: nobody moves
+    assert "考场预排结果" in client.get(f"/admin/arrangement/runs/{run.id}").get_data(as_text=True)
+    client.post(f"/admin/arrangement/runs/{run.id}/publish", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(ArrangementRun, run.id).state == "published"
+    again = client.post(f"/admin/arrangement/runs/{run.id}/publish", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "只能发布尚未发布的预排结果" in again.get_data(as_text=True)
+
+
+def test_sheets_and_workbook(client, published_site, staff):
+    _login(client, staff["site"])
+    site = published_site["site"]
+    seats = db.session.scalars(select(SeatAssignment)).all()
+    pdf = client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "签到表" in text and all(s.admission_number in text for s in seats)
+    xlsx = client.get(f"/admin/arrangement/sites/{site.id}/arrangement.xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("考场", "考场位置", "座位号", "准考证号") and len(rows) == 2 + len(seats)
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"arrangement.sheets.printed", "arrangement.site.exported"} <= actions
+
+
+def test_foreign_staff_see_nothing_of_the_site(client, published_site, staff):
+    token = _login(client, staff["foreign"])
+    site = published_site["site"]
+    assert published_site["site"].name not in client.get("/admin/arrangement/").get_data(as_text=True)
+    assert client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf").status_code == 404
+    assert client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": site.id,
+                                                        "exam_year_id": published_site["year"].id}).status_code == 404
+    number = db.session.scalars(select(SeatAssignment.admission_number)).first()
+    assert client.get(f"/admin/arrangement/checkin/photo/{number}").status_code == 404
+    rooms = client.get("/admin/exam-rooms/list/").get_data(as_text=True)
+    assert published_site["site"].name not in rooms
+
+
+def test_checkin_page(client, published_site, staff):
+    token = _login(client, staff["site"])
+    reg = published_site["regs"][0]
+    payload = admission.ticket_data(reg)["qr_payload"]
+    site_id = published_site["site"].id
+    resp = client.post("/admin/arrangement/checkin", data={"csrf_token": token, "site_id": site_id, "code": payload})
+    page = resp.get_data(as_text=True)
+    assert "核验通过" in page and reg.candidate.name in page
+    number = re.search(r"checkin/photo/(\d{16})", page).group(1)
+    assert client.get(f"/admin/arrangement/checkin/photo/{number}").mimetype == "image/jpeg"
+    forged = client.post("/admin/arrangement/checkin", data={"csrf_token": token, "site_id": site_id,
+                                                              "code": payload[:-4] + "AAAA"}).get_data(as_text=True)
+    assert "二维码签名无效" in forged and reg.candidate.name not in forged
+    empty = client.post("/admin/arrangement/checkin", data={"csrf_token": token, "site_id": site_id, "code": " "})
+    assert empty.status_code == 400 and "请输入准考证号" in empty.get_data(as_text=True)
+    assert reg.candidate.doc_number not in page
+
+
+def test_rooms_upload_reports_each_refused_row(client, published_site, staff):
+    token = _login(client, staff["region"])
+    wb = Workbook()
+    wb.active.append(["考点代码", "考场号", "容量"])
+    wb.active.append([published_site["site"].code, 20, 30])
+    wb.active.append([published_site["site"].code, 21, 0])
+    data = io.BytesIO()
+    wb.save(data)
+    resp = client.post("/admin/arrangement/rooms/import", content_type="multipart/form-data", data={
+        "csrf_token": token, "region_id": published_site["region"].id, "exam_year_id": published_site["year"].id,
+        "file": (io.BytesIO(data.getvalue()), "rooms.xlsx")})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "新增 1 个考场" in text and "第 3 行" in text and "不能为 0 或负数" in text
+    assert db.session.scalar(select(ExamRoom).where(ExamRoom.number == 20)) is not None
+    missing = client.post("/admin/arrangement/rooms/import", data={"csrf_token": token,
+                                                                    "region_id": published_site["region"].id})
+    assert missing.status_code == 400 and "请选择要上传的 Excel 文件" in missing.get_data(as_text=True)
+
+
+def test_site_reviewer_may_not_arrange_or_import(client, published_site, staff):
+    token = _login(client, staff["site"])
+    assert client.post("/admin/arrangement/plan", data={"csrf_token": token}).status_code == 403
+    assert client.get("/admin/arrangement/rooms/import").status_code == 403
+    assert client.get(f"/admin/arrangement/runs/{published_site['run'].id}").status_code == 403
+
+
+def test_rooms_list_and_add_stay_in_scope(client, published_site, staff):
+    other = make_catalogue()
+    other["site"].name = "邻省考点"
+    make_rooms(other["site"], make_sessions(other)["physician"], 30, start=50)
+    db.session.commit()
+    token = _login(client, staff["region"])
+    listing = client.get("/admin/exam-rooms/list/").get_data(as_text=True)
+    assert published_site["site"].name in listing and other["site"].name not in listing
+    resp = client.post("/admin/exam-rooms/add", data={"csrf_token": token, "site": other["site"].id,
+                                                      "number": 7, "capacity": 30})
+    assert resp.status_code == 200  # the form again: the other region's site is not a choice
+    assert db.session.scalar(select(ExamRoom).where(ExamRoom.number == 7)) is None
+
+
+def test_marking_an_accessible_need(client, published_site, staff):
+    token = _login(client, staff["region"])
+    reg = published_site["regs"][0]
+    resp = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": reg.number,
+                                                               "needed": "1"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert reg.needs_accessible_room
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "arrangement.accessible_need.changed"))
+    bad = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": "nope", "needed": "1"})
+    assert bad.status_code == 400 and "未找到该报名号" in bad.get_data(as_text=True)
+
+
+def test_foreign_staff_cannot_mark_an_accessible_need(client, published_site, staff):
+    token = _login(client, staff["foreign"])
+    reg = published_site["regs"][0]
+    resp = client.post("/admin/arrangement/accessible", data={"csrf_token": token, "number": reg.number,
+                                                               "needed": "1"})
+    assert resp.status_code == 400 and "不在您管理的考区" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert not reg.needs_accessible_room
