@@ -25,6 +25,7 @@ from core.db import db, utcnow
 from core.models import (ArrangementLock, ArrangementRun, Candidate as CandidateRow, ExamRoom, ExamSession,
                          ExamSubject, ExamYear, Registration, SeatAssignment, SeatMove, Site)
 from core.models.arrangement import room_sessions
+from core.notify import events as notify_events
 from core.registration.lifecycle import Actor
 from core.registration.states import APPROVED
 from core.services import audit
@@ -32,6 +33,7 @@ from core.services.errors import DomainError
 
 # Receivers: fn(run, registration_ids=[...]) — the registrations whose 准考证 is new or changed.
 published = Namespace().signal("arrangement-published")
+published.connect(notify_events.tickets_published)  # 准考证 messages to the candidates (core/notify/events.py)
 
 LOCK_STALE_AFTER = timedelta(minutes=30)  # a lock older than this was left by a killed process
 BUSY = "该考点正在编排或发布中，请等待当前任务完成后再试。"

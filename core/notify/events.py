@@ -4,7 +4,8 @@
   ``on_transitioned``): a transition's template comes from ``TRANSITION_TEMPLATES``, so a new transition
   (e.g. a 补正 request) only needs a line here and a template in core/notify/templates.py;
 - payment confirmed, refund requested and made (core/payments/), password reset by staff
-  (core/services/staff_actions.py), login from a new device (``device_login``, called by the portal).
+  (core/services/staff_actions.py), login from a new device (``device_login``, called by the portal);
+- the 考场编排's ``published`` signal (core/arrangement/service.py connects ``tickets_published``).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import secrets
 from sqlalchemy import select
 
 from core.db import db, to_shanghai, utcnow
-from core.models import KnownDevice, PaymentOrder, Refund, Registration
+from core.models import KnownDevice, PaymentOrder, Refund, Registration, TicketWindow
 from core.money import fen_to_yuan
 from core.notify.outbox import queue
 
@@ -37,6 +38,22 @@ def on_transitioned(reg: Registration, *, name: str, actor=None, outcome=None, *
     if name == "reject":
         params["reason"] = reg.reject_reason or "—"
     queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}")
+
+
+def tickets_published(run, *, registration_ids: list[int], **_) -> None:
+    """考场编排 published (core/arrangement/service.py ``published``, in its transaction): each candidate whose
+    准考证 is new or changed is told from when it prints."""
+    if not registration_ids:
+        return
+    regs = list(db.session.scalars(select(Registration).where(Registration.id.in_(registration_ids))))
+    windows = {(w.region_id, w.exam_year_id): w.opens_at for w in db.session.scalars(select(TicketWindow).where(
+        TicketWindow.region_id.in_({r.region_id for r in regs}),
+        TicketWindow.exam_year_id.in_({r.exam_year_id for r in regs})))}
+    for reg in regs:
+        opens = windows.get((reg.region_id, reg.exam_year_id))
+        queue(reg.candidate_id, "admission_ticket",
+              {"number": reg.number or "—", "date": f"{to_shanghai(opens):%Y-%m-%d}" if opens else "—"},
+              key=f"ticket:{reg.id}:{run.id}")
 
 
 def payment_paid(order: PaymentOrder) -> None:

@@ -67,6 +67,15 @@ TEMPLATES: dict[str, Template] = {
         {"zh": "您好，{name}：您的报名（报名号 {number}）逾期未缴费，已失效，考位已释放。",
          "en": "Dear {name}, your registration {number} was not paid in time and has expired."},
         {"zh": "报名{number}逾期未缴费已失效。", "en": "Registration {number} expired unpaid."}),
+    "admission_ticket": Template(
+        False, "SMS_MEDEXAM_TICKET",
+        {"zh": "准考证已生成", "en": "Admission ticket ready"},
+        {"zh": "您好，{name}：您的报名（报名号 {number}）已安排考场和座位，准考证可于 {date} 起登录报名系统打印。"
+               "考场如有调整，以最新打印的准考证为准。",
+         "en": "Dear {name}, your registration {number} has been given an exam room and seat. You can print "
+               "the admission ticket in the registration system from {date}. If the arrangement changes, the "
+               "latest printed ticket counts."},
+        {"zh": "报名{number}的准考证可于{date}起打印。", "en": "Ticket for {number} printable from {date}."}),
     "payment_paid": Template(
         True, "SMS_MEDEXAM_PAID",
         {"zh": "报名费已缴纳", "en": "Fee received"},

@@ -15,8 +15,8 @@ from typing import Any, Callable
 from sqlalchemy import inspect, or_, select
 
 from core.db import db
-from core.models import (AuditEntry, Candidate, Certificate, Education, PaymentOrder, PrivacyConsent, Refund,
-                         Registration, Training)
+from core.models import (AuditEntry, Candidate, Certificate, Education, KnownDevice, Message, NotifySettings,
+                         PaymentOrder, PrivacyConsent, Refund, Registration, Training)
 
 # never in a copy: secrets, and the database's own bookkeeping
 SECRET_COLUMNS = {"password_hash", "recovery_answer_hash", "submit_token", "failed_logins", "locked_until",
@@ -106,6 +106,18 @@ def _refunds(candidate_id: int) -> list[dict]:
     orders = select(PaymentOrder.id).where(PaymentOrder.registration_id.in_(_registration_ids(candidate_id)))
     return [row(r, skip=("executed_by_id",)) for r in
             db.session.scalars(select(Refund).where(Refund.order_id.in_(orders)).order_by(Refund.id))]
+
+
+@collector("messages", "通知消息（消息中心、电子邮件、短信）")
+def _messages(candidate_id: int) -> list[dict]:
+    return _rows(Message, Message.candidate_id == candidate_id)
+
+
+@collector("notify_settings", "通知设置和登录过的设备")
+def _notify_settings(candidate_id: int) -> dict:
+    settings = db.session.get(NotifySettings, candidate_id)
+    return {"settings": row(settings) if settings else None,
+            "devices": _rows(KnownDevice, KnownDevice.candidate_id == candidate_id)}
 
 
 @collector("audit", "审计日志中关于本人的记录")

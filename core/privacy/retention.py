@@ -22,7 +22,7 @@ from sqlalchemy import Select, delete, func, select, update
 
 from core.db import db, utcnow
 from core.jobs import JobContext, JobResult, job_handler, result_file
-from core.models import AuditEntry, Candidate, Job, PaymentAttempt, Registration, RegistrationEntry
+from core.models import AuditEntry, Candidate, Job, Message, PaymentAttempt, Registration, RegistrationEntry
 from core.registration.states import LIVE
 from core.privacy.copies import COPY_JOB, COPY_VALID
 from core.services import audit, photos
@@ -172,6 +172,12 @@ def _files_due(kinds_in: bool, days_kinds: tuple[str, ...]) -> Callable[[datetim
 retention_kind(Kind(
     "copies", "个人信息副本文件", COPY_VALID, "delete", "只供考生本人下载，下载期限过后删除。",
     _files_due(True, (COPY_JOB,)), _delete_job_files))
+
+retention_kind(Kind(
+    "messages", "通知消息（消息中心、电子邮件、短信）", 2 * YEAR, "delete",
+    "通知只为告知当次事件；保留到下一考试年度结束，便于考生查阅，期满删除。",
+    lambda cutoff: select(Message.id).where(Message.created_at < cutoff).order_by(Message.id),
+    lambda ids, now: db.session.execute(delete(Message).where(Message.id.in_(ids)))))
 
 retention_kind(Kind(
     "exports", "导出文件和批量打印文件", timedelta(days=7), "delete", "导出文件只为完成当次工作，7天后删除。",

@@ -7,7 +7,7 @@ from core import jobs
 from core.arrangement import numbers, service
 from core.arrangement.job import KIND
 from core.db import db
-from core.models import ArrangementRun, AuditEntry, Registration, SeatAssignment, SeatMove
+from core.models import ArrangementRun, AuditEntry, Message, Registration, SeatAssignment, SeatMove
 from core.registration import lifecycle
 from core.registration.lifecycle import SYSTEM_ACTOR
 from core.services.errors import DomainError
@@ -176,3 +176,18 @@ def test_publish_sends_the_signal_with_the_changed_registrations(site):
         service.published.disconnect(receiver)
     assert got == [sorted(r.id for r in regs)]
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 25
+
+
+def test_publishing_tells_each_placed_candidate_once_and_a_republish_of_nothing_new_tells_no_one(site):
+    cat, _rooms, regs = site
+    run = service.plan_site(cat["site"].id, cat["year"].id, SYSTEM_ACTOR)
+    db.session.commit()
+    service.publish(run.id, SYSTEM_ACTOR)
+    told = db.session.execute(select(Message.candidate_id, func.count()).where(
+        Message.template == "admission_ticket", Message.channel == "inbox").group_by(Message.candidate_id)).all()
+    assert sorted(told) == sorted((r.candidate_id, 1) for r in regs)
+    again = service.plan_site(cat["site"].id, cat["year"].id, SYSTEM_ACTOR)  # nothing changed: nobody moves
+    db.session.commit()
+    service.publish(again.id, SYSTEM_ACTOR)
+    assert db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.template == "admission_ticket", Message.channel == "inbox")) == len(regs)

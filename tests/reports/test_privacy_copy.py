@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from core.db import db, utcnow
 from core.models import AuditEntry, Certificate, Job, PaymentOrder, Refund, Training
+from core.notify.outbox import queue
 from core.privacy import collectors, copies
 from core.services import audit
 from tests.factories import dictionaries, login_as, make_catalogue, make_registration, ready_candidate
@@ -28,6 +29,7 @@ def _everything(cand, cat):
     db.session.add(order)
     db.session.flush()
     db.session.add(Refund(order_id=order.id, amount_fen=30000, status="requested", reason="放弃报考"))
+    queue(cand, "registration_approved", {"number": reg.number}, key=f"copy-test:{reg.id}")  # every channel
     audit.record("registration.submitted", actor_type="candidate", actor_id=cand.id, obj=reg)
     audit.record("candidate.basic_info.corrected", actor_type="staff", actor_id=99, actor_name="reviewer-wang",
                  obj=cand, after={"name": cand.name})
@@ -51,7 +53,7 @@ def test_the_copy_holds_every_kind_and_nothing_of_another(two):
     data = collectors.collect(mine.id)
     assert set(data) == set(collectors.COLLECTORS)
     for key in ("account", "consents", "educations", "trainings", "certificates", "registrations", "payments",
-                "refunds", "audit"):
+                "refunds", "messages", "audit"):
         assert data[key], key
     assert data["account"]["doc_number"] == mine.doc_number and "password_hash" not in data["account"]
     assert data["registrations"][0]["snapshot"]["number"] == data["registrations"][0]["number"]
@@ -60,6 +62,7 @@ def test_the_copy_holds_every_kind_and_nothing_of_another(two):
                     f"T{theirs.id:010d}", f"C{other.id:08d}"):
         assert foreign not in dumped, foreign
     assert "reviewer-wang" not in dumped  # staff are named by role only
+    assert "inbox" in {m["channel"] for m in data["messages"]}  # e-mail and SMS only where configured
     assert any(e["action"] == "candidate.basic_info.corrected" and e["actor_type"] == "staff"
                for e in data["audit"])
 
