@@ -305,3 +305,31 @@ def make_staff(admin_app, role: str, *, regions=(), sites=(), totp_secret: str |
                                          failed_logins=0))
         db.session.commit()
         return user.id, name
+
+
+def png(width: int = 300, height: int = 200) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf(pages: int = 1, *, javascript: bool = False, attachment: bool = False, password: str | None = None) -> bytes:
+    """A scanned-looking PDF of ``pages`` pages; optionally with JavaScript, an embedded file or a password."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    out = io.BytesIO()
+    images = [Image.new("RGB", (595, 842), (255, 255, 255 - 20 * i)) for i in range(pages)]
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:])
+    if not (javascript or attachment or password):
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    if javascript:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    if attachment:
+        writer.add_attachment("run.exe", b"MZ\x90\x00")
+    if password:
+        writer.encrypt(password)
+    result = io.BytesIO()
+    writer.write(result)
+    return result.getvalue()
