@@ -23,7 +23,8 @@ OBJECT_TYPES = {
     "eligibility_rule_settings": "资格规则设置", "regions": "考区", "sites": "考点", "fees": "收费标准",
     "schools": "学校", "work_units": "工作单位", "training_types": "培训类型", "certificate_types": "证书类型",
     "pinyin_exceptions": "拼音例外", "staff_scopes": "考务人员数据范围", "jobs": "后台任务", "demo": "演示数据",
-    "ethnic_groups": "民族",
+    "ethnic_groups": "民族", "documents": "审核材料", "registration_documents": "报名所用审核材料",
+    "review_modes": "资格审核方式",
 }
 
 ACTIONS = {
@@ -49,6 +50,15 @@ ACTIONS = {
     "registration.expired": "逾期未缴费",
     "registration.draft_discarded": "放弃填报中的报名",
     "registration.form.printed": "打印含完整证件号码的报名申请表",
+    "registration.correction_requested": "要求补正（网上资格审核）",
+    "registration.corrected": "补正后重新提交",
+    "registration.correction_lapsed": "逾期未补正",
+    "document.uploaded": "上传审核材料",
+    "document.deleted": "删除审核材料",
+    "document.replaced": "更换审核材料",
+    "document.viewed": "查看审核材料原件",
+    "document.reviewed": "审核材料（通过/需补正）",
+    "review_mode.changed": "设置资格审核方式",
     "payment.order.created": "创建缴费订单",
     "payment.order.paid": "缴费成功",
     "payment.order.paid_after_close": "订单关闭后到账",
@@ -96,6 +106,9 @@ FIELDS = {
     "end_ym": "结束年月", "diploma_number": "毕业证书编号", "institution": "培训机构",
     "certificate_number": "证书编号", "cert_number": "证书编号", "reg_ym": "注册年月", "reg_number": "注册编号",
     "issue_ym": "发证年月", "user_id": "考务人员", "site": "考点", "region": "考区", "actor": "操作者",
+    "verdict": "审核结论", "reasons": "补正原因", "correction_deadline": "补正截止日期", "slot": "材料",
+    "mode": "审核方式", "review_start": "审核开始", "review_end": "审核截止", "correction_days": "补正期限（天）",
+    "pages": "页数", "document_id": "材料编号",
 }
 
 _VALUES = {"status": {**STATUS_LABELS, **ORDER_LABELS}, "payment_status": PAYMENT_LABELS}
