@@ -333,3 +333,29 @@ def pdf(pages: int = 1, *, javascript: bool = False, attachment: bool = False, p
     result = io.BytesIO()
     writer.write(result)
     return result.getvalue()
+
+
+# --- 网上资格审核 ----------------------------------------------------------------------------------
+
+def make_review_mode(cat, mode: str = "online", correction_days: int = 5):
+    from core.models import ReviewMode
+    today = date.today()
+    row = ReviewMode(region_id=cat["region"].id, exam_year_id=cat["year"].id, mode=mode,
+                     review_start=today - timedelta(days=1), review_end=today + timedelta(days=30),
+                     correction_days=correction_days)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def upload_required(reg, data: bytes | None = None) -> list:
+    """Upload a JPEG for every document the registration needs (core.documents)."""
+    from core.documents import service
+    from core.documents.required import required_for
+    return [service.upload(reg.candidate, r.slot, data or jpeg(800, 600)) for r in required_for(reg)]
+
+
+def staff_user(staff: tuple[int, str]):
+    """The FAB user of an (id, name) pair from make_staff."""
+    from flask_appbuilder.security.sqla.models import User
+    return db.session.get(User, staff[0])
