@@ -38,3 +38,10 @@ def photos_prune_task() -> None:
     log.info("photos prune: %d unreferenced frozen photos removed (%d bytes)", files, size)
     files, size = prune_profile_photos(timedelta(minutes=60))
     log.info("photos prune: %d unreferenced profile photos removed (%d bytes)", files, size)
+
+
+@celery.task(name="medexam.documents_prune")
+def documents_prune_task() -> None:
+    """Stored document files no row names (an upload killed between the store and the commit)."""
+    from core.documents.service import prune_orphans
+    log.info("documents prune: %d unreferenced files removed", prune_orphans(timedelta(minutes=60)))
