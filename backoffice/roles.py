@@ -24,6 +24,7 @@ _OWN_ACCOUNT = [_can("UserInfoEditView", "this_form_get", "this_form_post"),
                 _can("ResetMyPasswordView", "this_form_get", "this_form_post"),
                 _can("UserDBModelView", "userinfo"), ["^UserDBModelView$", "^resetmypassword$"]]
 
+_ONLINE_REVIEW_MENUS = ("网上资格审核", "网上资格审核进度")
 _REPORT_MENUS = ("统计报表", "统计分析", "数据导出", "批量打印报名申请表")
 
 FAB_ROLES = {
@@ -37,11 +38,12 @@ FAB_ROLES = {
         _can("Region", "list", "show", "edit"),
         _can("Site", "list", "show", "edit", "add"),
         _can("Fee", "list", "show", "edit", "add", "delete"),
+        _can("ReviewMode", "list", "show", "edit", "add"),
         _can("Statistics", "list", "download"),
         _can("Export", "list", "start"),
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询", "缴费管理", "缴费订单",
-               "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
+               "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS, *_ONLINE_REVIEW_MENUS, "资格审核方式"),
     ],
     SITE_REVIEWER: _OWN_ACCOUNT + [
         _can("Candidate", "list", "page", "correct", "reveal", "photo"),
@@ -50,7 +52,7 @@ FAB_ROLES = {
         _can("Statistics", "list", "download"),
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "资格审核", "现场资格审核", "报名查询",
-               "统计报表", "统计分析", "批量打印报名申请表"),
+               "统计报表", "统计分析", "批量打印报名申请表", *_ONLINE_REVIEW_MENUS),
     ],
     FINANCE: _OWN_ACCOUNT + [
         _can("Registration", "list", "show"),

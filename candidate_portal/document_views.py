@@ -84,14 +84,13 @@ def registration_resubmit(registration_id: int):
 
 
 @bp.get("/documents/<int:document_id>/<any(thumb, page):which>")
-@bp.get("/documents/<int:document_id>/<any(thumb, page):which>/<int:page>")
 @login_required
-def document_file(document_id: int, which: str, page: int = 0):
-    """A thumbnail or page image of the candidate's own document (another's id: 404). Always a JPEG we
-    made, sent as an attachment-safe image with no sniffing; never the upload itself."""
+def document_file(document_id: int, which: str):
+    """A thumbnail or page image (``?n=`` from 0) of the candidate's own document (another's id: 404).
+    Always a JPEG we made, never the upload itself."""
     try:
         doc = service.own_document(current_candidate(), document_id)
-        data, ctype = service.read(doc, which, page)
+        data, ctype = service.read(doc, which, request.args.get("n", 0, type=int))
     except NotAllowed:
         abort(404)
     except DomainError:

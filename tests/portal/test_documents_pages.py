@@ -46,7 +46,7 @@ def test_upload_shows_a_thumbnail_only_to_its_owner(client, online):
     db.session.commit()
     login_as(client, other)
     assert client.get(f"/documents/{doc.id}/thumb").status_code == 404
-    assert client.get(f"/documents/{doc.id}/page/0").status_code == 404
+    assert client.get(f"/documents/{doc.id}/page?n=0").status_code == 404
     assert client.get(_url(reg.id)).status_code == 404
 
 

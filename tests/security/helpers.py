@@ -5,7 +5,7 @@ from sqlalchemy import inspect, text
 
 from core.db import Model, db
 from core.models import PaymentOrder, Registration
-from tests.factories import make_catalogue, make_registration
+from tests.factories import jpeg, make_catalogue, make_registration
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -33,7 +33,7 @@ def table_dump() -> dict:
 
 
 def candidate_world(alice, bob) -> dict:
-    """Alice owns a draft and a submitted registration with an open payment order; Bob owns nothing."""
+    """Alice owns a draft, a submitted registration with an open payment order and a document; Bob nothing."""
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
                          status="draft", draft_step="basic")
@@ -43,4 +43,7 @@ def candidate_world(alice, bob) -> dict:
                          amount_fen=6000, items=[{"item": "registration", "amount_fen": 6000}])
     db.session.add(order)
     db.session.commit()
-    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat}
+    from core.documents import service
+    document = service.upload(alice, "id_front", jpeg())
+    return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
+            "document": document.id}

@@ -34,9 +34,9 @@ def test_portal_routes_with_ids_refuse_another_candidates_objects(app, app_ctx, 
     prefix, portal = apps(app)["portal"]
     id_rules = _portal_id_rules(app)
     assert {a for r in id_rules for a in r.arguments} <= {
-        "registration_id", "step", "out_trade_no"}, "a new kind of id: give it an object of Alice's here"
-    variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"]}
-                for kind in ("draft", "submitted")]
+        "registration_id", "step", "out_trade_no", "document_id", "which"}, "a new kind of id: give it an object of Alice's here"
+    variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"],
+                 "document_id": objs["document"], "which": "thumb"} for kind in ("draft", "submitted")]
     login_as(client, bob)
     token = csrf_token_from(client.get("/profile").get_data(as_text=True))
     before = table_dump()

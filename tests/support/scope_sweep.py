@@ -21,4 +21,13 @@ DETAIL = [
     ("site edit post", "POST", "/admin/sites/edit/{obj}", "site", {"national", "region"}),
     ("region edit post", "POST", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
     ("fee delete", "POST", "/admin/fees/delete/{obj}", "fee", {"national", "region"}),
+    # 网上资格审核: the case, its decision, each document route (by the document's link to the case)
+    ("online review page", "GET", "/admin/online-review/show/{obj}", "onl", {"national", "region", "site"}),
+    ("online decision", "POST", "/admin/online-review/{obj}/decide", "onl", {"national", "region", "site"}),
+    ("document verdict", "POST", "/admin/online-review/documents/{obj}", "doclink", {"national", "region", "site"}),
+    ("document thumbnail", "GET", "/admin/online-review/documents/{obj}/thumb", "doclink",
+     {"national", "region", "site"}),
+    ("document page", "GET", "/admin/online-review/documents/{obj}/page", "doclink", {"national", "region", "site"}),
+    ("document original", "GET", "/admin/online-review/documents/{obj}/original", "doclink",
+     {"national", "region", "site"}),
 ]
