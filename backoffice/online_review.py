@@ -46,13 +46,13 @@ class OnlineReviewView(ScopedModelView):
                                                         ["status", FilterInFunction, lambda: QUEUE_STATES]]
     base_order = ("updated_at", "asc")
     list_title = "网上资格审核 · 审核队列"
-    list_columns = ["number", "candidate.name", "subject.name", "site.name", "status", "updated_at", "waiting"]
+    list_columns = ["number", "candidate.name", "subject.name", "site.name", "status", "updated_at"]
     search_columns = ["number", "status", "site", "subject"]
     search_form_query_rel_fields = {"site": scoped(scope.site_clause)}
     label_columns = {"number": "报名号", "candidate.name": "姓名", "subject.name": "报考类别", "site.name": "考点",
-                     "status": "审核状态", "updated_at": "进入当前状态", "waiting": "已等待", "site": "考点",
+                     "status": "审核状态", "updated_at": "已等待", "site": "考点",
                      "subject": "报考类别"}
-    formatters_columns = {"status": lambda s: STATUS_LABELS.get(s, s), "updated_at": shanghai}
+    formatters_columns = {"status": lambda s: STATUS_LABELS.get(s, s), "updated_at": lambda t: _waiting(t) or "—"}
 
     @expose("/show/<int:pk>")
     @has_access

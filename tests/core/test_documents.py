@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from core.db import db
 from core.documents import service
 from core.documents.required import required_for
-from core.models import AuditEntry, Candidate, Certificate, CertificateType, Document, Registration, \
+from core.models import AuditEntry, Certificate, CertificateType, Document, Registration, \
     RegistrationDocument
 from core.registration import submission
 from core.registration.errors import DocumentsMissing
