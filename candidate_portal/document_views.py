@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from candidate_portal.auth import current_candidate, login_required, own_registration
 from candidate_portal.blueprint import bp
+from candidate_portal.document_texts import DOCUMENT_TEXTS  # noqa: F401 (extracted for English)
 from core.db import db
 from core.documents import pages, review, service
 from core.models.documents import REASONS
