@@ -6,8 +6,10 @@ import pytest
 
 from core.db import db
 from core.services.scope import NATIONAL_ADMIN
-from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, make_staff, ready_candidate,
-                             ready_draft)
+from core.documents import service
+from core.registration import submission
+from tests.factories import (STAFF_PASSWORD, make_catalogue, make_registration, make_review_mode, make_staff,
+                             ready_candidate, ready_draft, upload_required)
 from tests.support.a11y import AXE, axe_violations, overflow_px, shot, small_targets, small_text_inputs
 from tests.support.browser import browser_login
 
@@ -17,11 +19,13 @@ pytestmark = [pytest.mark.browser,
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password"]
 PORTAL_PAGES = ["/", "/profile", "/security", "/registration", "/registration/subjects",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
-                                                                 "site")]]
+                                                                 "site")], "/registration/{draft}/documents"]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
-                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/"]
+                    "/admin/fees/list/", "/admin/exam-subjects/list/", "/admin/reports/statistics/",
+                    "/admin/online-review/list/", "/admin/online-review/show/{online}", "/admin/online-review/progress",
+                    "/admin/review-modes/list/", "/admin/review-modes/add"]
 
 
 @pytest.fixture
@@ -31,9 +35,17 @@ def world(app_ctx, admin_app):
     submitted = make_registration(cand, cat)
     other = make_catalogue()
     draft = ready_draft(cand, other)
+    make_review_mode(other)  # the draft's region reviews online: its 审核材料 page asks for documents
     db.session.commit()
+    upload_required(draft)
+    service.delete(cand, service.current(cand.id)["id_back"].id)  # one missing: the page shows both kinds
+    online = ready_draft(ready_candidate(), other)
+    db.session.commit()
+    upload_required(online)
+    online = submission.submit_registration(online.candidate, online.id, "a11y")
     _, staff = make_staff(admin_app, NATIONAL_ADMIN)
-    return {"cand": cand, "draft": draft.id, "reg": submitted.id, "cand_id": cand.id, "staff": staff}
+    return {"cand": cand, "draft": draft.id, "reg": submitted.id, "cand_id": cand.id, "staff": staff,
+            "online": online.id}
 
 
 def _context(browser, width):
@@ -82,7 +94,7 @@ def test_backoffice_pages(app, browser, live_server, world):
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/admin/")
     for url in BACKOFFICE_PAGES:
-        url = url.format(cand=world["cand_id"], reg=world["reg"])
+        url = url.format(cand=world["cand_id"], reg=world["reg"], online=world["online"])
         page.goto(live_server + url)
         shot(page, "admin" + url.replace("/", "_"))
         problems[url] = axe_violations(page)
