@@ -68,7 +68,7 @@ class Config:
     # documents (core/documents): per file, per candidate, pixels and PDF pages
     DOCUMENT_MAX_BYTES = int(_env("DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024)))
     DOCUMENT_CANDIDATE_MAX_BYTES = int(_env("DOCUMENT_CANDIDATE_MAX_BYTES", str(60 * 1024 * 1024)))
-    DOCUMENT_LONG_SIDE = int(_env("DOCUMENT_LONG_SIDE", "2400"))  # re-encoded images are capped to this
+    DOCUMENT_LONG_SIDE = int(_env("DOCUMENT_LONG_SIDE", "2000"))  # re-encoded images are capped to this (A4 ≈ 240 dpi)
     DOCUMENT_MAX_PAGES = int(_env("DOCUMENT_MAX_PAGES", "10"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the document upload route alone raises it to DOCUMENT_MAX_BYTES
     PASSWORD_HASH_METHOD = "scrypt"  # candidates' passwords (core/services/accounts.py)
