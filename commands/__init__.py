@@ -1,5 +1,5 @@
 """Operator commands (`flask --app wsgi db upgrade`, `demo load`, `schools import PATH`, `majors load`,
-`roles sync`, `payments reconcile`, `payments expire`, `photos prune`): thin click wrappers over core functions.
+`roles sync`, `payments reconcile`, `payments expire`, `photos prune`, `documents prune`, `documents lapse`): thin click wrappers over core functions.
 
 Each failure is one clear sentence on stderr and exit status 1: no traceback, nothing half-written
 (commands/errors.py).
@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_migrate import Migrate
 
-from commands import demo, majors, payments, photos, schema, schools
+from commands import demo, documents, majors, payments, photos, schema, schools
 from core.db import db
 
 
 def register_commands(app: Flask) -> None:
     Migrate(app, db, directory=schema.MIGRATIONS_DIR, command="alembic")  # full Alembic CLI for developers
     for group in (schema.db_cli, schema.roles_cli, photos.photos_cli, demo.demo_cli, schools.schools_cli,
-                  majors.majors_cli, payments.payments_cli):
+                  majors.majors_cli, payments.payments_cli, documents.documents_cli):
         app.cli.add_command(group)
