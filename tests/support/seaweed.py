@@ -22,6 +22,22 @@ def weed_binary() -> str | None:
     return str(beside) if beside.exists() else shutil.which("weed")
 
 
+def _grpc_safe_port() -> int:
+    """A free port whose gRPC twin (SeaweedFS uses port + 10000) is a valid, free port too."""
+    import socket
+    for _ in range(200):
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port pair for SeaweedFS")
+
+
 class SeaweedS3:
     def __init__(self, folder: Path):
         binary = weed_binary()
@@ -33,12 +49,12 @@ class SeaweedS3:
                           '"secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}'
                           % (ACCESS_KEY, SECRET_KEY))
         self.port = free_port()
-        ports = {name: free_port() for name in ("master", "volume", "filer")}
+        ports = {name: _grpc_safe_port() for name in ("master", "volume", "filer")}
         self._log = open(folder / "weed.log", "ab")
         self.process = subprocess.Popen(
             [binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
              f"-s3.port={self.port}", f"-s3.config={config}", f"-master.port={ports['master']}",
-             f"-volume.port={ports['volume']}", f"-filer.port={ports['filer']}", "-volume.max=5"],
+             f"-volume.port={ports['volume']}", f"-filer.port={ports['filer']}", "-volume.max=20"],
             stdout=self._log, stderr=self._log, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
