@@ -48,7 +48,7 @@ class SeaweedS3:
         config.write_text('{"identities": [{"name": "test", "credentials": [{"accessKey": "%s", '
                           '"secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}'
                           % (ACCESS_KEY, SECRET_KEY))
-        self.port = free_port()
+        self.port = _grpc_safe_port()
         ports = {name: _grpc_safe_port() for name in ("master", "volume", "filer")}
         self._log = open(folder / "weed.log", "ab")
         self.process = subprocess.Popen(
