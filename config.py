@@ -37,6 +37,14 @@ class Config:
     INSTANCE_DIR = INSTANCE_DIR
     PHOTO_DIR = Path(_env("PHOTO_DIR", INSTANCE_DIR / "photos"))
     EXPORT_DIR = Path(_env("EXPORT_DIR", INSTANCE_DIR / "exports"))
+    # 网上资格审核 documents (core/storage): "fs" (DOCUMENT_DIR on the shared file system) or "s3"
+    DOCUMENT_STORAGE = _env("DOCUMENT_STORAGE", "fs")
+    DOCUMENT_DIR = Path(_env("DOCUMENT_DIR", INSTANCE_DIR / "documents"))
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL", "")
+    S3_BUCKET = _env("S3_BUCKET", "medexam-documents")
+    S3_ACCESS_KEY = _env("S3_ACCESS_KEY", "")
+    S3_SECRET_KEY = _env("S3_SECRET_KEY", "")
+    S3_REGION = _env("S3_REGION", "us-east-1")
 
     # cookies: portal and back office never share one (see docs/architecture.md)
     SESSION_COOKIE_NAME = "portal_session"
@@ -58,7 +66,12 @@ class Config:
     PHOTO_MAX_BYTES = int(_env("PHOTO_MAX_BYTES", str(40 * 1024)))  # the guide: 不要大于40k
     PHOTO_MIN_WIDTH = int(_env("PHOTO_MIN_WIDTH", "102"))
     PHOTO_MIN_HEIGHT = int(_env("PHOTO_MIN_HEIGHT", "126"))
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # documents (core/documents): per file, per candidate, pixels and PDF pages
+    DOCUMENT_MAX_BYTES = int(_env("DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024)))
+    DOCUMENT_CANDIDATE_MAX_BYTES = int(_env("DOCUMENT_CANDIDATE_MAX_BYTES", str(60 * 1024 * 1024)))
+    DOCUMENT_LONG_SIDE = int(_env("DOCUMENT_LONG_SIDE", "2000"))  # re-encoded images are capped to this (A4 ≈ 240 dpi)
+    DOCUMENT_MAX_PAGES = int(_env("DOCUMENT_MAX_PAGES", "10"))
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the document upload route alone raises it to DOCUMENT_MAX_BYTES
     # candidates' passwords: argon2id at OWASP's recommended parameters (core/services/passwords.py)
     PASSWORD_ARGON2 = {"memory_kib": 19 * 1024, "time_cost": 2}
 

@@ -30,6 +30,15 @@ _FORMATTERS = {"status": lambda s: STATUS_LABELS.get(s, s), "military_unit": yes
 _REL_SCOPE = {"site": scoped(scope.site_clause), "region": scoped(scope.region_clause)}
 
 
+def review_context(reg) -> dict:
+    """What both review pages (现场, 网上) show of a case: findings, frozen application, profile, entries."""
+    snap = reg.snapshot or {}
+    return dict(r=reg, snap=snap, c=reg.candidate, entries=review.used_entries(reg), findings=review.verdict(reg),
+                labels=ENTRY_LABELS, status_label=STATUS_LABELS.get(reg.status, reg.status),
+                masked=mask_document(reg.candidate.doc_number),
+                snap_doc=mask_document((snap.get("candidate") or {}).get("doc_number")), shanghai=shanghai)
+
+
 class ReviewQueueView(ScopedModelView):
     """The queue of submitted registrations at the user's sites; the review page is its 'show'."""
 
@@ -38,7 +47,8 @@ class ReviewQueueView(ScopedModelView):
     class_permission_name = "Review"
     method_permission_name = {"list": "list", "show": "show", "decide": "decide", "bulk_approve": "decide"}
     base_permissions = ["can_list", "can_show", "can_decide"]
-    base_filters = scoped(scope.registration_clause) + [["status", FilterEqual, SUBMITTED]]
+    base_filters = scoped(scope.registration_clause) + [["status", FilterEqual, SUBMITTED],
+                                                        ["online_review", FilterEqual, False]]
     base_order = ("submitted_at", "asc")
     list_title = "现场资格审核 · 待审核报名"
     list_columns = ["number", "candidate.name", "subject.name", "site.name", "submitted_at", "payment_status"]
@@ -70,15 +80,8 @@ class ReviewQueueView(ScopedModelView):
         return self._review_page(reg)
 
     def _review_page(self, reg, errors=None, reason=""):
-        findings = review.verdict(reg)
-        snap = reg.snapshot or {}
-        return self.render_template(
-            "backoffice/review.html", title=f"现场资格审核：{reg.number}", r=reg, snap=snap,
-            c=reg.candidate, entries=review.used_entries(reg), findings=findings,
-            labels=ENTRY_LABELS, status_label=STATUS_LABELS.get(reg.status, reg.status),
-            masked=mask_document(reg.candidate.doc_number), snap_doc=mask_document(
-                (snap.get("candidate") or {}).get("doc_number")),
-            errors=errors or {}, reason=reason, shanghai=shanghai)
+        return self.render_template("backoffice/review.html", title=f"现场资格审核：{reg.number}",
+                                    **review_context(reg), errors=errors or {}, reason=reason)
 
     @expose("/<int:pk>/decide", methods=["POST"])
     @has_access

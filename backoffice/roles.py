@@ -24,6 +24,7 @@ _OWN_ACCOUNT = [_can("UserInfoEditView", "this_form_get", "this_form_post"),
                 _can("ResetMyPasswordView", "this_form_get", "this_form_post"),
                 _can("UserDBModelView", "userinfo"), ["^UserDBModelView$", "^resetmypassword$"]]
 
+_ONLINE_REVIEW_MENUS = ("网上资格审核", "网上资格审核进度")
 _REPORT_MENUS = ("统计报表", "统计分析", "数据导出", "批量打印报名申请表")
 _ARRANGEMENT_MENUS = ("考场编排", "考场", "准考证打印时间", "导入考场", "入场核验")
 
@@ -39,11 +40,13 @@ FAB_ROLES = {
         _can("Region", "list", "show", "edit"),
         _can("Site", "list", "show", "edit", "add"),
         _can("Fee", "list", "show", "edit", "add", "delete"),
+        _can("ReviewMode", "list", "show", "edit", "add"),
         _can("Statistics", "list", "download"),
         _can("Export", "list", "start"),
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询", "缴费管理",
-               "缴费订单", "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS),
+               "缴费订单", "退费记录", "考试目录", "考区", "考点", "收费标准", *_REPORT_MENUS, *_ONLINE_REVIEW_MENUS,
+               "资格审核方式"),
         _can("Arrangement", "list", "arrange", "print", "import", "checkin"),
         _can("ExamRoom", "list", "show", "add", "edit"),
         _can("TicketWindow", "list", "show", "add", "edit"),
@@ -57,7 +60,7 @@ FAB_ROLES = {
         _can("Statistics", "list", "download"),
         _can("FormPrint", "form", "site"),
         _menus("考生管理", "考生查询", "发送失败的通知", "资格审核", "现场资格审核", "报名查询",
-               "统计报表", "统计分析", "批量打印报名申请表"),
+               "统计报表", "统计分析", "批量打印报名申请表", *_ONLINE_REVIEW_MENUS),
         _can("Arrangement", "list", "print", "checkin"),
         _can("ExamRoom", "list", "show"),
         _menus("考场编排", "考场", "入场核验"),

@@ -6,6 +6,7 @@ from backoffice.catalogue import ExamFamilyView, ExamSubjectView, ExamYearView, 
 from backoffice.dictionaries import (CertificateTypeView, MajorView, PinyinExceptionView, SchoolView,
                                      TrainingTypeView, WorkUnitView)
 from backoffice.notify import NotifyView
+from backoffice.online_review import OnlineReviewView, ReviewModeView
 from backoffice.payments import PaymentOrderView, RefundView
 from backoffice.retention import RetentionView
 from backoffice.review import RegistrationView, ReviewQueueView
@@ -17,6 +18,7 @@ MENU = [
     (CandidateView, "考生查询", "考生管理", "fa-user"),
     (NotifyView, "发送失败的通知", "考生管理", "fa-envelope"),
     (ReviewQueueView, "现场资格审核", "资格审核", "fa-check-square"),
+    (OnlineReviewView, "网上资格审核", "资格审核", "fa-file-image"),
     (RegistrationView, "报名查询", "资格审核", "fa-list"),
     (PaymentOrderView, "缴费订单", "缴费管理", "fa-credit-card"),
     (RefundView, "退费记录", "缴费管理", "fa-undo"),
@@ -27,6 +29,7 @@ MENU = [
     (RegionView, "考区", "考试目录", "fa-map"),
     (SiteView, "考点", "考试目录", "fa-building"),
     (FeeView, "收费标准", "考试目录", "fa-yen-sign"),
+    (ReviewModeView, "资格审核方式", "考试目录", "fa-sliders-h"),
     (SchoolView, "学校", "字典", "fa-graduation-cap"),
     (WorkUnitView, "工作单位", "字典", "fa-hospital"),
     (MajorView, "专业目录", "字典", "fa-stethoscope"),
@@ -47,6 +50,8 @@ SECURITY_LABELS = {"Security": "账户与权限", "List Users": "考务人员账
 def register_views(appbuilder) -> None:
     for view, name, category, icon in MENU:
         appbuilder.add_view(view, name, icon=icon, label=name, category=category, category_label=category)
+    appbuilder.add_link("网上资格审核进度", href="/admin/online-review/progress", icon="fa-tasks", label="网上资格审核进度",
+                        category="资格审核", category_label="资格审核")
     for item in appbuilder.menu.get_list():
         if item.name in SECURITY_LABELS:
             item.label = SECURITY_LABELS[item.name]

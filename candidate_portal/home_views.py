@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 
 from candidate_portal.auth import consent_missing, current_candidate
 from candidate_portal.blueprint import bp
+from core.documents import review
 from core.registration.access import registrations_of
+from core.registration.states import CORRECTION
 
 
 def _notices(cand) -> list[str]:
@@ -28,5 +30,9 @@ def index():
     cand = current_candidate()
     if cand is None:
         return render_template("portal/index.html")
-    return consent_missing(cand) or render_template("portal/home.html", cand=cand, registrations=registrations_of(cand),
-                           notices=_notices(cand))
+    if (ask := consent_missing(cand)) is not None:
+        return ask
+    registrations = registrations_of(cand)
+    corrections = [(r, review.to_correct(r)) for r in registrations if r.status == CORRECTION]
+    return render_template("portal/home.html", cand=cand, registrations=registrations, notices=_notices(cand),
+                           corrections=corrections)

@@ -16,8 +16,11 @@ from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY
 from core.models.catalogue import LEVELS, ROUTES
 from core.payments.card import payment_cards
 from core.registration import access, choices, draft, steps, submission, withdrawal, window
-from core.registration.errors import Incomplete, NotEligible, SiteFull
-from core.registration.states import PAYABLE, PRINTABLE
+from core.documents import pages as doc_pages
+from core.documents import review
+from core.documents import service as documents
+from core.registration.errors import DocumentsMissing, Incomplete, NotEligible, SiteFull
+from core.registration.states import CORRECTION, PAYABLE, PRINTABLE
 from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
@@ -59,6 +62,9 @@ def registrations():
             "print_url": (_endpoint_url("portal.print_form", registration_id=reg.id)
                           if reg.status in PRINTABLE else None),
             "ticket": admission.ticket_state(reg),
+            "documents_url": (url_for("portal.registration_documents", registration_id=reg.id)
+                              if reg.is_live and doc_pages.online_for(reg) else None),
+            "to_correct": review.to_correct(reg) if reg.status == CORRECTION else [],
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
         })
     return render_template("portal/registration/list.html", rows=rows)
@@ -162,7 +168,8 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
                        missing=steps.missing_steps(reg),
                        submit_token=submission.new_submit_token(),
                        region_id=chosen.region_id, site_id=chosen.site_id, attempts=chosen.attempts,
-                       blocking=eligibility.blocking(context["findings"]))
+                       blocking=eligibility.blocking(context["findings"]),
+                       documents_missing=documents.missing(reg) if doc_pages.online_for(reg) else None)
     return render_template("portal/registration/wizard.html", **context), status
 
 
@@ -276,6 +283,9 @@ def _submit(reg: Registration, token: str):
         return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
     except SiteFull as exc:
         return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
+    except DocumentsMissing as exc:
+        flash(translate_message(exc.message), "error")
+        return redirect(url_for("portal.registration_documents", registration_id=reg.id), 303)
     except NotEligible as exc:
         return _render_step(db.session.get(Registration, reg.id), "site",
                             {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)

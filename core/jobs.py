@@ -245,6 +245,13 @@ def _expire_unpaid(ctx: JobContext, params: dict) -> JobResult:
     return JobResult(message=f"逾期未缴费处理完成：{expire_unpaid()} 条报名已失效，考位已释放。")
 
 
+@job_handler("review.lapse_corrections")
+def _lapse_corrections(ctx: JobContext, params: dict) -> JobResult:
+    """逾期未补正: 网上审核 cases whose 补正 deadline passed go back to the reviewer (core.documents.review)."""
+    from core.documents.review import lapse_overdue
+    return JobResult(message=f"逾期未补正处理完成：{lapse_overdue()} 条报名已退回审核人员。")
+
+
 def fail_stale_jobs(older_than_minutes: int = 60) -> int:
     """Jobs left 'running' by a process that died (a thread backend restarted) end as failed."""
     from datetime import timedelta

@@ -46,3 +46,10 @@ def photos_prune_task() -> None:
 def notify_deliver_task() -> None:
     """Deliver the messages due now (woken after a commit that queued some; beat every 30 s for retries)."""
     delivery.deliver_due()
+
+
+@celery.task(name="medexam.documents_prune")
+def documents_prune_task() -> None:
+    """Stored document files no row names (an upload killed between the store and the commit)."""
+    from core.documents.service import prune_orphans
+    log.info("documents prune: %d unreferenced files removed", prune_orphans(timedelta(minutes=60)))

@@ -349,3 +349,57 @@ def make_rooms(site, sessions: list, *capacities: int, accessible=(), start: int
 def arranged_registrations(cat: dict, n: int, **kw) -> list:
     """n approved and paid registrations at the catalogue's site (what the arrangement places)."""
     return [make_registration(cat=cat, status="approved", payment_status="paid", **kw) for _ in range(n)]
+
+
+def png(width: int = 300, height: int = 200) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf(pages: int = 1, *, javascript: bool = False, attachment: bool = False, password: str | None = None) -> bytes:
+    """A scanned-looking PDF of ``pages`` pages; optionally with JavaScript, an embedded file or a password."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    out = io.BytesIO()
+    images = [Image.new("RGB", (595, 842), (255, 255, 255 - 20 * i)) for i in range(pages)]
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:])
+    if not (javascript or attachment or password):
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    if javascript:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    if attachment:
+        writer.add_attachment("run.exe", b"MZ\x90\x00")
+    if password:
+        writer.encrypt(password)
+    result = io.BytesIO()
+    writer.write(result)
+    return result.getvalue()
+
+
+# --- 网上资格审核 ----------------------------------------------------------------------------------
+
+def make_review_mode(cat, mode: str = "online", correction_days: int = 5):
+    from core.models import ReviewMode
+    today = date.today()
+    row = ReviewMode(region_id=cat["region"].id, exam_year_id=cat["year"].id, mode=mode,
+                     review_start=today - timedelta(days=1), review_end=today + timedelta(days=30),
+                     correction_days=correction_days)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def upload_required(reg, data: bytes | None = None) -> list:
+    """Upload a JPEG for every document the registration needs (core.documents)."""
+    from core.documents import service
+    from core.documents.required import required_for
+    return [service.upload(reg.candidate, r.slot, data or jpeg(800, 600)) for r in required_for(reg)]
+
+
+def staff_user(staff: tuple[int, str]):
+    """The FAB user of an (id, name) pair from make_staff."""
+    from flask_appbuilder.security.sqla.models import User
+    return db.session.get(User, staff[0])

@@ -7,6 +7,7 @@ from core.models.candidate import (Candidate, CandidateSession, Certificate, Edu
                                    Training)
 from core.models.catalogue import (EligibilityRouteSetting, EligibilityRuleSetting, ExamFamily, ExamSubject,
                                    ExamYear, Fee, Region, Site)
+from core.models.documents import Document, RegistrationDocument, ReviewMode
 from core.models.dictionaries import (CertificateType, EthnicGroup, Major, PinyinException, School,
                                       TrainingType, WorkUnit)
 from core.models.jobs import Job
@@ -25,4 +26,5 @@ __all__ = [
     "GatewayNotification", "PaymentAttempt", "PaymentOrder", "Refund", "Registration",
     "RegistrationEntry", "StaffScope", "StaffSecurity", "StaffSession", "Job", "PrivacyConsent",
     "KnownDevice", "Message", "NotifySettings",
+    "Document", "RegistrationDocument", "ReviewMode",
 ]

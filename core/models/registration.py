@@ -1,9 +1,9 @@
 """报名: one candidate x one exam year x one subject, at one test site."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, false,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, false,
                         Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +58,10 @@ class Registration(Timestamps, Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     reject_reason: Mapped[str | None] = mapped_column(Text)
     deidentified_at: Mapped[datetime | None] = mapped_column(DateTime)  # core/privacy/retention.py
+    # 网上资格审核 (core/documents): decided at submission from the region's review mode
+    online_review: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    correction_deadline: Mapped[date | None] = mapped_column(Date)  # 补正 by this day (Asia/Shanghai)
+    review_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # bumped per decision
 
     candidate: Mapped["Candidate"] = relationship()  # noqa: F821
     exam_year: Mapped["ExamYear"] = relationship()  # noqa: F821

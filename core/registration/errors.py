@@ -54,3 +54,12 @@ class AlreadyRegistered(RegistrationError):
 class StaleState(RegistrationError):
     """The registration is no longer in a state the transition starts from (another tab, another
     reviewer, a job): nothing was changed."""
+
+
+class DocumentsMissing(RegistrationError):
+    """网上资格审核: submission refused while a required document is missing; the message names them."""
+
+    def __init__(self, labels: list[str]):
+        super().__init__(Msg("本考区实行网上资格审核，提交前请上传以下材料：%(names)s。", names="、".join(labels)),
+                         "document")
+        self.labels = labels

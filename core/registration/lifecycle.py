@@ -5,6 +5,10 @@
     submitted, approved ──reject──▶ rejected
     submitted, approved ──abandon──▶ abandoned
     submitted, approved ──expire (unpaid only)──▶ expired
+    网上资格审核 (core/documents/review.py):
+    submitted, corrected, lapsed ──request_correction (需补正)──▶ correction ──resubmit (补正后提交)──▶ corrected
+    correction ──lapse_correction (逾期未补正, the scheduled job)──▶ lapsed
+    submitted, corrected, lapsed ──approve──▶ approved
 
 ``transition(reg, name, actor)`` moves the row with one conditional UPDATE (``WHERE status IN (sources)``),
 refused with ``StaleState`` when the row is no longer there (another tab, another reviewer, the expiry
@@ -39,8 +43,8 @@ from core.models import Registration, Site
 from core.notify import events as notify_events
 from core.payments.orders import request_refund
 from core.registration.errors import SiteFull, StaleState
-from core.registration.states import (ABANDONED, APPROVED, DRAFT, ENDED, EXPIRED, REJECTED, SUBMITTED,
-                                      SUBMITTED_LIVE, label)
+from core.registration.states import (ABANDONED, APPROVED, CORRECTED, CORRECTION, DRAFT, ENDED, EXPIRED,
+                                      LAPSED, REJECTED, SUBMITTED, SUBMITTED_LIVE, UNDER_REVIEW, label)
 from core.services import audit, entries, seats
 from core.services.errors import NotAllowed
 
@@ -90,13 +94,19 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition((DRAFT,), SUBMITTED, (CANDIDATE,), "提交", "registration.submitted"),
     "discard": Transition((DRAFT,), None, (CANDIDATE,), "放弃", "registration.draft_discarded"),
-    "approve": Transition((SUBMITTED,), APPROVED, (STAFF,), "审核通过", "registration.approved"),
+    "approve": Transition(UNDER_REVIEW, APPROVED, (STAFF,), "审核通过", "registration.approved"),
     "reject": Transition(SUBMITTED_LIVE, REJECTED, (STAFF,), "审核不通过", "registration.rejected",
                          refund_reason="审核不通过"),
     "abandon": Transition(SUBMITTED_LIVE, ABANDONED, (CANDIDATE,), "放弃报考", "registration.abandoned",
                           refund_reason="考生放弃报考"),
     "expire": Transition(SUBMITTED_LIVE, EXPIRED, (SYSTEM,), "逾期失效", "registration.expired",
                          refund_reason="逾期未缴费", unpaid_only=True),
+    # 网上资格审核: the case goes back and forth between reviewer and candidate, keeping seat and number
+    "request_correction": Transition(UNDER_REVIEW, CORRECTION, (STAFF,), "要求补正",
+                                     "registration.correction_requested"),
+    "resubmit": Transition((CORRECTION,), CORRECTED, (CANDIDATE,), "补正后提交", "registration.corrected"),
+    "lapse_correction": Transition((CORRECTION,), LAPSED, (SYSTEM,), "逾期未补正",
+                                   "registration.correction_lapsed"),
 }
 
 # Receivers: fn(registration, name=..., actor=..., outcome=...), called inside the transaction.
@@ -124,11 +134,12 @@ class Outcome:
 
 def transition(reg: Registration, name: str, actor: Actor, *, values: dict | None = None,
                entry_ids: dict[str, list[int]] | None = None, reason: str | None = None,
-               detail: dict | None = None) -> Outcome:
+               detail: dict | None = None, expect: dict | None = None) -> Outcome:
     """Perform transition ``name`` on ``reg`` with its consequences, in the caller's transaction.
 
     ``values``: more columns written with the status (submit's number, snapshot ...); ``entry_ids``: the
-    entries a submission uses; ``reason``: a reviewer's reason (审核不通过); ``detail``: more for the audit.
+    entries a submission uses; ``reason``: a reviewer's reason (审核不通过); ``detail``: more for the audit;
+    ``expect``: more columns the row must still hold (a reviewer's ``review_version``: the case as seen).
     Raises NotAllowed for an actor the table does not name, StaleState when the row is not in a source
     state any more, SiteFull when a submission finds the site full.
     """
@@ -139,6 +150,7 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
     where = [Registration.id == reg.id, Registration.status.in_(t.sources)]
     if t.unpaid_only:
         where.append(Registration.payment_status == "unpaid")
+    where += [getattr(Registration, column) == value for column, value in (expect or {}).items()]
     if t.target is None:
         if db.session.execute(delete(Registration).where(*where)
                               .execution_options(synchronize_session=False)).rowcount != 1:
@@ -173,7 +185,7 @@ def _stamps(name: str, actor: Actor, reason: str | None) -> dict:
     now = utcnow()
     if name == "abandon":
         return {"abandoned_at": now, "abandoned_by": actor.label}
-    if name in ("approve", "reject"):
+    if name in ("approve", "reject", "request_correction"):
         return {"reviewed_at": now, "reviewed_by_id": actor.id, "reject_reason": reason}
     return {}
 
@@ -193,6 +205,8 @@ def _end(reg: Registration, t: Transition, actor: Actor, row, outcome: Outcome) 
 
 def _stale(reg: Registration, t: Transition) -> StaleState:
     current = db.session.scalar(select(Registration.status).where(Registration.id == reg.id))
+    if current in t.sources:  # same state, but changed meanwhile (another reviewer, a 补正)
+        return StaleState(f"报名{' ' + reg.number if reg.number else ''}已被他人处理或已有更新，请刷新页面后再{t.verb}。")
     where = f"当前状态为“{label(current)}”" if current else "已不存在"
     return StaleState(f"报名{' ' + reg.number if reg.number else ''}{where}，不能{t.verb}。")
 

@@ -15,7 +15,10 @@ from core.models import Candidate, Region, Registration, Site
 from core.registration import lifecycle
 from core.registration.access import own_registration
 from core.registration.draft import Draft
-from core.registration.errors import Incomplete, NotEligible, RegistrationError, SiteFull, StaleState
+from core.documents import modes
+from core.documents import service as documents
+from core.registration.errors import (DocumentsMissing, Incomplete, NotEligible, RegistrationError, SiteFull,
+                                      StaleState)
 from core.registration.states import DRAFT
 from core.registration.steps import missing_steps
 from core.registration.window import require_window_open
@@ -54,6 +57,9 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])
     if site.seats_left <= 0:  # a cheap early answer; the transition's conditional UPDATE is the real guard
         raise SiteFull.at(site)
+    online = modes.is_online(site.region_id, reg.exam_year_id)  # 网上资格审核: every document first
+    if online and (lacking := documents.missing(reg)):
+        raise DocumentsMissing([r.full_label for r in lacking])
     ids = eligibility.chosen_ids(reg)
     now = utcnow()
     number = registration_number(reg.exam_year.year, site.region, reg.id)
@@ -66,9 +72,11 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
             reg, "submit", lifecycle.Actor.candidate(candidate),
             values=dict(site_id=site.id, region_id=site.region_id, number=number, attempts=draft.attempts,
                         military_unit=military_unit, snapshot=frozen, submit_token=token, submitted_at=now,
-                        draft_step=None),
+                        draft_step=None, online_review=online),
             entry_ids={k: list(v) for k, v in ids.items()},
             detail={"subject": frozen["subject"]["code"], "site": site.code})
+        if online:
+            documents.freeze(reg, ids)
         db.session.commit()
     except StaleState:  # another tab or a retried request submitted it a moment ago
         db.session.rollback()

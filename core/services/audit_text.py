@@ -26,6 +26,7 @@ OBJECT_TYPES = {
     "ethnic_groups": "民族", "majors": "专业", "notify_messages": "通知消息", "privacy_consents": "个人信息处理同意",
     "exam_sessions": "考试场次", "exam_rooms": "考场", "arrangement_runs": "考场编排", "ticket_windows": "准考证打印时间",
     "seat_assignments": "考场座位",
+    "documents": "审核材料", "registration_documents": "报名所用审核材料", "review_modes": "资格审核方式",
 }
 
 ACTIONS = {
@@ -57,6 +58,15 @@ ACTIONS = {
     "registration.expired": "逾期未缴费",
     "registration.draft_discarded": "放弃填报中的报名",
     "registration.form.printed": "打印含完整证件号码的报名申请表",
+    "registration.correction_requested": "要求补正（网上资格审核）",
+    "registration.corrected": "补正后重新提交",
+    "registration.correction_lapsed": "逾期未补正",
+    "document.uploaded": "上传审核材料",
+    "document.deleted": "删除审核材料",
+    "document.replaced": "更换审核材料",
+    "document.viewed": "查看审核材料原件",
+    "document.reviewed": "审核材料（通过/需补正）",
+    "review_mode.changed": "设置资格审核方式",
     "payment.order.created": "创建缴费订单",
     "payment.order.paid": "缴费成功",
     "payment.order.paid_after_close": "订单关闭后到账",
@@ -119,6 +129,9 @@ FIELDS = {
     "certificate_number": "证书编号", "cert_number": "证书编号", "reg_ym": "注册年月", "reg_number": "注册编号",
     "issue_ym": "发证年月", "category": "专业类别", "major_category": "专业类别", "active": "启用",
     "ministry_class": "所属专业类", "edition": "目录版本", "user_id": "考务人员", "site": "考点", "region": "考区", "actor": "操作者",
+    "verdict": "审核结论", "reasons": "补正原因", "correction_deadline": "补正截止日期", "slot": "材料",
+    "mode": "审核方式", "review_start": "审核开始", "review_end": "审核截止", "correction_days": "补正期限（天）",
+    "pages": "页数", "document_id": "材料编号",
 }
 
 _VALUES = {"status": {**STATUS_LABELS, **ORDER_LABELS}, "payment_status": PAYMENT_LABELS}

@@ -14,15 +14,17 @@ from core.payments import service as payments
 from core.registration import lifecycle, submission
 from core.registration.errors import StaleState
 from core.registration.lifecycle import SYSTEM_ACTOR, TRANSITIONS, Actor
-from core.registration.states import (ABANDONED, APPROVED, DRAFT, ENDED, EXPIRED, REJECTED, STATUSES,
-                                      SUBMITTED)
+from core.registration.states import (ABANDONED, APPROVED, CORRECTED, CORRECTION, DRAFT, ENDED, EXPIRED, LAPSED,
+                                      REJECTED, STATUSES, SUBMITTED)
 from core.services.errors import NotAllowed
 from tests.factories import make_catalogue, make_staff, ready_candidate, ready_draft
 from tests.support.environment import IS_SQLITE
 
 REASON = "毕业证书原件与填报不符"
 # how each state is reached from a submitted registration (through the life cycle itself)
-REACH = {SUBMITTED: [], APPROVED: ["approve"], REJECTED: ["reject"], ABANDONED: ["abandon"], EXPIRED: ["expire"]}
+REACH = {SUBMITTED: [], APPROVED: ["approve"], REJECTED: ["reject"], ABANDONED: ["abandon"], EXPIRED: ["expire"],
+         CORRECTION: ["request_correction"], CORRECTED: ["request_correction", "resubmit"],
+         LAPSED: ["request_correction", "lapse_correction"]}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from core.db import Model, db, utcnow
 from core.models import Job, Message, PaymentOrder, Registration
 from core.notify.outbox import queue
 from core.registration.draft import Draft
-from tests.factories import make_catalogue, make_registration
+from tests.factories import jpeg, make_catalogue, make_registration
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -35,8 +35,8 @@ def table_dump() -> dict:
 
 
 def candidate_world(alice, bob) -> dict:
-    """Alice owns a draft and a submitted registration with an open payment order, a finished copy of her
-    personal data (个人信息副本, a job), and an approved, paid and arranged registration whose 准考证 prints
+    """Alice owns a draft, a submitted registration with an open payment order, a document, a finished copy of
+    her personal data (个人信息副本, a job), and an approved, paid and arranged registration whose 准考证 prints
     (another exam year); Bob owns nothing."""
     cat = make_catalogue()
     draft = Registration(candidate_id=alice.id, exam_year_id=cat["year"].id, subject_id=cat["subject"].id,
@@ -53,8 +53,10 @@ def candidate_world(alice, bob) -> dict:
     db.session.add(copy)
     db.session.commit()
     message = db.session.scalar(db.select(Message.id).where(Message.candidate_id == alice.id))
+    from core.documents import service
+    document = service.upload(alice, "id_front", jpeg())
     return {"draft": draft.id, "submitted": submitted.id, "order": order.out_trade_no, "cat": cat,
-            "message": message, "copy": copy.id, "arranged": _arranged(alice)}
+            "message": message, "copy": copy.id, "arranged": _arranged(alice), "document": document.id}
 
 
 def _arranged(candidate) -> int:

@@ -34,10 +34,11 @@ def test_portal_routes_with_ids_refuse_another_candidates_objects(app, app_ctx, 
     prefix, portal = apps(app)["portal"]
     id_rules = _portal_id_rules(app)
     assert {a for r in id_rules for a in r.arguments} <= {
-        "registration_id", "step", "out_trade_no", "message_id", "job_id"}, \
+        "registration_id", "step", "out_trade_no", "message_id", "job_id", "document_id", "which"}, \
         "a new kind of id: give it an object of Alice's here"
     variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"],
-                 "message_id": objs["message"], "job_id": objs["copy"]}
+                 "message_id": objs["message"], "job_id": objs["copy"], "document_id": objs["document"],
+                 "which": "thumb"}
                 for kind in ("draft", "submitted", "arranged")]
     login_as(client, bob)
     token = csrf_token_from(client.get("/profile").get_data(as_text=True))

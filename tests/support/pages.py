@@ -1,12 +1,12 @@
 """The pages every accessibility, layout and markup check walks: every portal page and the back-office pages a
-reviewer uses ({draft}, {reg} and {cand} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
+reviewer uses ({draft}, {reg}, {cand} and {online} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
 PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/privacy/copy", "/account/close", "/registration",
                 "/registration/subjects", "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
-                                                                 "site")]]
+                                                                 "site")], "/registration/{draft}/documents"]
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
@@ -16,8 +16,11 @@ BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}",
                     # 考场编排 (issue 18); the candidate's 准考证 card: tests/browser/test_admission_ticket.py
                     "/admin/arrangement/", "/admin/exam-rooms/list/", "/admin/exam-rooms/add",
                     "/admin/exam-sessions/list/", "/admin/ticket-windows/list/", "/admin/arrangement/rooms/import",
-                    "/admin/arrangement/checkin"]
+                    "/admin/arrangement/checkin",
+                    # 网上资格审核 (issue 16)
+                    "/admin/online-review/list/", "/admin/online-review/show/{online}", "/admin/online-review/progress",
+                    "/admin/review-modes/list/", "/admin/review-modes/add"]
 
 
 def filled(url: str, world: dict) -> str:
-    return url.format(draft=world["draft"], reg=world["reg"], cand=world["cand_id"])
+    return url.format(draft=world["draft"], reg=world["reg"], cand=world["cand_id"], online=world["online"])

@@ -29,4 +29,13 @@ DETAIL = [
     ("arrangement run", "GET", "/admin/arrangement/runs/{obj}", "run", {"national", "region"}),
     ("arrangement publish", "POST", "/admin/arrangement/runs/{obj}/publish", "run", {"national", "region"}),
     ("arrangement discard", "POST", "/admin/arrangement/runs/{obj}/discard", "run", {"national", "region"}),
+    # 网上资格审核: the case, its decision, each document route (by the document's link to the case)
+    ("online review page", "GET", "/admin/online-review/show/{obj}", "onl", {"national", "region", "site"}),
+    ("online decision", "POST", "/admin/online-review/{obj}/decide", "onl", {"national", "region", "site"}),
+    ("document verdict", "POST", "/admin/online-review/documents/{obj}", "doclink", {"national", "region", "site"}),
+    ("document thumbnail", "GET", "/admin/online-review/documents/{obj}/thumb", "doclink",
+     {"national", "region", "site"}),
+    ("document page", "GET", "/admin/online-review/documents/{obj}/page", "doclink", {"national", "region", "site"}),
+    ("document original", "GET", "/admin/online-review/documents/{obj}/original", "doclink",
+     {"national", "region", "site"}),
 ]

@@ -1,0 +1,101 @@
+"""网上资格审核 in the back office: the queue, the review page, per-document verdicts and the decision over
+HTTP, the audited original, a decision on a case that changed meanwhile, progress, 资格审核方式."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.db import db
+from core.models import AuditEntry, Registration, RegistrationDocument, ReviewMode
+from tests.support.web import admin_csrf, staff_login, text
+
+
+def _login(client, world, role="site"):
+    assert staff_login(client, world["staff"][role][1]).status_code == 302
+
+
+def test_queue_and_page_show_the_case_with_its_documents(world, client):
+    _login(client, world)
+    ids = world["ids"]
+    queue = text(client.get("/admin/online-review/list/"))
+    assert ids["onlnumber_a"] in queue and "已提交" in queue and "小时" in queue
+    page = client.get(f"/admin/online-review/show/{ids['onl_a']}")
+    body = text(page)
+    assert page.status_code == 200 and "身份证件（人像面）" in body and "模糊不清" in body
+    assert f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0" in body
+    img = client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0")
+    assert img.status_code == 200 and img.mimetype == "image/jpeg"
+    assert client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=5").status_code == 404
+    assert ids["onlnumber_a"] not in text(client.get("/admin/review/list/"))  # not in the on-site queue
+
+
+def test_verdict_with_two_reasons_then_correction_request(world, client):
+    _login(client, world)
+    ids = world["ids"]
+    token = admin_csrf(client)
+    resp = client.post(f"/admin/online-review/documents/{ids['doclink_a']}",
+                       data={"csrf_token": token, "verdict": "correction", "reasons": []})
+    assert resp.status_code == 422 and "至少选择一个原因" in text(resp)
+    resp = client.post(f"/admin/online-review/documents/{ids['doclink_a']}",
+                       data={"csrf_token": token, "verdict": "correction", "reasons": ["blurred", "expired"],
+                             "note": "证件已过期"})
+    assert resp.status_code == 302
+    link = db.session.get(RegistrationDocument, ids["doclink_a"])
+    db.session.refresh(link)
+    assert link.verdict == "correction" and link.reasons == ["blurred", "expired"]
+    resp = client.post(f"/admin/online-review/{ids['onl_a']}/decide",
+                       data={"csrf_token": token, "decision": "approve", "version": "0"})
+    assert resp.status_code == 422 and "尚未审核通过" in text(resp)
+    resp = client.post(f"/admin/online-review/{ids['onl_a']}/decide",
+                       data={"csrf_token": token, "decision": "request_correction", "version": "0"})
+    assert resp.status_code == 302
+    reg = db.session.get(Registration, ids["onl_a"])
+    db.session.refresh(reg)
+    assert reg.status == "correction" and reg.correction_deadline is not None
+
+
+def test_a_decision_on_a_case_that_changed_meanwhile_says_so(world, client):
+    _login(client, world)
+    ids = world["ids"]
+    token = admin_csrf(client)
+    data = {"csrf_token": token, "decision": "reject", "reason": "证件非本人", "version": "0"}
+    db.session.execute(Registration.__table__.update().where(Registration.id == ids["onl_a"])
+                       .values(review_version=1))  # another reviewer decided a moment ago
+    db.session.commit()
+    resp = client.post(f"/admin/online-review/{ids['onl_a']}/decide", data=data)
+    assert resp.status_code == 409 and "已被他人处理或已有更新" in text(resp)
+    db.session.expire_all()
+    assert db.session.get(Registration, ids["onl_a"]).status == "submitted"
+
+
+def test_original_download_is_audited(world, client):
+    _login(client, world)
+    ids = world["ids"]
+    resp = client.get(f"/admin/online-review/documents/{ids['doclink_a']}/original")
+    assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "document.viewed")).one()
+    assert entry.actor_name == world["staff"]["site"][1]
+
+
+def test_progress_lists_only_the_scope(world, client):
+    _login(client, world, "region")
+    body = text(client.get("/admin/online-review/progress"))
+    assert world["cat_a"]["region"].name in body and world["ids"]["region_b_name"] not in body
+
+
+def test_review_modes_are_data_of_the_region_admin(world, client):
+    _login(client, world, "region")
+    ids = world["ids"]
+    token = admin_csrf(client)
+    form = {"csrf_token": token, "region_id": str(ids["region_a"]), "exam_year_id": str(ids["year"]),
+            "mode": "online", "review_start": "2027-03-10", "review_end": "2027-03-01", "correction_days": "5"}
+    resp = client.post("/admin/review-modes/add", data=form)
+    assert "审核截止日期不能早于开始日期" in text(resp)
+    resp = client.post("/admin/review-modes/add", data={**form, "region_id": str(ids["region_b"]),
+                                                        "review_end": "2027-03-31"})
+    assert db.session.scalar(select(ReviewMode.id).where(ReviewMode.region_id == ids["region_b"])) is None
+    resp = client.post("/admin/review-modes/add", data={**form, "review_end": "2027-03-31"})
+    assert resp.status_code == 302
+    mode = db.session.scalars(select(ReviewMode)).one()
+    assert (mode.mode, mode.correction_days) == ("online", 5)
+    assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "review_modes")).all() \
+        == ["catalogue.review_modes.added"]
