@@ -248,8 +248,10 @@ def _expire_unpaid(ctx: JobContext, params: dict) -> JobResult:
 @job_handler("review.lapse_corrections")
 def _lapse_corrections(ctx: JobContext, params: dict) -> JobResult:
     """逾期未补正: 网上审核 cases whose 补正 deadline passed go back to the reviewer (core.documents.review)."""
-    from core.documents.review import lapse_overdue
-    return JobResult(message=f"逾期未补正处理完成：{lapse_overdue()} 条报名已退回审核人员。")
+    from core.documents.review import lapse_overdue, remind_due
+    reminded = remind_due()
+    return JobResult(message=f"逾期未补正处理完成：{lapse_overdue()} 条报名已退回审核人员；"
+                             f"{reminded} 条即将截止的补正已提醒。")
 
 
 def fail_stale_jobs(older_than_minutes: int = 60) -> int:

@@ -10,7 +10,7 @@ deadline is ``lapse_overdue`` (a scheduled system job): the case returns to the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -20,6 +20,7 @@ from core.documents.service import links_of
 from core.messages import Msg
 from core.models import Document, Region, Registration, RegistrationDocument, Site
 from core.models.documents import REASONS
+from core.notify import events as notify_events
 from core.registration import lifecycle
 from core.registration.access import own_registration
 from core.registration.errors import StaleState
@@ -159,6 +160,21 @@ def resubmit(candidate, registration_id: int) -> Registration:
                          expect={"review_version": reg.review_version})
     db.session.commit()
     return reg
+
+
+REMIND_DAYS_BEFORE = 2
+
+
+def remind_due() -> int:
+    """The scheduled job's other half: 补正 cases due within REMIND_DAYS_BEFORE days are reminded once."""
+    today = modes.today()
+    regs = db.session.scalars(select(Registration).where(
+        Registration.status == CORRECTION, Registration.correction_deadline >= today,
+        Registration.correction_deadline <= today + timedelta(days=REMIND_DAYS_BEFORE))).all()
+    for reg in regs:
+        notify_events.correction_reminder(reg)
+    db.session.commit()
+    return len(regs)
 
 
 def lapse_overdue() -> int:

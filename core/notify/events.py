@@ -27,6 +27,9 @@ TRANSITION_TEMPLATES = {
     "reject": "registration_rejected",
     "abandon": "registration_abandoned",
     "expire": "registration_expired",
+    "request_correction": "correction_requested",  # 网上资格审核 (core/documents/review.py)
+    "resubmit": "correction_submitted",
+    "lapse_correction": "correction_lapsed",
 }
 
 
@@ -35,9 +38,20 @@ def on_transitioned(reg: Registration, *, name: str, actor=None, outcome=None, *
     if template is None:
         return
     params = {"number": reg.number or "—"}
-    if name == "reject":
+    if name in ("reject", "request_correction"):
         params["reason"] = reg.reject_reason or "—"
-    queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}")
+    if name == "request_correction":
+        params["deadline"] = reg.correction_deadline.isoformat() if reg.correction_deadline else "—"
+    # a case may go through 补正 more than once: each request, resubmission and lapse is its own event
+    again = f":{reg.review_version}" if name in ("request_correction", "resubmit", "lapse_correction") else ""
+    queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}{again}")
+
+
+def correction_reminder(reg: Registration) -> None:
+    """补正 deadline approaching and nothing resubmitted: one reminder per deadline."""
+    queue(reg.candidate_id, "correction_reminder",
+          {"number": reg.number or "—", "deadline": reg.correction_deadline.isoformat()},
+          key=f"registration:{reg.id}:correction-reminder:{reg.correction_deadline.isoformat()}")
 
 
 def tickets_published(run, *, registration_ids: list[int], **_) -> None:

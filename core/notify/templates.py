@@ -67,6 +67,40 @@ TEMPLATES: dict[str, Template] = {
         {"zh": "您好，{name}：您的报名（报名号 {number}）逾期未缴费，已失效，考位已释放。",
          "en": "Dear {name}, your registration {number} was not paid in time and has expired."},
         {"zh": "报名{number}逾期未缴费已失效。", "en": "Registration {number} expired unpaid."}),
+    "correction_requested": Template(
+        True, "SMS_MEDEXAM_CORRECTION",
+        {"zh": "资格审核需补正材料", "en": "Documents to correct"},
+        {"zh": "您好，{name}：您的报名（报名号 {number}）网上资格审核需要补正。审核意见：{reason}。"
+               "请在 {deadline} 前登录报名系统，按要求重新上传材料并点“提交补正”；逾期未补正将按现有材料审核。",
+         "en": "Dear {name}, the online qualification review of your registration {number} needs corrected "
+               "documents. Reviewer's note: {reason}. Please log in before {deadline}, upload the documents "
+               "again as asked and click “Submit corrections”; after the deadline the review goes on with "
+               "the documents as they are."},
+        {"zh": "报名{number}需补正材料，请于{deadline}前登录处理。",
+         "en": "Registration {number}: documents to correct by {deadline}; please log in."}),
+    "correction_reminder": Template(
+        True, "SMS_MEDEXAM_CORRECTION_DUE",
+        {"zh": "补正即将截止", "en": "Correction deadline approaching"},
+        {"zh": "您好，{name}：您的报名（报名号 {number}）补正截止日期为 {deadline}，目前尚未提交补正。"
+               "请尽快登录报名系统处理。",
+         "en": "Dear {name}, the deadline to correct the documents of your registration {number} is "
+               "{deadline} and no correction has been submitted yet. Please log in soon."},
+        {"zh": "报名{number}补正将于{deadline}截止，请尽快处理。",
+         "en": "Registration {number}: correction due {deadline}."}),
+    "correction_submitted": Template(
+        False, "SMS_MEDEXAM_CORRECTED",
+        {"zh": "补正已提交", "en": "Corrections submitted"},
+        {"zh": "您好，{name}：您的报名（报名号 {number}）补正材料已提交，请等待复审结果。",
+         "en": "Dear {name}, the corrections for your registration {number} have been submitted; "
+               "please wait for the review."},
+        {"zh": "报名{number}补正已提交，请等待复审。", "en": "Registration {number}: corrections submitted."}),
+    "correction_lapsed": Template(
+        True, "SMS_MEDEXAM_LAPSED",
+        {"zh": "补正已逾期", "en": "Correction deadline passed"},
+        {"zh": "您好，{name}：您的报名（报名号 {number}）未在补正截止日期前提交补正，将按现有材料进行复审。",
+         "en": "Dear {name}, no corrections for your registration {number} arrived before the deadline; "
+               "the review goes on with the documents as they are."},
+        {"zh": "报名{number}补正已逾期，将按现有材料复审。", "en": "Registration {number}: correction overdue."}),
     "admission_ticket": Template(
         False, "SMS_MEDEXAM_TICKET",
         {"zh": "准考证已生成", "en": "Admission ticket ready"},

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.documents import modes, review, service
-from core.models import AuditEntry, Education, Registration
+from core.models import AuditEntry, Education, Message, Registration
 from core.registration import submission
 from core.registration.errors import StaleState
 from core.services.errors import DomainError, NotAllowed
@@ -177,3 +177,26 @@ def test_two_reviewers_deciding_one_case_at_once_one_wins(app, case):
     reg = db.session.get(Registration, reg_id)
     assert reg.status == {"approve": "approved", "request_correction": "correction"}[winners[0]]
     assert reg.review_version == version + 1
+
+
+def _told(candidate_id: int) -> list[tuple[str, dict]]:
+    return [(m.template, m.params) for m in db.session.scalars(select(Message).where(
+        Message.candidate_id == candidate_id, Message.channel == "inbox").order_by(Message.id))]
+
+
+def test_the_candidate_is_told_of_each_correction_request_its_deadline_and_the_lapse(case):
+    reg = case["reg"]
+    review.decide(case["reviewer"], reg.id, "request_correction", 0, "请重新上传清晰的身份证")
+    db.session.commit()
+    requested = [p for t, p in _told(reg.candidate_id) if t == "correction_requested"]
+    assert requested == [{"number": reg.number, "reason": "请重新上传清晰的身份证",
+                          "deadline": reg.correction_deadline.isoformat()}]
+    assert review.remind_due() == 0  # five days left: no reminder yet
+    reg.correction_deadline = modes.today() + timedelta(days=1)
+    db.session.commit()
+    assert review.remind_due() == 1 and review.remind_due() == 1  # the job runs hourly ...
+    assert [t for t, _ in _told(reg.candidate_id)].count("correction_reminder") == 1  # ... one reminder
+    reg.correction_deadline = modes.today() - timedelta(days=1)
+    db.session.commit()
+    assert review.lapse_overdue() == 1
+    assert [t for t, _ in _told(reg.candidate_id)][-1] == "correction_lapsed"
