@@ -167,6 +167,17 @@ def delete(candidate: Candidate, document_id: int) -> None:
     _remove_files(files)
 
 
+def erase(document_ids: list[int]) -> int:
+    """Retention and account closure (core/privacy): these documents, their links to registrations and their
+    files go. The caller commits; files that cannot be removed now are orphans for ``prune_orphans``."""
+    docs = list(db.session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    files = [k for d in docs for k in keys_of({"key": d.key, "thumb_key": d.thumb_key, "page_keys": d.page_keys})]
+    db.session.execute(db.delete(RegistrationDocument).where(RegistrationDocument.document_id.in_(document_ids)))
+    db.session.execute(db.delete(Document).where(Document.id.in_(document_ids)))
+    _remove_files(files)
+    return len(docs)
+
+
 def read(doc: Document, which: str, page: int = 0) -> tuple[bytes, str]:
     """(bytes, content type) of a document's ``thumb``, ``page`` (JPEG) or ``original``; callers check access."""
     if which == "thumb":

@@ -20,8 +20,10 @@ from sqlalchemy import delete, exists, or_, select
 from core.db import db, to_shanghai, utcnow
 from core.jobs import result_file
 from core.messages import Msg
-from core.models import (Candidate, Certificate, Education, ExamYear, Job, KnownDevice, Message, NotifySettings,
-                         PaymentOrder, Refund, Registration, RegistrationEntry, Training)
+from core.documents import service as documents
+from core.models import (Candidate, Certificate, Document, Education, ExamYear, Job, KnownDevice, Message,
+                         NotifySettings, PaymentOrder, Refund, Registration, RegistrationDocument,
+                         RegistrationEntry, Training)
 from core.privacy.copies import COPY_JOB
 from core.registration.states import SUBMITTED_LIVE
 from core.services import audit, passwords, photos
@@ -94,6 +96,8 @@ def _erase(cand: Candidate) -> dict[str, int]:
         job.result_path = None
     for model in (Message, KnownDevice, NotifySettings):  # notifications, devices, preferences: nothing to keep
         db.session.execute(delete(model).where(model.candidate_id == cand.id))
+    documents.erase(list(db.session.scalars(select(Document.id).where(  # scans no kept registration used
+        Document.candidate_id == cand.id, Document.id.not_in(select(RegistrationDocument.document_id))))))
     kept = db.session.scalar(select(db.func.count()).select_from(Registration).where(
         Registration.candidate_id == cand.id))
     _deidentify(cand, now)

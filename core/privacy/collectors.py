@@ -15,8 +15,9 @@ from typing import Any, Callable
 from sqlalchemy import inspect, or_, select
 
 from core.db import db
-from core.models import (AuditEntry, Candidate, Certificate, Education, KnownDevice, Message, NotifySettings,
-                         PaymentOrder, PrivacyConsent, Refund, Registration, Training)
+from core.models import (AuditEntry, Candidate, Certificate, Document, Education, KnownDevice, Message,
+                         NotifySettings, PaymentOrder, PrivacyConsent, Refund, Registration, RegistrationDocument,
+                         Training)
 
 # never in a copy: secrets, and the database's own bookkeeping
 SECRET_COLUMNS = {"password_hash", "recovery_answer_hash", "submit_token", "failed_logins", "locked_until",
@@ -106,6 +107,28 @@ def _refunds(candidate_id: int) -> list[dict]:
     orders = select(PaymentOrder.id).where(PaymentOrder.registration_id.in_(_registration_ids(candidate_id)))
     return [row(r, skip=("executed_by_id",)) for r in
             db.session.scalars(select(Refund).where(Refund.order_id.in_(orders)).order_by(Refund.id))]
+
+
+@collector("documents", "审核材料（上传记录和审核结论；文件本身为本人上传）")
+def _documents(candidate_id: int) -> dict:
+    """The uploads (not their storage keys) and, per registration, each document's verdict and reasons."""
+    internal = ("key", "thumb_key", "page_keys")
+    return {"uploads": [row(d, skip=internal) for d in db.session.scalars(
+                select(Document).where(Document.candidate_id == candidate_id).order_by(Document.id))],
+            "reviews": [row(link, skip=("reviewed_by_id",)) for link in db.session.scalars(
+                select(RegistrationDocument).where(RegistrationDocument.registration_id.in_(
+                    _registration_ids(candidate_id))).order_by(RegistrationDocument.id))]}
+
+
+@collector("documents", "审核材料（上传记录和审核结论；文件本身为本人上传）")
+def _documents(candidate_id: int) -> dict:
+    """The uploads (not their storage keys) and, per registration, each document's verdict and reasons."""
+    internal = ("key", "thumb_key", "page_keys")
+    return {"uploads": [row(d, skip=internal) for d in db.session.scalars(
+                select(Document).where(Document.candidate_id == candidate_id).order_by(Document.id))],
+            "reviews": [row(link, skip=("reviewed_by_id",)) for link in db.session.scalars(
+                select(RegistrationDocument).where(RegistrationDocument.registration_id.in_(
+                    _registration_ids(candidate_id))).order_by(RegistrationDocument.id))]}
 
 
 @collector("messages", "通知消息（消息中心、电子邮件、短信）")

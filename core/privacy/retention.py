@@ -22,7 +22,9 @@ from sqlalchemy import Select, delete, func, select, update
 
 from core.db import db, utcnow
 from core.jobs import JobContext, JobResult, job_handler, result_file
-from core.models import AuditEntry, Candidate, Job, Message, PaymentAttempt, Registration, RegistrationEntry
+from core.documents import service as documents
+from core.models import (AuditEntry, Candidate, Document, Job, Message, PaymentAttempt, Registration,
+                         RegistrationEntry)
 from core.registration.states import LIVE
 from core.privacy.copies import COPY_JOB, COPY_VALID
 from core.services import audit, photos
@@ -172,6 +174,12 @@ def _files_due(kinds_in: bool, days_kinds: tuple[str, ...]) -> Callable[[datetim
 retention_kind(Kind(
     "copies", "个人信息副本文件", COPY_VALID, "delete", "只供考生本人下载，下载期限过后删除。",
     _files_due(True, (COPY_JOB,)), _delete_job_files))
+
+retention_kind(Kind(
+    "documents", "审核材料扫描件（网上资格审核）", 2 * YEAR, "delete",
+    "审核材料只用于资格审核；保留到下一考试年度结束，便于复核和申诉，期满删除（审核结论随报名保存）。",
+    lambda cutoff: select(Document.id).where(Document.created_at < cutoff).order_by(Document.id),
+    lambda ids, now: documents.erase(ids)))
 
 retention_kind(Kind(
     "messages", "通知消息（消息中心、电子邮件、短信）", 2 * YEAR, "delete",

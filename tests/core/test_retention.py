@@ -12,10 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db import db, utcnow
-from core.models import AuditEntry, Candidate, Job, PaymentAttempt, PaymentOrder, Registration
+from core.documents import service as documents
+from core.models import AuditEntry, Candidate, Document, Job, Message, PaymentAttempt, PaymentOrder, Registration
+from core.notify.outbox import queue
 from core.privacy import retention
 from core.services import audit
-from tests.factories import make_catalogue, make_registration
+from core.storage import storage
+from tests.factories import jpeg, make_catalogue, make_registration
 
 _seq = itertools.count(1)
 STATUSES = ("draft", "submitted", "approved", "abandoned", "rejected", "expired")
@@ -180,3 +183,20 @@ def test_the_operator_command_counts_then_enforces(app, cat):
     done = runner.invoke(args=["privacy", "retention"])
     assert done.exit_code == 0 and "从未提交的报名草稿（180天）：删除 1 条" in done.output
     _check(made)
+
+
+def test_document_scans_and_messages_go_after_two_years_with_their_files(cat):
+    cand = make_registration(cat=cat).candidate
+    old, new = documents.upload(cand, "id_front", jpeg()), documents.upload(cand, "id_back", jpeg())
+    queue(cand, "registration_approved", {"number": "1"}, key="retention-old")
+    db.session.commit()
+    old.created_at = utcnow() - timedelta(days=2 * 365 + 1)
+    db.session.execute(db.update(Message).values(created_at=utcnow() - timedelta(days=2 * 365 + 1)))
+    db.session.commit()
+    old_id, old_key, new_id = old.id, old.key, new.id
+    assert retention.due_counts()["documents"] == 1 and retention.due_counts()["messages"] >= 1
+    done = retention.enforce()
+    assert done["documents"] == 1 and done["messages"] >= 1
+    assert db.session.get(Document, old_id) is None and storage().get(old_key) is None  # the file too
+    assert db.session.get(Document, new_id) is not None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0

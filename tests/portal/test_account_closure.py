@@ -4,11 +4,12 @@ entry names no one. Wrong password or no confirmation: the message beside the fi
 from __future__ import annotations
 
 from core.db import db
-from core.models import (AuditEntry, Candidate, CandidateSession, Education, Message, PaymentOrder, Refund,
-                         Registration)
+from core.documents import service as documents
+from core.models import (AuditEntry, Candidate, CandidateSession, Document, Education, Message, PaymentOrder,
+                         Refund, Registration)
 from core.notify.outbox import queue
 from core.services import passwords
-from tests.factories import PASSWORD, login, make_catalogue, make_registration, ready_candidate, ready_draft
+from tests.factories import PASSWORD, jpeg, login, make_catalogue, make_registration, ready_candidate, ready_draft
 from tests.support.web import post_page, text
 
 
@@ -62,6 +63,7 @@ def test_closing_deletes_personal_data_keeps_records_and_logs_no_name(client, ap
     queue(cand, "registration_rejected", {"number": ended.number, "reason": "学历不符"}, key="closure-test")
     queue(other, "registration_rejected", {"number": "—", "reason": "—"}, key="closure-test-other")
     db.session.commit()
+    scan = documents.upload(cand, "id_front", jpeg()).id  # uploaded, used by no registration: goes
     cid, username, doc, ended_id, draft_id = cand.id, cand.username, cand.doc_number, ended.id, draft.id
     login(client, cand)
     response = _close(client)
@@ -81,6 +83,7 @@ def test_closing_deletes_personal_data_keeps_records_and_logs_no_name(client, ap
     messages = dict(db.session.execute(db.select(Message.candidate_id, db.func.count()).group_by(Message.candidate_id)
                                        .where(Message.candidate_id.in_((cid, other.id)))).all())
     assert cid not in messages and messages[other.id] >= 1  # the closed account's messages are gone, no one else's
+    assert db.session.get(Document, scan) is None
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="candidate.account.closed"))
     assert username not in str(entry.actor_name) + str(entry.after) and doc not in str(entry.after)
     assert entry.after["drafts_deleted"] == 1 and entry.after["registrations_kept"] == 1

@@ -10,10 +10,11 @@ from pypdf import PdfReader
 
 from core.db import db, utcnow
 from core.models import AuditEntry, Certificate, Job, PaymentOrder, Refund, Training
+from core.documents import service as documents
 from core.notify.outbox import queue
 from core.privacy import collectors, copies
 from core.services import audit
-from tests.factories import dictionaries, login_as, make_catalogue, make_registration, ready_candidate
+from tests.factories import dictionaries, jpeg, login_as, make_catalogue, make_registration, ready_candidate
 
 
 def _everything(cand, cat):
@@ -30,6 +31,7 @@ def _everything(cand, cat):
     db.session.flush()
     db.session.add(Refund(order_id=order.id, amount_fen=30000, status="requested", reason="放弃报考"))
     queue(cand, "registration_approved", {"number": reg.number}, key=f"copy-test:{reg.id}")  # every channel
+    documents.upload(cand, "id_front", jpeg())
     audit.record("registration.submitted", actor_type="candidate", actor_id=cand.id, obj=reg)
     audit.record("candidate.basic_info.corrected", actor_type="staff", actor_id=99, actor_name="reviewer-wang",
                  obj=cand, after={"name": cand.name})
@@ -63,6 +65,8 @@ def test_the_copy_holds_every_kind_and_nothing_of_another(two):
         assert foreign not in dumped, foreign
     assert "reviewer-wang" not in dumped  # staff are named by role only
     assert "inbox" in {m["channel"] for m in data["messages"]}  # e-mail and SMS only where configured
+    assert [d["slot"] for d in data["documents"]["uploads"]] == ["id_front"]
+    assert "key" not in data["documents"]["uploads"][0]  # where the file is stored is ours, not personal data
     assert any(e["action"] == "candidate.basic_info.corrected" and e["actor_type"] == "staff"
                for e in data["audit"])
 
