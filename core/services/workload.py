@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 
 from core.db import db, shanghai_to_utc, to_shanghai, utcnow
 from core.models import Job, PaymentOrder, Refund, Registration
-from core.registration.states import SUBMITTED
+from core.registration.states import SUBMITTED, UNDER_REVIEW
 from core.services import scope
 
 
 @dataclass(frozen=True)
 class Workload:
     to_review: int  # 已提交, waiting for 现场资格审核
+    online_to_review: int  # 网上资格审核 cases waiting for a reviewer (待审核, 已补正待复审, 逾期未补正待复审)
     refunds_open: int  # 退费 requested or failed: 财务 to execute
     orders_unconfirmed: int  # 待支付 past their time limit: the next reconciliation settles them
     jobs_running: int  # this user's own background jobs, queued or running
@@ -42,7 +43,8 @@ def workload_of(user, now: datetime | None = None) -> Workload:
     regs = select(Registration.id).where(scope.registration_clause(user))
     orders = select(PaymentOrder.id).where(scope.payment_clause(user))
     return Workload(
-        to_review=_count(regs.where(Registration.status == SUBMITTED)),
+        to_review=_count(regs.where(Registration.status == SUBMITTED, Registration.online_review.is_(False))),
+        online_to_review=_count(regs.where(Registration.status.in_(UNDER_REVIEW), Registration.online_review)),
         refunds_open=_count(select(Refund.id).where(Refund.status.in_(("requested", "failed")),
                                                     Refund.order_id.in_(orders))),
         orders_unconfirmed=_count(orders.where(PaymentOrder.status == "pending", PaymentOrder.expires_at <= now)),

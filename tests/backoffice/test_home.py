@@ -26,12 +26,14 @@ def test_home_counts_only_the_scope(world, client):
     staff_login(client, world["staff"]["region"][1])  # 考区管理员 of region A
     page = text(client.get("/admin/"))
     assert _badge(page, "待现场资格审核的报名") == 1  # reg_a, not reg_b
+    assert _badge(page, "待网上资格审核的报名（含已补正、逾期未补正）") == 1  # A's online case, not B's
     assert _badge(page, "已过支付时限、等待对账确认的订单") == 1
     assert "/admin/review/list/" in page
     client.get("/admin/logout/")
     staff_login(client, world["staff"]["national"][1])
     page = text(client.get("/admin/"))
     assert _badge(page, "待现场资格审核的报名") == 2
+    assert _badge(page, "待网上资格审核的报名（含已补正、逾期未补正）") == 2
     assert _badge(page, "待办理的退费（已申请或未成功）") == 1
 
 
