@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, request
 from flask_appbuilder import ModelView, expose
+from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
@@ -129,3 +130,13 @@ def link(url: str, text: str) -> Markup:
 
 
 __all__ = ["Interface", "InScope", "scoped", "shanghai", "yuan", "yes_no", "ScopedModelView", "link", "escape"]
+
+
+def _boolean_multiple(call):
+    """FAB's many-select writes ``multiple="true"``, which HTML does not allow (html-validate); write ``multiple``."""
+    def render(self, field, **kwargs):
+        return Markup(str(call(self, field, **kwargs)).replace(' multiple="true"', " multiple", 1))
+    return render
+
+
+Select2ManyWidget.__call__ = _boolean_multiple(Select2ManyWidget.__call__)

@@ -51,7 +51,8 @@ def registration_document_upload(registration_id: int):
         db.session.rollback()
         return _page(reg, {slot: exc.message}, 422)
     flash(_("材料已上传。"), "success")
-    return redirect(url_for("portal.registration_documents", registration_id=registration_id) + f"#doc-{slot}", 303)
+    anchor = "#doc-" + slot.replace(":", "-")
+    return redirect(url_for("portal.registration_documents", registration_id=registration_id) + anchor, 303)
 
 
 @bp.post("/registration/<int:registration_id>/documents/<int:document_id>/delete")

@@ -43,7 +43,7 @@ def test_export_file_is_0600_in_a_0700_folder(world, client, app, admin_app, mon
     monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")  # the job finishes before the redirect
     staff_login(client, world["staff"]["national"][1])
     page = client.get("/admin/reports/exports/").get_data(as_text=True)
-    resp = client.post("/admin/reports/exports/", data={"kind": "registrations",
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "现场资格审核",
                                                         "csrf_token": csrf_token_from(page)})
     job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
     assert client.get(f"/admin/reports/jobs/{job_id}.json").get_json()["state"] == "done"
