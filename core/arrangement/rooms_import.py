@@ -8,10 +8,8 @@ a site of another region), so the uploader fixes those rows and uploads them aga
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.db import db
@@ -19,6 +17,7 @@ from core.models import ExamRoom, ExamSession, Site
 from core.registration.lifecycle import Actor
 from core.services import audit
 from core.services.errors import DomainError
+from core.sheets import UnreadableSheet, xlsx_rows
 
 HEADERS = {"site": "考点代码", "number": "考场号", "capacity": "容量", "address": "地址", "floor": "楼层",
            "accessible": "无障碍", "military": "军事医学"}
@@ -44,10 +43,9 @@ def _text(value) -> str:
 
 def _rows(data: bytes) -> list[tuple]:
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - whatever openpyxl raises, the answer is one sentence
+        rows = xlsx_rows(data, MAX_ROWS + 1)
+    except UnreadableSheet:
         raise DomainError("无法读取该文件：请上传 Excel（.xlsx）文件。", field="file") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 1))
     if len(rows) > MAX_ROWS:
         raise DomainError(f"文件超过 {MAX_ROWS} 行，请分批上传。", field="file")
     return rows

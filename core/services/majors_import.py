@@ -16,6 +16,7 @@ from core.models import Major
 from core.services.errors import DomainError
 from core.services.majors import check_major
 from core.services.upsert import counted_import, upsert
+from core.sheets import UnreadableSheet, xlsx_rows
 
 HEADERS = {"code": ("专业代码", "代码"), "name": ("专业名称", "名称"), "level": ("层次", "培养层次"),
            "category": ("专业类别",), "ministry_class": ("所属专业类", "专业类"),
@@ -112,14 +113,9 @@ def _csv(data: bytes, filename: str) -> list[list]:
 
 
 def _xlsx(data: bytes, filename: str) -> list[list]:
-    from openpyxl import load_workbook
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001 - any parser failure means the same thing to the user
+        return xlsx_rows(data)
+    except UnreadableSheet:
         raise MajorFileError(f"无法读取表格 {filename}：文件已损坏或不是 Excel 工作簿。") from None
 
 

@@ -7,7 +7,6 @@ and everything is written in one transaction.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from core.models import Region, WorkUnit
 from core.pinyin import initials
 from core.services.errors import DomainError
 from core.services.upsert import counted_import, upsert
+from core.sheets import UnreadableSheet, xlsx_rows
 
 NAME_HEADERS = ("单位名称",)
 REGION_HEADERS = ("所在考区/省份", "所在考区", "考区", "省份", "所在省份")
@@ -98,14 +98,9 @@ def _sheet_rows(source: str | Path | bytes, label: str) -> list[list]:
         raise WorkUnitFileError(f"无法读取文件 {label}。") from None
     if not data.startswith(b"PK\x03\x04"):
         raise WorkUnitFileError(f"文件 {label} 不是 .xlsx 表格，请用 Excel 另存为 .xlsx 后再导入。")
-    from openpyxl import load_workbook
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001 - any parser failure means the same thing to the user
+        return xlsx_rows(data)
+    except UnreadableSheet:
         raise WorkUnitFileError(f"无法读取表格 {label}：文件已损坏或不是 Excel 工作簿。") from None
 
 
