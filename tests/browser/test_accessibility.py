@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import STAFF_PASSWORD
+from core.db import db
+from tests.factories import STAFF_PASSWORD, make_candidate
 from tests.support.a11y import AXE, axe_violations, overflow_px, shot, small_targets, small_text_inputs
 from tests.support.browser import browser_login
 from tests.support.pages import BACKOFFICE_PAGES, PORTAL_PAGES, PORTAL_PUBLIC, filled

@@ -38,8 +38,10 @@ def test_candidate_journey(live_server, page, app_ctx, tmp_path):
     page.get_by_label("确认密码").fill(PASSWORD)
     page.get_by_label("姓名").fill("赵六")
     page.get_by_label("证件类型").select_option("id_card")
-    page.get_by_label("证件号码").fill(id_number("19920304", "135"))
+    page.get_by_role("textbox", name="证件号码").fill(id_number("19920304", "135"))
     page.get_by_label("民族").select_option("汉族")
+    page.locator("#f-agree_notice").check()  # the privacy notice and, separately, the sensitive items
+    page.locator("#f-agree_sensitive").check()
     page.get_by_role("button", name="注册").click()
     expect(page.get_by_text("注册成功")).to_be_visible()
 
