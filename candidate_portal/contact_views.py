@@ -6,10 +6,16 @@ from flask_babel import gettext as _
 
 from candidate_portal.auth import current_candidate, login_required
 from candidate_portal.blueprint import bp
+from candidate_portal.i18n import N_
 from core.services import contact_codes
 from core.services.errors import DomainError
 
 LABELS = {"sms": "手机号码", "email": "电子邮箱"}
+# core's fixed texts about codes (core/services/contact_codes.py), listed for ``pybabel extract``
+CODE_TEXTS = (N_('获取验证码过于频繁，请1小时后再试。'), N_('请先点击“获取验证码”。'),
+              N_('验证码已过期（10分钟内有效），请重新获取。'), N_('验证码错误次数过多，已失效，请重新获取。'),
+              N_('请输入6位数字验证码。'), N_('请先填写并保存手机号码或电子邮箱。'),
+              N_('该联系方式尚未验证，不能用于找回密码。'))
 
 
 def _page(cand, channel: str, errors: dict | None = None, status: int = 200):

@@ -58,7 +58,9 @@ def queue_code(cand: Candidate, channel: str, recipient: str, params: dict, *, k
     the caller commits (the delivery backend is woken)."""
     prefs = db.session.get(NotifySettings, cand.id)
     lang = prefs.lang if prefs else "zh"
-    text = render("contact_code", lang, {"name": cand.name, **params}, hide=(cand.doc_number, cand.permit_number or ""))
+    purpose = params["purpose"][lang if lang in params["purpose"] else "zh"]  # {"zh": ..., "en": ...}
+    text = render("contact_code", lang, {"name": cand.name, "code": params["code"], "purpose": purpose},
+                  hide=(cand.doc_number, cand.permit_number or ""))
     now = utcnow()
     db.session.add(Message(key=key, candidate_id=cand.id, channel=channel, template="contact_code",
                            params={"code": params["code"]},

@@ -26,7 +26,8 @@ from core.services import audit, ratelimit
 from core.services.errors import DomainError
 
 CHANNELS = {"sms": "mobile", "email": "email"}  # channel -> the candidate's contact column
-PURPOSES = {"verify": "验证联系方式", "recover": "找回密码"}
+PURPOSES = {"verify": {"zh": "验证联系方式", "en": "verifying your contact"},
+            "recover": {"zh": "找回密码", "en": "password recovery"}}  # the message names it
 CODE_TTL = timedelta(minutes=10)
 MAX_TRIES = 5
 PER_DESTINATION = ratelimit.Limit(5, 60 * 60)
