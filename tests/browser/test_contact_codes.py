@@ -1,4 +1,4 @@
-"""Codes in Chromium at 375 px, read from the sandbox SMS gateway as a phone would receive them: verifying a
+"""Codes in Chromium at 375 and 1280 px, read from the sandbox SMS gateway as a phone would receive them: verifying a
 mobile number from 个人信息 (a wrong code first, shown beside the field), then 找回密码 by a code to it."""
 import pytest
 
@@ -6,15 +6,16 @@ from core.db import db
 from core.notify import delivery
 from core.services import passwords
 from tests.factories import make_candidate
+from tests.support.a11y import shot
 from tests.support.browser import browser_login
 
 pytestmark = pytest.mark.browser
 NEW = "Yisheng#2028new"
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 800})
+@pytest.fixture(params=[375, 1280])
+def phone(browser, request):
+    context = browser.new_context(locale="zh-CN", viewport={"width": request.param, "height": 800})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
@@ -40,6 +41,7 @@ def test_verify_a_mobile_then_recover_the_password_by_code(phone, live_server, a
     phone.locator("#f-code").fill("000000" if code != "000000" else "111111")
     phone.get_by_role("button", name="验证", exact=True).click()
     assert "验证码不正确" in phone.locator("#e-code").inner_text()
+    shot(phone, f"verify-wrong-code-{phone.viewport_size['width']}")
     phone.locator("#f-code").fill(code)
     phone.get_by_role("button", name="验证", exact=True).click()
     assert "手机号码已验证" in phone.locator("main").inner_text()
@@ -53,6 +55,7 @@ def test_verify_a_mobile_then_recover_the_password_by_code(phone, live_server, a
     phone.get_by_role("button", name="下一步").click()
     phone.get_by_role("button", name="发送验证码到手机 138****8000").click()
     phone.locator("#f-code").fill(_received_code(gateway))
+    shot(phone, f"recover-by-code-{phone.viewport_size['width']}")
     phone.locator("#f-code_new_password").fill(NEW)
     phone.locator("#f-code_new_password2").fill(NEW)
     phone.get_by_role("button", name="重设密码").click()
