@@ -283,9 +283,10 @@ def find_for_recovery(username: str, doc_number: str, ip: str | None) -> Candida
 
 
 def recovery_channels(cand: Candidate) -> dict[str, str]:
-    """The verified contacts a recovery code may go to: channel -> masked destination (138****8000)."""
+    """The verified contacts a recovery code may go to (SMS / e-mail configured): channel -> masked destination."""
     return {channel: contact_codes.mask(contact_codes.destination(cand, channel))
-            for channel in contact_codes.CHANNELS if contact_codes.verified(cand, channel)}
+            for channel in contact_codes.CHANNELS
+            if contact_codes.verified(cand, channel) and contact_codes.available(channel)}
 
 
 def recover_by_code(cand: Candidate, channel: str, code: str, new: str, new2: str) -> None:

@@ -38,6 +38,13 @@ NO_CODE = "请先点击“获取验证码”。"
 EXPIRED = "验证码已过期（10分钟内有效），请重新获取。"
 TOO_MANY_TRIES = "验证码错误次数过多，已失效，请重新获取。"
 BAD_FORMAT = "请输入6位数字验证码。"
+SETTING = {"sms": "SMS_PROVIDER", "email": "SMTP_HOST"}  # no provider configured: no codes on that channel
+NOT_AVAILABLE = {"sms": "短信服务暂未开通，暂不能通过短信发送验证码。",
+                 "email": "邮件服务暂未开通，暂不能通过电子邮件发送验证码。"}
+
+
+def available(channel: str) -> bool:
+    return channel in SETTING and bool(current_app.config.get(SETTING[channel]))
 
 
 def destination(cand: Candidate, channel: str) -> str | None:
@@ -71,6 +78,8 @@ def send(cand: Candidate, channel: str, purpose: str, ip: str | None) -> None:
     dest = destination(cand, channel)
     if purpose not in PURPOSES or not dest:
         raise DomainError("请先填写并保存手机号码或电子邮箱。", "code")
+    if not available(channel):
+        raise DomainError(NOT_AVAILABLE[channel], "code")
     if purpose == "recover" and not verified(cand, channel):
         raise DomainError("该联系方式尚未验证，不能用于找回密码。", "code")
     if not all([ratelimit.hit(_key("to", f"{channel}:{dest}"), PER_DESTINATION),

@@ -1,7 +1,7 @@
 """One-time codes (core/services/contact_codes.py) and the outbox's verified-contacts rule."""
+import pytest
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from core.db import db, utcnow
@@ -10,6 +10,12 @@ from core.notify import delivery, outbox
 from core.services import contact_codes, profile
 from core.services.errors import DomainError
 from tests.factories import make_candidate
+
+
+@pytest.fixture(autouse=True)
+def _channels_on(notify_on):
+    """SMTP and the sandbox SMS gateway configured (codes are refused on a channel with no provider)."""
+    return notify_on
 
 
 def _code_message(cand) -> Message:
@@ -145,3 +151,12 @@ def test_the_code_arrives_at_the_sms_gateway_and_is_then_blanked(app_ctx, notify
     assert all(m.state == "sent" and m.params == {} and code not in m.body_text and email_code not in m.body_text
                for m in rows)
     assert not [m for m in rows if m.channel == "inbox"]
+
+
+def test_no_code_on_a_channel_without_a_provider(app, app_ctx, monkeypatch):
+    cand = make_candidate(verified=False)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "")
+    with pytest.raises(DomainError, match="短信服务暂未开通"):
+        contact_codes.send(cand, "sms", "verify", "10.0.0.1")
+    assert _code_message(cand) is None and cand.code_hash is None

@@ -1,4 +1,5 @@
 """验证联系方式: the profile's verification state, the code page, refusals beside the field."""
+import pytest
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -7,6 +8,12 @@ from core.db import db, utcnow
 from core.models import AuditEntry, Message
 from tests.factories import login_as, make_candidate
 from tests.support.web import post_page, text
+
+
+@pytest.fixture(autouse=True)
+def _channels_on(notify_on):
+    """SMTP and the sandbox SMS gateway configured (codes are refused on a channel with no provider)."""
+    return notify_on
 
 
 def _code(cand) -> str:

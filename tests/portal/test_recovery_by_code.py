@@ -1,4 +1,5 @@
 """找回密码 by a code sent to a verified mobile or e-mail."""
+import pytest
 from sqlalchemy import select
 
 from core.db import db
@@ -9,6 +10,12 @@ from tests.factories import PASSWORD, make_candidate
 from tests.support.web import post_page, text
 
 NEW = "Yisheng#2028new"
+
+
+@pytest.fixture(autouse=True)
+def _channels_on(notify_on):
+    """SMTP and the sandbox SMS gateway configured (codes are refused on a channel with no provider)."""
+    return notify_on
 
 
 def _code(cand) -> str:
