@@ -14,7 +14,7 @@ from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.notify import events as notify_events
 from core.notify import prefs as notify_prefs
-from core.services import accounts
+from core.services import accounts, contact_codes
 from core.services.errors import DomainError
 from core.validators import ETHNIC_GROUPS, FieldErrors
 
@@ -154,12 +154,14 @@ def set_recovery():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():
-    """找回密码: step 1 username + document number, step 2 recovery answer + new password."""
+    """找回密码: step 1 username + document number; step 2 either the recovery answer or a code sent to a
+    verified mobile / e-mail (``send``, then ``code``), with the new password."""
     errors: dict[str, str] = {}
     cand = _recovery_candidate()
     f = request.form
     if request.method == "POST" and f.get("step") == "1":
         session.pop("recover_cid", None)
+        session.pop("recover_channel", None)
         try:
             cand = accounts.find_for_recovery(f.get("username", ""), f.get("doc_number", ""),
                                               request.remote_addr)
@@ -167,6 +169,29 @@ def forgot_password():
             errors, cand = {"form": exc.message}, None
         else:
             session["recover_cid"], session["recover_at"] = cand.id, time.time()
+    elif request.method == "POST" and cand is not None and f.get("step") == "send":
+        channel = f.get("channel", "")
+        try:
+            if channel not in accounts.recovery_channels(cand):
+                raise DomainError(_("请选择已验证的手机号码或电子邮箱。"), "send")
+            contact_codes.send(cand, channel, "recover", request.remote_addr)
+        except DomainError as exc:
+            errors = {"send": exc.message}
+        else:
+            session["recover_channel"] = channel
+            flash(_("验证码已发送至 %(to)s，10分钟内有效。", to=accounts.recovery_channels(cand)[channel]), "success")
+            return redirect(url_for("portal.forgot_password"))
+    elif request.method == "POST" and cand is not None and f.get("step") == "code":
+        try:
+            accounts.recover_by_code(cand, session.get("recover_channel", ""), f.get("code", ""),
+                                     f.get("code_new_password", ""), f.get("code_new_password2", ""))
+        except DomainError as exc:
+            errors = {("code_" + k if k.startswith("new_password") else k): m for k, m in _errors(exc).items()}
+        else:
+            session.pop("recover_cid", None)
+            session.pop("recover_channel", None)
+            flash(_("密码已重置，请用新密码登录。"), "success")
+            return redirect(url_for("portal.login", username=cand.username))
     elif request.method == "POST" and cand is not None:
         try:
             accounts.recover_password(cand, f.get("recovery_answer", ""), f.get("new_password", ""),
@@ -182,9 +207,11 @@ def forgot_password():
     elif request.args.get("restart"):
         session.pop("recover_cid", None)
         cand = None
-    return render_template("portal/account/forgot.html", cand=cand, errors=errors,
+    channels = accounts.recovery_channels(cand) if cand else {}
+    return render_template("portal/account/forgot.html", cand=cand, errors=errors, channels=channels,
+                           code_channel=session.get("recover_channel") if cand else None,
                            username=f.get("username", ""), go_to_authority=accounts.GO_TO_AUTHORITY), \
-        (422 if errors else 200)
+        ((429 if errors.get("send") == contact_codes.TOO_MANY_SENDS else 422) if errors else 200)
 
 
 def _recovery_candidate() -> Candidate | None:

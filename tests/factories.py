@@ -36,14 +36,19 @@ def id_number(birth: str = "19900307", seq: str = "123") -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
-def make_candidate(consent: bool = True, **kw) -> Candidate:
-    """A candidate; ``consent`` (default): who has agreed to the current privacy notice."""
+def make_candidate(consent: bool = True, verified: bool = True, **kw) -> Candidate:
+    """A candidate; ``consent`` (default): who has agreed to the current privacy notice; ``verified``
+    (default): the mobile number and e-mail address given were verified with a code (they receive messages)."""
     n = next(_seq)
     values = dict(username=f"kaosheng{n}", password_hash=passwords.hash_secret(PASSWORD),
                   name="张三", sex="M", birth_date=date(1990, 3, 7), doc_type="id_card",
                   doc_number=id_number(seq=f"{n % 1000:03d}"), nationality="中国", ethnic_group="汉族",
                   mobile="13800138000")
     values.update(kw)
+    if verified:
+        for column in ("mobile", "email"):
+            if values.get(column):
+                values.setdefault(f"{column}_verified_at", utcnow())
     while "doc_number" not in kw and db.session.scalar(  # skip numbers a test chose by hand
             db.select(Candidate.id).filter_by(doc_number=values["doc_number"])):
         n = next(_seq)

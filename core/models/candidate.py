@@ -60,6 +60,15 @@ class Candidate(Timestamps, Model):
     email: Mapped[str | None] = mapped_column(String(120))
     address: Mapped[str | None] = mapped_column(String(200))
     postcode: Mapped[str | None] = mapped_column(String(6))
+    # verified with a one-time code (core/services/contact_codes.py); cleared when the value changes
+    mobile_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the one pending code of the account (a new one replaces it): HMAC, channel, purpose, expiry, wrong tries
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    code_channel: Mapped[str | None] = mapped_column(String(5))  # sms / email
+    code_purpose: Mapped[str | None] = mapped_column(String(8))  # verify / recover
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    code_tries: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     # 工作情况
     work_unit_id: Mapped[int | None] = mapped_column(ForeignKey("work_units.id"))
     work_unit_name: Mapped[str | None] = mapped_column(String(100))

@@ -22,8 +22,9 @@ from core.db import db, utcnow
 from core.models import Message
 from core.notify import channels
 from core.notify.errors import Refused, Retry
-from core.notify.templates import TEMPLATES
+from core.notify.templates import SECRET_TEMPLATES, TEMPLATES
 
+CODE_BLANKED = "（验证码已隐去）"
 RATE_LIMITED = "该收件人一小时内通知过多，稍后发送"
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,8 @@ def _record(message: Message, state: str, *, error: str | None = None, reference
         values.update(sent_at=utcnow(), provider_ref=(reference or "")[:64] or None)
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
+    if state in ("sent", "failed") and message.template in SECRET_TEMPLATES:  # a code is kept nowhere readable
+        values.update(body_text=CODE_BLANKED, body_html=None, params={})
     db.session.execute(update(Message).where(Message.id == message.id, Message.state == "sending")
                        .values(**values).execution_options(synchronize_session=False))
     db.session.commit()

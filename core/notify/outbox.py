@@ -3,8 +3,8 @@
     queue(candidate, "payment_paid", {"name": ..., "number": ..., "amount": ...}, key=f"order:{order.id}:paid")
 
 writes one row per channel into ``notify_messages`` in the caller's transaction: the 消息中心 always (already
-delivered: the row is the message), e-mail when the candidate has an address and SMTP is configured, SMS
-when they have a mobile number and an SMS provider is configured; non-essential templates only on the
+delivered: the row is the message), e-mail when the candidate has a verified address and SMTP is configured,
+SMS when they have a verified mobile number and an SMS provider is configured; non-essential templates only on the
 channels the candidate left on (``notify_settings``), essential ones on every channel they have. A rollback
 removes them with the event; the commit makes them due for delivery (core/notify/delivery.py), and the
 delivery backend is woken after the commit (core/notify/dispatch.py).
@@ -52,12 +52,32 @@ def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) 
     return written
 
 
+def queue_code(cand: Candidate, channel: str, recipient: str, params: dict, *, key: str) -> None:
+    """The verification code message (template ``contact_code``): one row, on ``channel`` to ``recipient`` only,
+    verified or not (the one message an unverified contact receives), never in the 消息中心. Delivered as soon as
+    the caller commits (the delivery backend is woken)."""
+    prefs = db.session.get(NotifySettings, cand.id)
+    lang = prefs.lang if prefs else "zh"
+    purpose = params["purpose"][lang if lang in params["purpose"] else "zh"]  # {"zh": ..., "en": ...}
+    text = render("contact_code", lang, {"name": cand.name, "code": params["code"], "purpose": purpose},
+                  hide=(cand.doc_number, cand.permit_number or ""))
+    now = utcnow()
+    db.session.add(Message(key=key, candidate_id=cand.id, channel=channel, template="contact_code",
+                           params={"code": params["code"]},
+                           lang=lang, recipient=recipient, subject=text.subject,
+                           body_text=text.sms if channel == "sms" else text.text,
+                           body_html=text.html if channel == "email" else None, state="queued", attempts=0,
+                           next_attempt_at=now, created_at=now))
+    db.session.info[PENDING] = True
+
+
 def _channels(cand: Candidate, prefs: NotifySettings, essential: bool) -> list[tuple[str, str]]:
+    """E-mail and SMS only to contacts the candidate verified with a code."""
     config = current_app.config
     found = []
-    if cand.email and config["SMTP_HOST"] and (essential or prefs.email_enabled):
+    if cand.email and cand.email_verified_at and config["SMTP_HOST"] and (essential or prefs.email_enabled):
         found.append(("email", cand.email))
-    if cand.mobile and config["SMS_PROVIDER"] and (essential or prefs.sms_enabled):
+    if cand.mobile and cand.mobile_verified_at and config["SMS_PROVIDER"] and (essential or prefs.sms_enabled):
         found.append(("sms", cand.mobile))
     return found
 

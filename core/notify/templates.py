@@ -148,7 +148,16 @@ TEMPLATES: dict[str, Template] = {
                "you, change your password at once."},
         {"zh": "您的账号于{time}在新设备登录，如非本人请改密码。",
          "en": "New device login at {time}. Not you? Change password."}),
+    # the one message an unverified contact receives (core/services/contact_codes.py); never in the 消息中心
+    "contact_code": Template(
+        True, "SMS_MEDEXAM_CODE",
+        {"zh": "验证码", "en": "Verification code"},
+        {"zh": "您好，{name}：您的验证码是 {code}，10分钟内有效（用于{purpose}）。请勿告诉任何人；如非本人操作，请忽略。",
+         "en": "Dear {name}, your verification code is {code}, valid for 10 minutes (for {purpose}). "
+               "Do not tell anyone; if this was not you, ignore this message."},
+        {"zh": "验证码{code}，10分钟内有效，请勿告诉他人。", "en": "Code {code}, valid 10 min. Do not share it."}),
 }
+SECRET_TEMPLATES = ("contact_code",)  # their text is blanked once delivered or failed (core/notify/delivery.py)
 
 
 @dataclass(frozen=True)

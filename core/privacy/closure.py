@@ -113,6 +113,7 @@ def _deidentify(cand: Candidate, now) -> None:
     for field in ("recovery_question", "recovery_answer_hash", "mobile", "email", "address", "postcode",
                   "work_unit_id", "work_unit_name", "department", "title", "title_date", "post",
                   "employment_status", "practice_start", "photo_path", "photo_uploaded_at", "last_login_at",
-                  "locked_until", "recovery_locked_until"):
+                  "locked_until", "recovery_locked_until", "mobile_verified_at", "email_verified_at", "code_hash",
+                  "code_channel", "code_purpose", "code_expires_at"):
         setattr(cand, field, None)
     cand.closed_at = cand.deidentified_at = now

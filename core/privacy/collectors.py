@@ -21,7 +21,8 @@ from core.models import (AuditEntry, Candidate, Certificate, Document, Education
 
 # never in a copy: secrets, and the database's own bookkeeping
 SECRET_COLUMNS = {"password_hash", "recovery_answer_hash", "submit_token", "failed_logins", "locked_until",
-                  "recovery_failures", "recovery_locked_until"}
+                  "recovery_failures", "recovery_locked_until", "code_hash", "code_channel", "code_purpose",
+                  "code_expires_at", "code_tries"}
 
 
 @dataclass(frozen=True)

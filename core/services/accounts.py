@@ -17,7 +17,7 @@ from core.messages import Msg
 from core.models import Candidate
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.privacy import notice
-from core.services import audit, passwords, ratelimit
+from core.services import audit, contact_codes, passwords, ratelimit
 from core.services.errors import DomainError
 from core.services.sessions import close_all_sessions
 
@@ -276,9 +276,30 @@ def find_for_recovery(username: str, doc_number: str, ip: str | None) -> Candida
         raise DomainError("用户名与证件号码不匹配。", "username")
     if _recovery_locked(cand):
         raise DomainError(RECOVERY_LOCKED, "username")
-    if not cand.recovery_answer_hash:
-        raise DomainError(Msg("该账户尚未设置密码找回问题。%(help)s", help=GO_TO_AUTHORITY), "username")
+    if not cand.recovery_answer_hash and not recovery_channels(cand):
+        raise DomainError(Msg("该账户既未设置密码找回问题，也没有已验证的手机号码或电子邮箱。%(help)s",
+                              help=GO_TO_AUTHORITY), "username")
     return cand
+
+
+def recovery_channels(cand: Candidate) -> dict[str, str]:
+    """The verified contacts a recovery code may go to (SMS / e-mail configured): channel -> masked destination."""
+    return {channel: contact_codes.mask(contact_codes.destination(cand, channel))
+            for channel in contact_codes.CHANNELS
+            if contact_codes.verified(cand, channel) and contact_codes.available(channel)}
+
+
+def recover_by_code(cand: Candidate, channel: str, code: str, new: str, new2: str) -> None:
+    """找回密码 by the code sent to a verified mobile or e-mail -> a new password; every session ends."""
+    contact_codes.check(cand, channel, "recover", code)
+    password = _check_new_password(cand, new, new2)
+    contact_codes.consume(cand)
+    cand.password_hash = _hash(password)
+    cand.must_change_password = False
+    close_all_sessions(cand.id)
+    audit.record("candidate.password.recovered", actor_type="candidate", actor_id=cand.id,
+                 actor_name=cand.username, obj=cand, after={"by": channel})
+    db.session.commit()
 
 
 def recover_password(cand: Candidate, answer: str, new: str, new2: str) -> None:

@@ -14,7 +14,7 @@ from core.messages import Msg
 from core.models import (Candidate, Certificate, CertificateType, Education, School, Training,
                          TrainingType, WorkUnit)
 from core.models.candidate import APPRENTICE_MODES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_MODELS, STUDY_MODES
-from core.services import audit, majors
+from core.services import audit, contact_codes, majors
 from core.services.errors import DomainError, NotAllowed
 
 LOCKED_MESSAGE = ("该条目已在报名申请中使用并被锁定，不可修改或删除；"
@@ -56,7 +56,9 @@ def check_contact(data: dict) -> dict:
 
 
 def save_contact(candidate: Candidate, data: dict) -> None:
+    """A changed mobile number or e-mail address must be verified again (core/services/contact_codes.py)."""
     for key, value in check_contact(data).items():
+        contact_codes.contact_changed(candidate, key, value)
         setattr(candidate, key, value)
 
 

@@ -266,14 +266,20 @@ def test_set_recovery_needs_current_password_and_an_answer(app_ctx):
     assert cand.recovery_answer_hash is None
 
 
-def test_recovery_refuses_wrong_document_and_missing_question(app_ctx):
-    cand = make_candidate()
+def test_recovery_refuses_wrong_document_and_missing_question(app, app_ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "aliyun")  # SMS configured (nothing is sent here)
+    cand = make_candidate(verified=False)  # no question and no verified contact: only the exam office helps
+    with_mobile = make_candidate()  # no question, a verified mobile: recovery by code
     db.session.commit()
     with pytest.raises(DomainError, match="不匹配"):
         accounts.find_for_recovery(cand.username, id_number(seq="999"), None)
-    with pytest.raises(DomainError, match="尚未设置") as exc:
+    with pytest.raises(DomainError, match="未设置密码找回问题") as exc:
         accounts.find_for_recovery(cand.username, cand.doc_number, None)
     assert "当地考试管理机构" in exc.value.message
+    assert accounts.find_for_recovery(with_mobile.username, with_mobile.doc_number, None) == with_mobile
+    assert accounts.recovery_channels(with_mobile) == {"sms": "138****8000"}
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "")  # no SMS: a verified mobile is no way back
+    assert accounts.recovery_channels(with_mobile) == {}
 
 
 def test_recovery_locks_after_repeated_wrong_answers(app_ctx):

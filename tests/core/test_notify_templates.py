@@ -12,7 +12,7 @@ from core.notify.templates import HIDDEN, LANGS, SMS_LIMIT, SMS_PARAM_LIMIT, TEM
 # the longest values each parameter takes (registration number, amount, receipt, time, reason cut for SMS)
 LONGEST = {"name": "欧阳娜娜娜娜娜娜", "number": "202711000200000001", "amount": "99999.00",
            "receipt": "JF202701010000000001", "time": "2027-12-31 23:59", "reason": "理" * 200,
-           "date": "2027-12-31", "deadline": "2027-12-31 23:59"}
+           "date": "2027-12-31", "deadline": "2027-12-31 23:59", "code": "123456", "purpose": "验证联系方式"}
 SIGN_NAME = "医学考试"
 
 

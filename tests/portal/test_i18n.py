@@ -346,10 +346,10 @@ def test_eligibility_findings_in_english_and_in_chinese(english, session):
 
 
 def test_recovery_refusal_with_the_authority_hint_in_english(english, session):
-    cand = make_candidate()  # no recovery question set
+    cand = make_candidate(verified=False)  # no recovery question set, no verified contact
     session.commit()
     refused = post_page(english, "/forgot-password", {"step": "1", "username": cand.username,
                                                       "doc_number": cand.doc_number})
     assert refused.status_code == 422
-    assert ("This account has no password recovery question. If you have forgotten both your password and "
-            "your recovery answer") in text(refused)
+    assert ("This account has neither a security question nor a verified mobile number or e-mail address. "
+            "If you have forgotten both your password and your recovery answer") in text(refused)

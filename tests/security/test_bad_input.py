@@ -289,7 +289,7 @@ def test_portal_routes_never_answer_500_to_bad_input(app, app_ctx, client, error
     prefix, portal = apps(app)["portal"]
     variants = [{"registration_id": world[k], "step": step, "provider": "sandbox", "out_trade_no": world["order"],
                  "code": "zh", "document_id": world["document"], "which": "thumb", "message_id": world["message"],
-                 "job_id": world["copy"]} for k in ("draft", "submitted") for step in STEP_NAMES]
+                 "job_id": world["copy"], "channel": "sms"} for k in ("draft", "submitted") for step in STEP_NAMES]
     variants.append({**variants[-1], "registration_id": paid})
     login_as(client, alice)
     pages = list(dict.fromkeys(build(prefix, portal, r, "GET", v) for r in rules(portal)

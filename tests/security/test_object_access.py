@@ -19,8 +19,8 @@ from tests.support.scope_sweep import DETAIL
 from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 # Arguments that name no candidate's object: the notification is signed by the gateway, the language is
-# a cookie, the assets are public files.
-NOT_OBJECTS = {"provider", "code", "filename"}
+# a cookie, the assets are public files, a channel names the logged-in candidate's own mobile or e-mail.
+NOT_OBJECTS = {"provider", "code", "filename", "channel"}
 
 
 def _portal_id_rules(app):

@@ -3,7 +3,7 @@ reviewer uses ({draft}, {reg}, {cand} and {online} are filled from the ``page_wo
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
-PORTAL_PAGES = ["/", "/profile", "/security", "/messages", "/privacy/copy", "/account/close", "/registration",
+PORTAL_PAGES = ["/", "/profile", "/profile/verify/sms", "/security", "/messages", "/privacy/copy", "/account/close", "/registration",
                 "/registration/subjects", "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
                                                                  "site")], "/registration/{draft}/documents"]
