@@ -5,11 +5,11 @@ The ticket has a Chinese and an English layout (the portal's language); sheets a
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 
+from reports import pdf_parts
 from reports.application_form import TEMPLATES, _env, _fonts, photo_uri, qr_data_uri
 
 _css = CSS(filename=str(TEMPLATES / "reports" / "arrangement.css"), font_config=_fonts)
@@ -57,26 +57,17 @@ def sheets_pdf(sheets: list[dict], photo_dir: Path, target: Path | None = None,
     holds every page in memory; one part per room pays the font subsetting once per room."""
     import tempfile
 
-    from pypdf import PdfReader, PdfWriter
     for sheet in sheets:
         for row in sheet["rows"]:
             row["photo_uri"] = photo_uri(row.get("photo"), photo_dir)
     template = _env.get_template("reports/room_sheets.html")
-    writer = PdfWriter()
     with tempfile.TemporaryDirectory(prefix="sheets-") as tmp:
         chunks = [sheets[i:i + rooms_per_part] for i in range(0, len(sheets), rooms_per_part)] or [[]]
-        for i, chunk in enumerate(chunks):
-            part = Path(tmp) / f"part-{i:04d}.pdf"
+        parts = [Path(tmp) / f"part-{i:04d}.pdf" for i in range(len(chunks))]
+        for chunk, part in zip(chunks, parts):
             HTML(string=template.render(sheets=chunk), base_url=str(TEMPLATES)).write_pdf(
                 part, stylesheets=[_css], font_config=_fonts)
-            writer.append(PdfReader(part))
-        if target is not None:
-            with open(target, "wb") as out:
-                writer.write(out)
-            return None
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        return buffer.getvalue()
+        return pdf_parts.join(parts, target)
 
 SITE_COLUMNS = ("考场", "考场位置", "座位号", "准考证号", "姓名", "报考类别", "报名号")
 

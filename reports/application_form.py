@@ -22,9 +22,10 @@ from typing import Callable, Iterable, Sequence
 import qrcode
 import qrcode.constants
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+
+from reports import pdf_parts
 
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -122,16 +123,7 @@ def forms_pdf(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool =
                 finished(i)
         else:
             _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished)
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(PdfReader(part))
-        if target is not None:
-            with open(target, "wb") as out:
-                writer.write(out)
-            return None
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        return buffer.getvalue()
+        return pdf_parts.join(parts, target)
 
 
 def _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished) -> None:
