@@ -8,8 +8,8 @@ from flask_babel import Babel
 
 # every module that adds routes to the blueprint (field_checks: the red frame while typing)
 from candidate_portal import (account_views, api_views, field_checks, home_views,  # noqa: F401
-                              contact_views, document_views, message_views, payment_views, print_views, privacy_views,
-                              profile_views, registration_views)
+                              contact_views, document_views, entry_views, message_views, payment_views,
+                              print_views, privacy_views, profile_views, registration_views)
 from candidate_portal.blueprint import bp
 from web.i18n import install_template_gettext
 

@@ -17,6 +17,7 @@ from core.registration.choices import region_or_none
 from core.registration.draft import STEP_NAMES, STEPS, Draft
 from core.registration.errors import Incomplete, StepRefused
 from core.services import audit, photos, profile
+from core.services.errors import NotAllowed
 from core.models.candidate import ENTRY_MODELS
 
 def findings_for_step(reg: Registration, step: str,
@@ -175,6 +176,40 @@ def add_entry(reg: Registration, kind: str, form: dict, select_it: bool = True):
         draft.store(reg)
     audit.record(f"candidate.{kind}.added", actor_type="candidate", actor_id=reg.candidate_id,
                  actor_name=reg.candidate.username, obj=entry, after={"registration_id": reg.id})
+    db.session.commit()
+    return entry
+
+
+# The wizard step that lists each kind of entry (its 修改 button opens the entry's form there).
+ENTRY_STEP = {"education": "entries", "training": "entries", "certificate": "certificates"}
+AUDITED_FIELDS = {"education": ("school_name", "level", "study_mode", "major", "start_ym", "end_ym",
+                                "diploma_number", "apprentice_certificate"),
+                  "training": ("training_type_id", "institution", "major", "start_ym", "end_ym",
+                               "certificate_number"),
+                  "certificate": ("certificate_type_id", "issue_ym", "cert_number", "reg_ym", "reg_number")}
+
+
+def entry_of_step(reg: Registration, step: str, kind: str, entry_id):
+    """The candidate's own entry of a kind the step lists; NotAllowed (a 404) for another's, a missing one or
+    a kind the step does not show."""
+    if ENTRY_STEP.get(kind) != step:
+        raise NotAllowed("找不到该条目。", "id")
+    return profile.get_entry(reg.candidate, kind, entry_id)
+
+
+def edit_entry(reg: Registration, step: str, kind: str, entry_id, form: dict):
+    """修改 beside an entry of the wizard: saved to the profile by the 个人信息 centre's own rules
+    (core.services.profile: the checks, the lock of 锁定/已验证 entries), audited with what changed, committed.
+    The draft is not touched: its ticks and finished steps stay (submission checks everything again)."""
+    entry = entry_of_step(reg, step, kind, entry_id)
+    before = {f: getattr(entry, f) for f in AUDITED_FIELDS[kind]}
+    profile.SAVERS[kind](reg.candidate, form, entry.id)
+    after = {f: getattr(entry, f) for f in AUDITED_FIELDS[kind]}
+    changed = [f for f in before if before[f] != after[f]]
+    audit.record(f"candidate.{kind}.changed", actor_type="candidate", actor_id=reg.candidate_id,
+                 actor_name=reg.candidate.username, obj=entry,
+                 before={f: before[f] for f in changed}, after={**{f: after[f] for f in changed},
+                                                               "registration_id": reg.id})
     db.session.commit()
     return entry
 

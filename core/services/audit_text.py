@@ -151,6 +151,8 @@ def action_label(action: str | None) -> str:
         return _CATALOGUE_VERBS[parts[2]] + OBJECT_TYPES.get(parts[1], parts[1])
     if len(parts) == 3 and parts[0] == "candidate" and parts[2] == "added" and parts[1] in ENTRY_LABELS:
         return "添加" + ENTRY_LABELS[parts[1]]
+    if len(parts) == 3 and parts[0] == "candidate" and parts[2] == "changed" and parts[1] in ENTRY_LABELS:
+        return "修改" + ENTRY_LABELS[parts[1]]
     if len(parts) == 2 and parts[1] == "verified" and parts[0] in ENTRY_LABELS:
         return "核验" + ENTRY_LABELS[parts[0]]
     return action
