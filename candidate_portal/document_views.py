@@ -8,19 +8,21 @@ from flask_babel import gettext as _
 from candidate_portal.auth import current_candidate, login_required, own_registration
 from candidate_portal.blueprint import bp
 from candidate_portal.document_texts import DOCUMENT_TEXTS  # noqa: F401 (extracted for English)
+from candidate_portal.profile_views import DOCUMENT_ACCEPT as ACCEPT
+from candidate_portal.profile_views import render_with_document_errors
 from core.db import db
 from core.documents import pages, review, service
 from core.models.documents import REASONS
 from core.services.errors import DomainError, NotAllowed
 
-ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+UPLOAD_ENDPOINTS = ("portal.registration_document_upload", "portal.profile_document_upload")
 
 
 @bp.url_value_preprocessor
 def _document_upload_limit(endpoint, _values):
     """Uploads of documents may be larger than the app's MAX_CONTENT_LENGTH; set before CSRF reads the form
     (URL value preprocessors run before every before_request function)."""
-    if endpoint == "portal.registration_document_upload":
+    if endpoint in UPLOAD_ENDPOINTS:
         request.max_content_length = current_app.config["DOCUMENT_MAX_BYTES"] + 64 * 1024
 
 
@@ -51,8 +53,7 @@ def registration_document_upload(registration_id: int):
         db.session.rollback()
         return _page(reg, {slot: exc.message}, 422)
     flash(_("材料已上传。"), "success")
-    anchor = "#doc-" + slot.replace(":", "-")
-    return redirect(url_for("portal.registration_documents", registration_id=registration_id) + anchor, 303)
+    return redirect(url_for("portal.registration_documents", registration_id=registration_id) + _anchor(slot), 303)
 
 
 @bp.post("/registration/<int:registration_id>/documents/<int:document_id>/delete")
@@ -83,6 +84,47 @@ def registration_resubmit(registration_id: int):
         return _page(reg, {"_form": exc.message}, 422)
     flash(_("补正材料已提交，请等待审核人员复审。"), "success")
     return redirect(url_for("portal.registrations"), 303)
+
+
+def _anchor(slot: str) -> str:
+    return "#doc-" + slot.replace(":", "-")
+
+
+@bp.post("/profile/documents")
+@login_required
+def profile_document_upload():
+    """审核材料 under 个人信息: the same upload as a registration's page (core.documents.service), back to 个人信息."""
+    cand = current_candidate()
+    slot = request.form.get("slot", "")
+    upload = request.files.get("document")
+    try:
+        service.upload(cand, slot, upload.read() if upload else b"")
+    except NotAllowed:
+        db.session.rollback()
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_with_document_errors(cand, {slot: exc.message})
+    flash(_("材料已上传。"), "success")
+    return redirect(url_for("portal.profile") + _anchor(slot), 303)
+
+
+@bp.post("/profile/documents/<int:document_id>/delete")
+@login_required
+def profile_document_delete(document_id: int):
+    cand = current_candidate()
+    try:
+        doc = service.own_document(cand, document_id)
+        slot = doc.slot
+        service.delete(cand, document_id)
+    except NotAllowed:
+        db.session.rollback()
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_with_document_errors(cand, {slot: exc.message})
+    flash(_("材料已删除。"), "success")
+    return redirect(url_for("portal.profile") + _anchor(slot), 303)
 
 
 @bp.get("/documents/<int:document_id>/<any(thumb, page):which>")

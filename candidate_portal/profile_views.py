@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import (abort, current_app, flash, redirect, render_template, request, send_file, url_for)
 from flask_babel import gettext as _
 
 from candidate_portal.auth import current_candidate, login_required
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import db
+from core.documents import pages as doc_pages
 from core.models import CertificateType, TrainingType, WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS,
                                    MILITARY, SEXES, STUDY_MODES)
@@ -35,6 +36,7 @@ ROW_FIELDS = {
     "certificate": ("id", "certificate_type_id", "issue_ym", "cert_number", "reg_ym", "reg_number"),
 }
 MAX_ROWS = 30
+DOCUMENT_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 
 def _parse(form) -> profile_service.ProfileSubmission:
@@ -79,11 +81,14 @@ def _error_labels(errors: dict) -> dict[str, str]:
     return labels
 
 
-def _render(cand, sub, errors=None, picker=None, status=200, summary=True):
-    """summary: the 提交未成功 list above the form (after 提交; a reload only frames the fields in red)."""
+def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_errors=None):
+    """summary: the 提交未成功 list above the form (after 提交; a reload only frames the fields in red);
+    doc_errors: a refused upload or delete of a document, by slot, shown beside its field under 审核材料."""
     fixed = {kind: [e for e in _entries(cand, kind) if not e.editable] for kind in ROW_FIELDS}
     return render_template(
         "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed, summary=summary,
+        doc_groups=doc_pages.profile_groups(cand), doc_errors=doc_errors or {}, entry_labels=ENTRY_LABELS,
+        doc_accept=DOCUMENT_ACCEPT, doc_max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024),
         error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
@@ -173,6 +178,11 @@ def registration_work_unit_picker(registration_id: int):
         carried={k: form.get(k, "") for k in WIZARD_WORK_FIELDS},
         typed={"work_unit_name": form.get("work_unit_name", ""), "work_unit_id": form.get("work_unit_id", "")},
         back=url_for("portal.registration_step_save", registration_id=registration_id, step="work"))
+
+
+def render_with_document_errors(cand, doc_errors: dict, status: int = 422):
+    """个人信息 as saved, with a refused document upload or delete beside its field (candidate_portal/document_views)."""
+    return _render(cand, _from_database(cand), doc_errors=doc_errors, status=status)
 
 
 @bp.post("/profile/photo")

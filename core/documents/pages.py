@@ -1,12 +1,15 @@
 """What the candidate's 审核材料 page shows for one registration: each required document with the current
-upload, whether it may be changed now, and (after submission) the reviewer's verdict, reasons and note."""
+upload, whether it may be changed now, and (after submission) the reviewer's verdict, reasons and note; and
+what 个人信息 shows of the candidate's documents, entry by entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.documents import modes, service
-from core.documents.required import required_for
+from core.documents.required import KINDS, Requirement, for_candidate, for_entry, required_for
 from core.models import Document, Registration, RegistrationDocument
+from core.models.candidate import ENTRY_MODELS
+from core.registration.access import registrations_of
 from core.registration.draft import Draft
 from core.registration.states import CORRECTION, DRAFT
 
@@ -35,3 +38,63 @@ def rows_for(reg: Registration) -> list[Row]:
                 for r in required_for(reg)]
     return [Row(lk.slot, lk.label, lk.document, lk, reg.status == CORRECTION and lk.verdict == "correction")
             for lk in service.links_of(reg.id)]
+
+
+# --- 个人信息: the candidate's documents by entry (issue 16 item 2) ----------------------------------
+
+@dataclass
+class ProfileRow:
+    slot: str
+    label: str  # what to upload, e.g. 毕业证书
+    document: Document | None
+    changeable: bool  # upload or replace now (not frozen by a registration under review)
+    deletable: bool
+    needed_by: list[str]  # the candidate's 网上审核 registrations (their subjects) that need it
+
+
+@dataclass
+class ProfileGroup:
+    kind: str  # "own" (identity, military, practice) or an entry kind
+    entry: str  # the entry in words, e.g. 北京大学 本科 临床医学 (empty for "own")
+    anchor: str
+    rows: list[ProfileRow]
+
+
+def profile_groups(candidate) -> list[ProfileGroup]:
+    """What 个人信息 shows under 审核材料: the candidate's own documents, then each entry's proof (education →
+    毕业证书 and 备案表, …), each with its upload, whether it may be changed now, and which of the candidate's
+    网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required)."""
+    have = service.current(candidate.id)
+    needed = _needed_by(candidate)
+
+    def rows(requirements) -> list[ProfileRow]:
+        out = []
+        for r in requirements:
+            doc = have.get(r.slot)
+            out.append(ProfileRow(r.slot, r.label, doc, doc is None or service.replaceable(doc),
+                                  doc is not None and service.deletable(doc), needed.get(r.slot, [])))
+        return out
+
+    own = for_candidate(candidate)
+    if "practice" in needed or "practice" in have:
+        own.append(Requirement("practice", KINDS["practice"]))
+    groups = [ProfileGroup("own", "", "docs-own", rows(own))]
+    for kind in ENTRY_MODELS:
+        for entry in getattr(candidate, f"{kind}s"):
+            requirements = for_entry(kind, entry)
+            groups.append(ProfileGroup(kind, requirements[0].entry, f"docs-{kind}-{entry.id}", rows(requirements)))
+    return groups
+
+
+def _needed_by(candidate) -> dict[str, list[str]]:
+    """slot -> the subjects of the candidate's live 网上审核 registrations that need it: a draft by the entries
+    ticked so far, a submitted one by the documents frozen with it."""
+    out: dict[str, list[str]] = {}
+    for reg in registrations_of(candidate):
+        if not reg.is_live or not online_for(reg):
+            continue
+        slots = ([r.slot for r in required_for(reg)] if reg.status == DRAFT
+                 else [link.slot for link in service.links_of(reg.id)])
+        for slot in slots:
+            out.setdefault(slot, []).append(reg.subject.name)
+    return out

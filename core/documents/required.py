@@ -38,6 +38,19 @@ def required_for(reg, chosen: dict[str, set[int]] | None = None) -> list[Require
     """The documents of a registration (a draft: the entries ticked so far) in the order shown."""
     cand = reg.candidate
     chosen = chosen or chosen_ids(reg)
+    out = for_candidate(cand)
+    if _practice_rule_applies(reg, chosen):
+        out.append(Requirement("practice", KINDS["practice"]))
+    for kind, model in ENTRY_MODELS.items():
+        for entry in getattr(cand, f"{kind}s"):
+            if entry.id in chosen.get(kind, ()):
+                out += for_entry(kind, entry)
+    return out
+
+
+def for_candidate(cand) -> list[Requirement]:
+    """The candidate's own documents every registration needs: the identity document (both sides of a card),
+    and the unit's certificate of an active serviceman."""
     out: list[Requirement] = []
     if cand.doc_type in TWO_SIDED:
         out += [Requirement("id_front", KINDS["id_front"]), Requirement("id_back", KINDS["id_back"])]
@@ -45,16 +58,11 @@ def required_for(reg, chosen: dict[str, set[int]] | None = None) -> list[Require
         out.append(Requirement("id_page", KINDS["id_page"]))
     if cand.military_identity == "active":
         out.append(Requirement("military", KINDS["military"]))
-    if _practice_rule_applies(reg, chosen):
-        out.append(Requirement("practice", KINDS["practice"]))
-    for kind, model in ENTRY_MODELS.items():
-        for entry in getattr(cand, f"{kind}s"):
-            if entry.id in chosen.get(kind, ()):
-                out += _for_entry(kind, entry)
     return out
 
 
-def _for_entry(kind: str, entry) -> list[Requirement]:
+def for_entry(kind: str, entry) -> list[Requirement]:
+    """The proof of one entry (毕业证书 and 备案表 of an education, …) when a registration uses it."""
     slot = lambda k: f"{k}:{kind}:{entry.id}"  # noqa: E731
     if kind == "education":
         where = " ".join(x for x in (entry.school_name, entry.level or entry.study_mode, entry.major) if x)

@@ -55,6 +55,11 @@ def replaceable(doc: Document) -> bool:
     return all(status == CORRECTION and link.verdict == "correction" for link, status in _uses(doc.id))
 
 
+def deletable(doc: Document) -> bool:
+    """Delete: only while no live submitted registration uses the document (not even one waiting for 补正)."""
+    return doc.retired_at is None and not _uses(doc.id)
+
+
 def _actor(candidate: Candidate) -> dict:
     return dict(actor_type="candidate", actor_id=candidate.id, actor_name=candidate.username)
 
@@ -152,7 +157,7 @@ def _retire(old: Document, new: Document) -> list[str]:
 
 def delete(candidate: Candidate, document_id: int) -> None:
     doc = own_document(candidate, document_id)
-    if doc.retired_at is not None or _uses(doc.id):
+    if not deletable(doc):
         raise DomainError(FROZEN, FIELD)
     used_ever = db.session.scalar(select(RegistrationDocument.id)
                                   .where(RegistrationDocument.document_id == doc.id).limit(1))
