@@ -1,12 +1,13 @@
 """The pages every accessibility, layout and markup check walks: every portal page and the back-office pages a
-reviewer uses ({draft}, {reg}, {cand} and {online} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
+reviewer uses ({draft}, {reg}, {cand}, {online} and {edu} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
 PORTAL_PAGES = ["/", "/profile", "/profile/verify/sms", "/security", "/messages", "/privacy/copy", "/account/close", "/registration",
                 "/registration/subjects", "/registration/{reg}/pay",
                 *[f"/registration/{{draft}}/step/{s}" for s in ("basic", "work", "entries", "certificates",
-                                                                 "site")], "/registration/{draft}/documents"]
+                                                                 "site")], "/registration/{draft}/documents",
+                "/registration/{draft}/step/entries/education/{edu}"]  # 修改 an entry from the wizard
 BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}", "/admin/review/list/",
                     "/admin/review/show/{reg}", "/admin/registrations/list/", "/admin/payments/list/",
                     "/admin/refunds/list/", "/admin/audit-log/list/", "/admin/sites/list/", "/admin/sites/add",
@@ -23,4 +24,5 @@ BACKOFFICE_PAGES = ["/admin/", "/admin/candidates/", "/admin/candidates/{cand}",
 
 
 def filled(url: str, world: dict) -> str:
-    return url.format(draft=world["draft"], reg=world["reg"], cand=world["cand_id"], online=world["online"])
+    return url.format(draft=world["draft"], reg=world["reg"], cand=world["cand_id"], online=world["online"],
+                      edu=world["edu"])
