@@ -162,6 +162,8 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
         opt=_options(step))
     if step == "certificates":
         context["certificate_required"] = steps.certificate_required(reg)
+    if step in _STEP_KINDS:
+        context["entry_docs"] = doc_pages.entry_documents(reg)
     if step == "site":
         chosen = draft.Draft.of(reg)
         context.update(regions=choices.regions(), sites=choices.sites_of(chosen.region_id),

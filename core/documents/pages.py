@@ -98,3 +98,13 @@ def _needed_by(candidate) -> dict[str, list[str]]:
         for slot in slots:
             out.setdefault(slot, []).append(reg.subject.name)
     return out
+
+
+def entry_documents(reg: Registration) -> dict[str, list[tuple[str, bool]]]:
+    """The wizard's 教育经历 and 证书 steps of a draft in a 网上审核 region: beside each entry, the documents it
+    needs when ticked and whether they are uploaded ("education-3" -> [("毕业证书", True), …]); {} elsewhere."""
+    if not online_for(reg):
+        return {}
+    have = service.current(reg.candidate_id)
+    return {f"{kind}-{entry.id}": [(r.label, r.slot in have) for r in for_entry(kind, entry)]
+            for kind in ENTRY_MODELS for entry in getattr(reg.candidate, f"{kind}s")}

@@ -122,3 +122,15 @@ def test_uploads_and_deletes_need_the_csrf_token(client, online):
     assert client.post(f"/profile/documents/{doc.id}/delete").status_code == 400
     assert db.session.get(Document, doc.id) is not None
     assert csrf_token_from(text(client.get("/profile")))
+
+
+def test_the_wizard_shows_beside_each_entry_its_documents_in_an_online_region(client, online):
+    reg, cand, edu = _setup(client, online)
+    step = f"/registration/{reg.id}/step/entries"
+    html = text(client.get(step))
+    entry = html[html.index(f'id="education-{edu.id}-entry"'):]
+    entry = entry[:entry.index("</div>")]
+    assert "审核材料：毕业证书（未上传）、教育部学历证书电子注册备案表（未上传）" in entry
+    assert f'href="/registration/{reg.id}/documents"' in html
+    assert _upload(client, f"diploma:education:{edu.id}", jpeg()).status_code == 303
+    assert "审核材料：毕业证书（已上传）、教育部学历证书电子注册备案表（未上传）" in text(client.get(step))

@@ -61,6 +61,7 @@ def test_the_step_offers_a_labelled_edit_button_per_entry_and_keeps_the_ticks(wo
     reg, cert = world["reg"], world["cert"]
     html = text(client.get(_step(reg)))
     assert MISSING_REG in html
+    assert "审核材料：" not in html  # 现场审核 region: no documents beside the entries
     assert (f'name="action" value="edit:certificate:{cert.id}"' in html
             and 'aria-label="修改执业助理医师 110000000001"' in html)
     opened = client.post(_step(reg), data={"csrf_token": csrf_token_from(html), "action": f"edit:certificate:{cert.id}",
