@@ -11,7 +11,7 @@ from __future__ import annotations
 from werkzeug.routing import IntegerConverter
 
 from core.db import db
-from core.models import Candidate
+from core.models import Candidate, Education
 from core.services import passwords
 from tests.factories import PASSWORD, login_as, make_candidate
 from tests.security.helpers import STATE_CHANGING, apps, build, candidate_world, rules, table_dump
@@ -31,15 +31,20 @@ def _portal_id_rules(app):
 def test_portal_routes_with_ids_refuse_another_candidates_objects(app, app_ctx, client):
     alice, bob = make_candidate(name="艾丽"), make_candidate(name="鲍勃")
     objs = candidate_world(alice, bob)
+    education = Education(candidate_id=alice.id, school_name="北京大学", level="本科", study_mode="全日制",
+                          major="临床医学", start_ym="2010-09", end_ym="2015-07")  # 修改 from the wizard
+    db.session.add(education)
+    db.session.commit()
     prefix, portal = apps(app)["portal"]
     id_rules = _portal_id_rules(app)
     assert {a for r in id_rules for a in r.arguments} <= {
-        "registration_id", "step", "out_trade_no", "message_id", "job_id", "document_id", "which"}, \
-        "a new kind of id: give it an object of Alice's here"
-    variants = [{"registration_id": objs[kind], "step": "basic", "out_trade_no": objs["order"],
+        "registration_id", "step", "out_trade_no", "message_id", "job_id", "document_id", "which",
+        "kind", "entry_id"}, "a new kind of id: give it an object of Alice's here"
+    variants = [{"registration_id": objs[kind], "step": step, "out_trade_no": objs["order"],
                  "message_id": objs["message"], "job_id": objs["copy"], "document_id": objs["document"],
-                 "which": "thumb"}
-                for kind in ("draft", "submitted", "arranged")]
+                 "which": "thumb", "kind": "education", "entry_id": education.id}
+                for kind, step in (("draft", "basic"), ("submitted", "basic"), ("arranged", "basic"),
+                                   ("draft", "entries"))]
     login_as(client, bob)
     token = csrf_token_from(client.get("/profile").get_data(as_text=True))
     before = table_dump()
