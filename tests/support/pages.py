@@ -1,5 +1,6 @@
 """The pages every accessibility, layout and markup check walks: every portal page and the back-office pages a
-reviewer uses ({draft}, {reg}, {cand}, {online} and {edu} are filled from the ``page_world`` fixture, tests/fixtures/pages.py)."""
+reviewer uses ({draft}, {reg}, {cand}, {online} and {edu} are filled from the ``page_world`` fixture,
+tests/fixtures/pages.py)."""
 from __future__ import annotations
 
 PORTAL_PUBLIC = ["/login", "/register", "/forgot-password", "/privacy"]
