@@ -228,8 +228,7 @@ def registration_step_save(registration_id: int, step: str):
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=step) + f"#{kind}")
     if action.startswith("edit:"):  # 修改 beside an entry: what is ticked is kept, then the entry's form
         kind, _sep, entry_id = action.removeprefix("edit:").partition(":")
-        steps.remember_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
-        db.session.commit()
+        steps.keep_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
         return redirect(url_for("portal.registration_entry_edit", registration_id=registration_id, step=step,
                                 kind=kind, entry_id=int(entry_id) if entry_id.isdigit() else 0), 303)
     if action.startswith("confirm_major:") and step == "entries":  # 确认专业 beside a flagged education

@@ -158,6 +158,12 @@ def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> Non
     draft.store(reg)
 
 
+def keep_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> None:
+    """修改 beside an entry: what is ticked on the page is kept (committed) before the entry's form opens."""
+    remember_ticks(reg, step, ticked)
+    db.session.commit()
+
+
 def confirm_major(reg: Registration, education_id, major_id, name: str | None, ticked: dict[str, list]) -> None:
     """确认专业 beside an education whose major was typed by hand or left unconfirmed by the migration:
     the major chosen from the dictionary is saved to the profile (audited); what is ticked is kept."""
