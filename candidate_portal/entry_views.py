@@ -31,8 +31,9 @@ def _page(reg, step: str, kind: str, entry, row: dict, errors: dict | None = Non
                "certificate_types": {str(t.id): t.name for t in db.session.scalars(
                    db.select(CertificateType).order_by(CertificateType.id))}}
     reason = {"locked": LOCKED_MESSAGE, "verified": VERIFIED_MESSAGE}.get(entry.state)
+    findings = [f for f in steps.findings_for_step(reg, step) if f.step == step]  # why the entry may need a fix
     return render_template("portal/registration/entry_edit.html", reg=reg, step=step, kind=kind, entry=entry,
-                           row=row, errors=errors or {}, reason=reason, label=ENTRY_LABELS[kind],
+                           row=row, errors=errors or {}, reason=reason, findings=findings, label=ENTRY_LABELS[kind],
                            step_label=dict(STEPS)[step], back=_back(reg.id, step, kind, entry.id),
                            **options), status
 

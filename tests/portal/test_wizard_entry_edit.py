@@ -75,6 +75,7 @@ def test_the_edit_page_is_the_profile_form_prefilled(world, client):
     reg, cert = world["reg"], world["cert"]
     html = text(client.get(_edit(reg, cert.id)))
     assert "<h1>修改证书情况</h1>" in html
+    assert MISSING_REG in html  # the step's finding, beside the form that fixes it
     for name in ("certificate_type_id", "issue_ym", "cert_number", "reg_ym", "reg_number"):
         assert f'<label for="f-{name}">' in html and f'id="f-{name}" name="{name}"' in html
     assert 'name="issue_ym" type="text" value="2015-05"' in html
@@ -98,6 +99,7 @@ def test_saving_fixes_the_entry_in_the_profile_audits_it_and_returns_to_the_step
     assert draft.certificate_ids == [cert.id] and set(draft.done) == set(STEP_NAMES)  # the draft untouched
     html = text(client.get(_step(reg)))
     assert "证书情况已修改并保存到个人信息" in html and MISSING_REG not in html
+    assert MISSING_REG not in text(client.get(_edit(reg, cert.id)))
     assert f'id="certificate-{cert.id}" name="certificate_ids" value="{cert.id}" checked' in html
     passed = client.post(_step(reg), data={"csrf_token": csrf_token_from(html), "action": "next",
                                            "certificate_ids": [str(cert.id)]})
