@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, g, redirect, request, send_file, ur
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from backoffice.base import InScope, scoped, shanghai, yes_no
@@ -100,6 +101,9 @@ class ExamRoomView(CatalogueView):
                                      NumberRange(min=1, max=999, message="考场号须在 1 到 999 之间。")],
                           "site": [_site_in_scope]}
     search_columns = ["site", "number", "accessible", "closed"]
+    # FAB marks a NOT NULL boolean as required, so an unticked 无障碍/停用 was refused: plain checkboxes instead
+    add_form_extra_fields = edit_form_extra_fields = {"accessible": BooleanField("无障碍考场"),
+                                                      "closed": BooleanField("停用")}
     add_form_query_rel_fields = edit_form_query_rel_fields = {"site": [["id", InScope, _manageable_sites]]}
     search_form_query_rel_fields = {"site": scoped(scope.site_clause)}
 
