@@ -125,7 +125,7 @@ def site_input(site_id: int, exam_year_id: int, part: str = "written") -> tuple[
     rooms = [Room(r.id, r.number, r.capacity, frozenset(hosted.get(r.id, ())), r.accessible)
              for r in db.session.scalars(select(ExamRoom).where(ExamRoom.site_id == site_id,
                                                                 ExamRoom.closed.is_(False)))
-             if not hosted.get(r.id, set()) & other]  # a room of the other part (another year's: still hosts)
+             if not hosted.get(r.id, set()) & other]  # not a room of the other part (this year's sessions)
     return cands, rooms
 
 
