@@ -13,23 +13,27 @@ from flask import abort, current_app, flash, g, redirect, request, send_file, ur
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select
+from wtforms import BooleanField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from backoffice.base import InScope, scoped, shanghai, yes_no
 from backoffice.catalogue import CatalogueView, region_in_scope
 from core import jobs
 from core.arrangement import admission, checkin, rooms_import, service
+from core.arrangement import needs as arrangement_needs
 from core.arrangement.job import KIND
 from core.db import db
 from core.models import (ArrangementRun, ExamRoom, ExamSession, ExamYear, Region, Registration, SeatAssignment,
                          Site, TicketWindow)
-from core.models.arrangement import PART_LABELS
+from core.models.arrangement import ARRANGED_PART_LABELS, PART_LABELS
 from core.registration.lifecycle import Actor
 from core.services import audit, scope
 from core.services.errors import DomainError
 from reports.admission_documents import sheets_pdf, site_workbook
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+PLAN_PARTS = {"written": "医学综合（含军事医学），在报名考点", "skills": "实践技能，在实践技能基地"}
+assert set(PLAN_PARTS) == set(ARRANGED_PART_LABELS)
 NOT_YOURS = "不能为您管理范围以外的考点设置考场。"
 
 
@@ -97,6 +101,9 @@ class ExamRoomView(CatalogueView):
                                      NumberRange(min=1, max=999, message="考场号须在 1 到 999 之间。")],
                           "site": [_site_in_scope]}
     search_columns = ["site", "number", "accessible", "closed"]
+    # FAB marks a NOT NULL boolean as required, so an unticked 无障碍/停用 was refused: plain checkboxes instead
+    add_form_extra_fields = edit_form_extra_fields = {"accessible": BooleanField("无障碍考场"),
+                                                      "closed": BooleanField("停用")}
     add_form_query_rel_fields = edit_form_query_rel_fields = {"site": [["id", InScope, _manageable_sites]]}
     search_form_query_rel_fields = {"site": scoped(scope.site_clause)}
 
@@ -104,6 +111,8 @@ class ExamRoomView(CatalogueView):
         site = item.site or db.session.get(Site, item.site_id)
         if site is None or not scope.can_manage_region(g.user, site.region_id):
             raise DomainError(NOT_YOURS)
+        if rooms_import.mixed_parts(item.sessions or []):
+            raise DomainError(rooms_import.MIXED_PARTS)
 
 
 class TicketWindowView(CatalogueView):
@@ -167,11 +176,14 @@ class ArrangementView(BaseView):
         year_id = _int((values or {}).get("exam_year_id") or request.args.get("exam_year_id")) or _int(
             next(iter(years), None))
         stats = service.site_statistics(site_ids, year_id)
-        drafts = {r.site_id: r for r in db.session.scalars(select(ArrangementRun).where(
-            ArrangementRun.site_id.in_(site_ids), ArrangementRun.state == "draft").order_by(ArrangementRun.id))}
+        drafts: dict[int, dict[str, ArrangementRun]] = {}
+        for r in db.session.scalars(select(ArrangementRun).where(
+                ArrangementRun.site_id.in_(site_ids), ArrangementRun.state == "draft").order_by(ArrangementRun.id)):
+            drafts.setdefault(r.site_id, {})[r.part] = r
         sites = {str(s["site_id"]): s["site"] for s in stats}
+        needs = arrangement_needs.staff_list(g.user, year_id)
         return self.render_template("backoffice/arrangement.html", title="考场编排", stats=stats, drafts=drafts,
-                                    sites=sites,
+                                    sites=sites, parts=PLAN_PARTS, needs=needs,
                                     years=years, year_id=str(year_id or ""), errors=errors or {},
                                     values=values or {}), status
 
@@ -190,14 +202,17 @@ class ArrangementView(BaseView):
             return self._overview({"seed": "随机种子须为 0 到 2147483647 之间的整数，或留空由系统生成。"}, request.form, 400)
         if year_id is None or db.session.get(ExamYear, year_id) is None:
             return self._overview({"exam_year_id": "请选择考试年度。"}, request.form, 400)
+        part = request.form.get("part", "written")
+        if part not in PLAN_PARTS:
+            return self._overview({"part": "请选择考试部分。"}, request.form, 400)
         site = _site(site_id or 0, manage=True)
 
         def audit_request(job):
             audit.record("arrangement.requested", **Actor.staff(g.user).audit_fields(), obj=job,
-                         after={"site_id": site.id, "seed": seed})
+                         after={"site_id": site.id, "part": part, "seed": seed})
 
         job = jobs.enqueue(KIND, owner_type="staff", owner_id=g.user.id, on_created=audit_request,
-                           params={"site_ids": [site.id], "exam_year_id": year_id, "seed": seed},
+                           params={"site_ids": [site.id], "exam_year_id": year_id, "seed": seed, "part": part},
                            message="考场预排已加入任务队列。")
         return redirect(url_for("ReportJobView.page", job_id=job.id))
 
@@ -229,7 +244,7 @@ class ArrangementView(BaseView):
         ids = [int(k) for k in run.unplaced]
         regs = {r.id: r for r in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))}
         unplaced = [(regs[i].number, regs[i].candidate.name, run.unplaced[str(i)]) for i in ids if i in regs]
-        return self.render_template("backoffice/arrangement_run.html", title="考场预排结果", run=run,
+        return self.render_template("backoffice/arrangement_run.html", title=f"考场预排结果（{run.part_label}）", run=run,
                                     unplaced=unplaced)
 
     @expose("/runs/<int:run_id>/publish", methods=["POST"])

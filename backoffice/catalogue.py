@@ -197,22 +197,30 @@ class SiteView(CatalogueView):
     base_filters = scoped(scope.site_clause)
     list_title, show_title, add_title, edit_title = "考点", "考点", "新增考点", "修改考点"
     list_columns = ["region", "code", "name", "capacity", "taken", "seats_left"]
-    show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left"]
-    add_columns = edit_columns = ["region", "code", "name", "address", "capacity"]
+    show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left", "skills_base"]
+    add_columns = edit_columns = ["region", "code", "name", "address", "capacity", "skills_base"]
     search_columns = ["region", "code", "name"]
     label_columns = {"region": "考区", "code": "代码", "name": "名称", "address": "地址", "capacity": "容量",
-                     "taken": "已占用", "seats_left": "剩余"}
+                     "taken": "已占用", "seats_left": "剩余",
+                     "skills_base": "实践技能基地（本考区的考点；空：本考点）"}
     validators_columns = {"capacity": [InputRequired("请填写容量。"), NumberRange(min=0, message="容量不能为负数。"),
                                        NumberRange(max=1_000_000, message="容量不能超过1000000。"),  # integer column
                                        _capacity_not_below_taken],
                           "region": [region_in_scope(SITE_OUT_OF_SCOPE)]}
-    add_form_query_rel_fields = edit_form_query_rel_fields = {"region": scoped(scope.manageable_region_clause)}
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"region": scoped(scope.manageable_region_clause),
+                                                              "skills_base": scoped(scope.site_clause)}
     search_form_query_rel_fields = {"region": scoped(scope.region_clause)}
 
     def before_write(self, item):
         """Defence in depth: the form's validator has already refused a region outside the scope."""
-        if not scope.can_manage_region(g.user, item.region_id if item.region_id else getattr(item.region, "id", None)):
+        region_id = item.region_id if item.region_id else getattr(item.region, "id", None)
+        if not scope.can_manage_region(g.user, region_id):
             raise DomainError(SITE_OUT_OF_SCOPE)
+        base = item.skills_base
+        if base is not None and base is item:
+            item.skills_base = None  # the site itself: the same as empty
+        elif base is not None and (base.region_id != region_id or base.skills_base_id is not None):
+            raise DomainError("实践技能基地须为本考区内、本身未指定其他基地的考点。")
 
 
 MAX_YUAN = Decimal(10_000_000)  # stored in fen in a 32-bit integer column

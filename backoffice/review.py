@@ -22,8 +22,9 @@ _LABELS = {"number": "报名号", "candidate": "考生", "candidate.name": "姓�
            "subject.name": "报考类别", "site": "考点", "site.name": "考点", "region": "考区",
            "region.name": "考区", "status": "状态", "payment_status": "缴费状态", "submitted_at": "提交时间",
            "reviewed_at": "审核时间", "attempts": "累计报考次数", "reject_reason": "不通过原因",
-           "exam_year": "考试年度", "exam_year.name": "考试年度", "military_unit": "加考军事医学"}
-_FORMATTERS = {"status": lambda s: STATUS_LABELS.get(s, s), "military_unit": yes_no,
+           "exam_year": "考试年度", "exam_year.name": "考试年度", "military_unit": "加考军事医学",
+           "needs_accessible_room": "需要无障碍考场"}
+_FORMATTERS = {"status": lambda s: STATUS_LABELS.get(s, s), "military_unit": yes_no, "needs_accessible_room": yes_no,
                "reject_reason": lambda r: r or "",
                "payment_status": lambda s: PAYMENT_LABELS.get(s, s),
                "submitted_at": shanghai, "reviewed_at": shanghai}
@@ -131,9 +132,10 @@ class RegistrationView(ScopedModelView):
     list_columns = ["number", "candidate.name", "subject.name", "region.name", "site.name", "status",
                     "payment_status", "submitted_at"]
     show_columns = ["number", "candidate.name", "exam_year.name", "subject.name", "region.name", "site.name",
-                    "status", "payment_status", "attempts", "military_unit", "submitted_at", "reviewed_at",
-                    "reject_reason"]
-    search_columns = ["number", "status", "payment_status", "region", "site", "subject", "submitted_at"]
+                    "status", "payment_status", "attempts", "military_unit", "needs_accessible_room", "submitted_at",
+                    "reviewed_at", "reject_reason"]
+    search_columns = ["number", "status", "payment_status", "region", "site", "subject", "submitted_at",
+                      "needs_accessible_room"]
     search_form_query_rel_fields = _REL_SCOPE
     label_columns = _LABELS
     formatters_columns = _FORMATTERS

@@ -10,6 +10,7 @@ from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core import eligibility
 from core.arrangement import admission
+from core.arrangement import needs
 from core.db import db, to_shanghai
 from core.models import (CertificateType, ExamFamily, Registration, TrainingType)
 from core.models.candidate import (EDUCATION_LEVELS, EMPLOYMENT, MILITARY, STUDY_MODES)
@@ -20,7 +21,7 @@ from core.documents import pages as doc_pages
 from core.documents import review
 from core.documents import service as documents
 from core.registration.errors import DocumentsMissing, Incomplete, NotEligible, SiteFull
-from core.registration.states import CORRECTION, PAYABLE, PRINTABLE
+from core.registration.states import CORRECTION, LIVE, PAYABLE, PRINTABLE
 from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors
 
@@ -45,6 +46,11 @@ def _endpoint_url(endpoint: str, **values) -> str | None:
 @bp.get("/registration")
 @login_required
 def registrations():
+    return _registration_list()
+
+
+def _registration_list(errors: dict[int, str] | None = None, status: int = 200):
+    """The cards; ``errors``: registration id -> the message beside its 无障碍考场 field."""
     regs = access.registrations_of(current_candidate())
     rows = []
     cards = payment_cards(regs)
@@ -66,8 +72,27 @@ def registrations():
                               if reg.is_live and doc_pages.online_for(reg) else None),
             "to_correct": review.to_correct(reg) if reg.status == CORRECTION else [],
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
+            "need": ({"can_change": needs.can_change(reg), "error": (errors or {}).get(reg.id)}
+                     if reg.status in LIVE else None),
         })
-    return render_template("portal/registration/list.html", rows=rows)
+    return render_template("portal/registration/list.html", rows=rows), status
+
+
+@bp.post("/registration/<int:registration_id>/accessible-need")
+@login_required
+def registration_accessible_need(registration_id: int):
+    """需要无障碍考场: declared on the card until the arrangement is published (core.arrangement.needs)."""
+    reg = own_registration(registration_id)
+    needed = request.form.get("needs_accessible_room") == "1"
+    try:
+        changed = needs.declare(current_candidate(), reg, needed)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return _registration_list({reg.id: translate_message(exc.message)}, 422)
+    if changed:
+        flash(_("已保存：需要无障碍考场。") if needed else _("已保存：不需要无障碍考场。"), "success")
+    return redirect(url_for("portal.registrations") + f"#registration-{reg.id}")
 
 
 @bp.get("/registration/subjects")

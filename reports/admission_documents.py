@@ -18,12 +18,13 @@ LABELS = {
     "zh": {"title": "准考证", "admission_number": "准考证号", "registration_number": "报名号", "name": "姓名",
            "doc": "证件号码", "exam": "考试", "subject": "报考类别", "sessions": "考试时间", "site": "考点",
            "site_address": "考点地址", "room": "考场", "room_place": "考场位置", "seat": "座位号",
-           "rules": "考试须知", "valid": "二维码有效期至", "no_photo": "无照片"},
+           "rules": "考试须知", "valid": "二维码有效期至", "no_photo": "无照片",
+           "parts": {"written": "医学综合", "skills": "实践技能"}},
     "en": {"title": "Admission Ticket", "admission_number": "Admission No.", "registration_number":
            "Registration No.", "name": "Name", "doc": "Document No.", "exam": "Examination", "subject": "Subject",
            "sessions": "Sessions", "site": "Test site", "site_address": "Site address", "room": "Room",
            "room_place": "Room location", "seat": "Seat", "rules": "Rules of the day", "valid": "QR code valid until",
-           "no_photo": "No photo"},
+           "no_photo": "No photo", "parts": {"written": "Comprehensive written examination", "skills": "Practical skills examination"}},
 }
 DEFAULT_RULES_EN = (
     "Bring this ticket and the identity document used for registration; both are required.",
@@ -41,7 +42,7 @@ def ticket_html(data: dict, photo_dir: Path, lang: str = "zh") -> str:
     if lang == "en" and list(rules) == list(DEFAULT_RULES):
         rules = list(DEFAULT_RULES_EN)
     return _env.get_template("reports/admission_ticket.html").render(
-        t=data, L=labels, rules=rules, lang=lang, qr=qr_data_uri(data["qr_payload"]),
+        t=data, L=labels, rules=rules, lang=lang, qrs=[qr_data_uri(p["qr_payload"]) for p in data["parts"]],
         photo=photo_uri(data.get("photo"), photo_dir))
 
 

@@ -137,11 +137,14 @@ def arrangement(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     seats = {i: (u, f) for i, u, f in _rows(select(SeatAssignment.site_id, func.count(SeatAssignment.room_id.distinct()),
                                                    func.count()).where(SeatAssignment.site_id.in_(ids))
                                             .group_by(SeatAssignment.site_id))}
-    runs = select(ArrangementRun.site_id, ArrangementRun.unplaced).where(
+    runs = select(ArrangementRun.site_id, ArrangementRun.part, ArrangementRun.unplaced).where(
         ArrangementRun.site_id.in_(ids), ArrangementRun.state == "published")
     if exam_year_id is not None:
         runs = runs.where(ArrangementRun.exam_year_id == exam_year_id)
-    unplaced = {i: len(u or {}) for i, u in _rows(runs.order_by(ArrangementRun.id))}
+    latest = {(i, part): len(u or {}) for i, part, u in _rows(runs.order_by(ArrangementRun.id))}
+    unplaced: dict[int, int] = {}
+    for (site_id, _part), count in latest.items():  # 医学综合 and 实践技能 together
+        unplaced[site_id] = unplaced.get(site_id, 0) + count
     table = Table("考场编排", ["考点", "已安排人数", "考场数", "已用考场", "座位数", "未能安排"], chart_column=1)
     for site_id, name in sites:
         n_rooms, capacity = rooms.get(site_id, (0, 0))

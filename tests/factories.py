@@ -341,6 +341,19 @@ def make_sessions(cat: dict) -> dict:
     return {"physician": rows[:4], "assistant": rows[4:5], "military": rows[5]}
 
 
+def make_skills_sessions(cat: dict) -> dict:
+    """The year's 实践技能 sessions at the bases (June): one for 执业医师, one for 执业助理医师."""
+    from core.models import ExamSession
+    day = datetime(2027, 6, 12, 0, 30)  # 08:30 Asia/Shanghai
+    rows = [ExamSession(exam_year_id=cat["year"].id, part="skills", level="执业医师", name="实践技能（执业）",
+                        starts_at=day, ends_at=day + timedelta(hours=3)),
+            ExamSession(exam_year_id=cat["year"].id, part="skills", level="执业助理医师", name="实践技能（助理）",
+                        starts_at=day + timedelta(days=1), ends_at=day + timedelta(days=1, hours=3))]
+    db.session.add_all(rows)
+    db.session.flush()
+    return {"physician": rows[:1], "assistant": rows[1:]}
+
+
 def make_rooms(site, sessions: list, *capacities: int, accessible=(), start: int = 1) -> list:
     """Rooms numbered from ``start`` hosting ``sessions``; ``accessible``: indexes of 无障碍 rooms."""
     from core.models import ExamRoom

@@ -15,6 +15,9 @@ from core.arrangement import service, tickets
 from core.db import db, to_shanghai, utcnow
 from core.messages import Msg
 from core.models import ExamRoom, ExamSession, Registration, SeatAssignment, TicketWindow
+from core.models.arrangement import ARRANGED_PART_LABELS
+
+PART_ORDER = ("skills", "written")  # 实践技能 (June-July) comes before 医学综合 (August)
 from core.registration.states import APPROVED
 from core.services.audit import mask_document
 
@@ -39,8 +42,15 @@ class TicketState:
         return None
 
 
+def seats_of(registration_id: int) -> list[SeatAssignment]:
+    """The registration's published seats, one per exam part (实践技能 before 医学综合, as in the year)."""
+    seats = db.session.scalars(select(SeatAssignment).where(SeatAssignment.registration_id == registration_id))
+    return sorted(seats, key=lambda a: PART_ORDER.index(a.part))
+
+
 def seat_of(registration_id: int) -> SeatAssignment | None:
-    return db.session.scalar(select(SeatAssignment).where(SeatAssignment.registration_id == registration_id))
+    seats = seats_of(registration_id)
+    return seats[0] if seats else None
 
 
 def window_of(reg: Registration) -> TicketWindow | None:
@@ -61,10 +71,11 @@ def ticket_state(reg: Registration, now: datetime | None = None) -> TicketState:
     return TicketState("open", window.opens_at)
 
 
-def sessions_of(reg: Registration) -> list[ExamSession]:
+def sessions_of(reg: Registration, part: str = "written") -> list[ExamSession]:
+    """The sessions the registration sits in one exam part (医学综合 with 军事医学, or 实践技能)."""
     year_sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.exam_year_id == reg.exam_year_id)
                                             .order_by(ExamSession.starts_at)))
-    ids = service.sessions_for(reg.subject, year_sessions, reg.military_unit)
+    ids = service.sessions_for(reg.subject, year_sessions, reg.military_unit, part)
     return [s for s in year_sessions if s.id in ids]
 
 
@@ -73,23 +84,37 @@ def _times(session: ExamSession) -> str:
     return f"{start:%Y-%m-%d} {start:%H:%M}-{end:%H:%M}"
 
 
-def ticket_data(reg: Registration) -> dict:
-    """What the 准考证 shows (document number masked), including the signed QR payload."""
-    seat = seat_of(reg.id)
-    window = window_of(reg)
-    cand, room = reg.candidate, seat.room
-    snapshot = reg.snapshot or {}
+def _part_data(reg: Registration, seat: SeatAssignment, window: TicketWindow) -> dict:
+    """One exam part on the ticket: its 准考证号, site (the base for 实践技能), room, seat, sessions, QR code."""
+    room, site = seat.room, seat.room.site
     return {
-        "admission_number": seat.admission_number, "registration_number": reg.number,
+        "part": seat.part, "part_label": ARRANGED_PART_LABELS[seat.part],
+        "admission_number": seat.admission_number,
+        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in sessions_of(reg, seat.part)],
+        "site": site.name, "site_address": site.address or "",
+        "room": f"第{room.number:03d}考场", "room_place": " ".join(filter(None, [room.address, room.floor])),
+        "seat": f"{seat.seat:02d}",
+        "qr_payload": tickets.sign(seat.admission_number, reg.number, window.valid_until),
+    }
+
+
+def ticket_data(reg: Registration) -> dict:
+    """What the 准考证 shows (document number masked): the candidate, then each arranged exam part with its
+    own number, room, seat, times and signed QR payload (``parts``). The top-level seat fields are the first
+    part's."""
+    window = window_of(reg)
+    cand = reg.candidate
+    snapshot = reg.snapshot or {}
+    parts = [_part_data(reg, seat, window) for seat in seats_of(reg.id)]
+    first = parts[0]
+    return {
+        **{k: first[k] for k in ("admission_number", "sessions", "site", "site_address", "room", "room_place",
+                                 "seat", "qr_payload")},
+        "parts": parts, "registration_number": reg.number,
         "name": cand.name, "doc_type": (snapshot.get("candidate") or {}).get("doc_type_label", ""),
         "doc_number": mask_document(cand.doc_number), "photo": snapshot.get("photo"),
         "exam": reg.exam_year.name, "subject": f"{reg.subject.name}（{reg.subject.code}）",
-        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in sessions_of(reg)],
-        "site": reg.site.name, "site_address": reg.site.address or "",
-        "room": f"第{room.number:03d}考场", "room_place": " ".join(filter(None, [room.address, room.floor])),
-        "seat": f"{seat.seat:02d}",
         "rules": [r for r in (window.rules or "").splitlines() if r.strip()] or list(DEFAULT_RULES),
-        "qr_payload": tickets.sign(seat.admission_number, reg.number, window.valid_until),
         "valid_until": to_shanghai(window.valid_until).strftime("%Y-%m-%d"),
     }
 

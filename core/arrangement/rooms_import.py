@@ -1,7 +1,9 @@
 """导入考场: an .xlsx of rooms for one region, checked row by row.
 
 Columns (header row, found by name): 考点代码, 考场号, 容量, and optionally 地址, 楼层, 无障碍 (是/否),
-军事医学 (是/否: the room also hosts the 军事医学 session). Every room hosts the year's 医学综合 sessions.
+军事医学 (是/否: the room also hosts the 军事医学 session) and 考试部分 (医学综合, the default, or 实践技能). A
+医学综合 room hosts the year's 医学综合 sessions, a 实践技能 room its 实践技能 sessions (a room never both:
+``mixed_parts``).
 Rows that pass are added (or, for an existing 考点代码 + 考场号, updated) in one transaction; every refused row
 is reported with its row number and reason (duplicate, capacity not a number from 1 to 999, unknown site,
 a site of another region), so the uploader fixes those rows and uploads them again. Nothing else is lost.
@@ -20,10 +22,18 @@ from core.services.errors import DomainError
 from core.sheets import UnreadableSheet, xlsx_rows
 
 HEADERS = {"site": "考点代码", "number": "考场号", "capacity": "容量", "address": "地址", "floor": "楼层",
-           "accessible": "无障碍", "military": "军事医学"}
+           "accessible": "无障碍", "military": "军事医学", "part": "考试部分"}
 REQUIRED = ("site", "number", "capacity")
 YES, NO = ("是", "y", "yes", "1", "true"), ("", "否", "n", "no", "0", "false")
 MAX_ROWS = 20000
+MIXED_PARTS = "一个考场只能承担一个考试部分的场次：实践技能，或医学综合（含军事医学）。"
+
+
+def mixed_parts(sessions) -> bool:
+    """True when the sessions span 实践技能 and 医学综合/军事医学 (a room hosts one part: its seats and
+    准考证号 belong to one arrangement)."""
+    parts = {s.part for s in sessions}
+    return "skills" in parts and len(parts) > 1
 
 
 @dataclass
@@ -73,6 +83,7 @@ def import_rooms(data: bytes, region_id: int, exam_year_id: int, actor: Actor) -
     sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.exam_year_id == exam_year_id)))
     written = [s for s in sessions if s.part == "written"]
     military = [s for s in sessions if s.part == "military"]
+    skills = [s for s in sessions if s.part == "skills"]
     report, seen = ImportReport(), {}
     for number, row in enumerate(rows[1:], 2):
         cell = {k: _text(row[i]) if i < len(row) else "" for k, i in columns.items()}
@@ -97,7 +108,7 @@ def import_rooms(data: bytes, region_id: int, exam_year_id: int, actor: Actor) -
             report.updated += 1
         room.capacity, room.address, room.floor = values["capacity"], values["address"], values["floor"]
         room.accessible = values["accessible"]
-        room.sessions = written + (military if values["military"] else [])
+        room.sessions = skills if values["skills"] else written + (military if values["military"] else [])
     db.session.flush()
     audit.record("arrangement.rooms.imported", **actor.audit_fields(), object_type="regions", object_id=region_id,
                  after={"added": report.added, "updated": report.updated, "refused": len(report.refused)})
@@ -124,6 +135,12 @@ def _check(cell: dict, sites: dict, region_id: int) -> dict:
     address, floor = cell.get("address", ""), cell.get("floor", "")
     if len(address) > 120 or len(floor) > 20:
         raise ValueError("地址不超过 120 字，楼层不超过 20 字")
+    part = cell.get("part", "") or "医学综合"
+    if part not in ("医学综合", "实践技能"):
+        raise ValueError("考试部分须为「医学综合」或「实践技能」")
+    military = _flag(cell.get("military", ""), "军事医学")
+    if military and part == "实践技能":
+        raise ValueError("实践技能考场不承担军事医学场次")
     return {"site": site, "number": room_number, "capacity": capacity, "address": address or None,
             "floor": floor or None, "accessible": _flag(cell.get("accessible", ""), "无障碍"),
-            "military": _flag(cell.get("military", ""), "军事医学")}
+            "military": military, "skills": part == "实践技能"}

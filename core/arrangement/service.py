@@ -1,5 +1,9 @@
 """考场编排 against the database: read a site's input, plan (dry run, stored as a draft run), publish.
 
+- A run arranges one exam part (``ARRANGED_PARTS``): ``written`` (医学综合, with 军事医学) places the
+  registrations of the site in its rooms hosting those sessions; ``skills`` (实践技能) places, at a base, the
+  registrations of every site whose ``skills_base`` it is (and of itself unless it names another base) in its
+  rooms hosting 实践技能 sessions. A registration holds one seat per part.
 - ``plan_site`` reads the approved and paid registrations of a site and its open rooms, runs the pure planner
   (core.arrangement.plan) with a recorded seed, and stores the result as a draft ``ArrangementRun``. Nothing a
   candidate sees changes.
@@ -24,7 +28,7 @@ from core.arrangement.plan import Candidate, Room, arrange
 from core.db import db, utcnow
 from core.models import (ArrangementLock, ArrangementRun, Candidate as CandidateRow, ExamRoom, ExamSession,
                          ExamSubject, ExamYear, Registration, SeatAssignment, SeatMove, Site)
-from core.models.arrangement import room_sessions
+from core.models.arrangement import ARRANGED_PARTS, SESSION_PARTS, room_sessions
 from core.notify import events as notify_events
 from core.registration.lifecycle import Actor
 from core.registration.states import APPROVED
@@ -61,9 +65,11 @@ def release(site_id: int) -> None:
 
 # --- input ------------------------------------------------------------------------------------------
 
-def sessions_for(subject: ExamSubject, year_sessions: list[ExamSession], military: bool) -> frozenset[int]:
-    """The 医学综合 sessions of the subject's level and category, plus 军事医学 for a military candidate."""
-    parts = ("written", "military") if military else ("written",)
+def sessions_for(subject: ExamSubject, year_sessions: list[ExamSession], military: bool,
+                 part: str = "written") -> frozenset[int]:
+    """The 医学综合 sessions of the subject's level and category, plus 军事医学 for a military candidate;
+    with ``part="skills"`` its 实践技能 sessions."""
+    parts = ("skills",) if part == "skills" else ("written", "military") if military else ("written",)
     return frozenset(s.id for s in year_sessions if s.part in parts
                      and s.level in (None, subject.level) and s.category in (None, subject.category))
 
@@ -73,8 +79,23 @@ def military_session(subject: ExamSubject, year_sessions: list[ExamSession]) -> 
                  and s.category in (None, subject.category)), None)
 
 
-def site_input(site_id: int, exam_year_id: int) -> tuple[list[Candidate], list[Room]]:
-    """Approved and paid registrations of the site and year, and its open rooms, as planner values."""
+def served_sites(site_id: int, part: str = "written"):
+    """The sites whose candidates a run of ``part`` at this site places: the site itself for 医学综合; for
+    实践技能 the sites naming it as their base, and itself unless it names another base."""
+    if part != "skills":
+        return [site_id]
+    return select(Site.id).where((Site.skills_base_id == site_id)
+                                 | ((Site.id == site_id) & Site.skills_base_id.is_(None)))
+
+
+def _check_part(part: str) -> None:
+    if part not in ARRANGED_PARTS:
+        raise DomainError("考试部分须为医学综合或实践技能。", field="part")
+
+
+def site_input(site_id: int, exam_year_id: int, part: str = "written") -> tuple[list[Candidate], list[Room]]:
+    """Approved and paid registrations the site arranges for ``part``, and its open rooms that host no session
+    of another part, as planner values."""
     year_sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.exam_year_id == exam_year_id)))
     subjects = {s.id: s for s in db.session.scalars(select(ExamSubject).where(
         ExamSubject.exam_year_id == exam_year_id))}
@@ -82,13 +103,14 @@ def site_input(site_id: int, exam_year_id: int) -> tuple[list[Candidate], list[R
         select(Registration.id, Registration.subject_id, Registration.military_unit,
                Registration.needs_accessible_room, CandidateRow.work_unit_id, CandidateRow.work_unit_name)
         .join(CandidateRow, CandidateRow.id == Registration.candidate_id)
-        .where(Registration.site_id == site_id, Registration.exam_year_id == exam_year_id,
+        .where(Registration.site_id.in_(served_sites(site_id, part)), Registration.exam_year_id == exam_year_id,
                Registration.status == APPROVED, Registration.payment_status == "paid")).all()
     cands = []
     for reg_id, subject_id, military, accessible, unit_id, unit_name in rows:
         subject = subjects[subject_id]
+        military = military and part == "written"  # 军事医学 is a written unit
         mil = military_session(subject, year_sessions) if military else None
-        cands.append(Candidate(reg_id, subject.code, sessions_for(subject, year_sessions, military),
+        cands.append(Candidate(reg_id, subject.code, sessions_for(subject, year_sessions, military, part),
                                f"#{unit_id}" if unit_id else (unit_name or ""), bool(accessible),
                                mil if military else None))
         if military and mil is None:  # no 军事医学 session defined: ask for one that no room hosts
@@ -99,38 +121,43 @@ def site_input(site_id: int, exam_year_id: int) -> tuple[list[Candidate], list[R
             select(room_sessions.c.room_id, room_sessions.c.session_id)
             .join(ExamRoom, ExamRoom.id == room_sessions.c.room_id).where(ExamRoom.site_id == site_id)):
         hosted.setdefault(room_id, set()).add(session_id)
+    other = {s.id for s in year_sessions if s.part not in SESSION_PARTS[part]}
     rooms = [Room(r.id, r.number, r.capacity, frozenset(hosted.get(r.id, ())), r.accessible)
              for r in db.session.scalars(select(ExamRoom).where(ExamRoom.site_id == site_id,
-                                                                ExamRoom.closed.is_(False)))]
+                                                                ExamRoom.closed.is_(False)))
+             if not hosted.get(r.id, set()) & other]  # not a room of the other part (this year's sessions)
     return cands, rooms
 
 
-def published_seats(site_id: int) -> dict[int, tuple[int, int]]:
+def published_seats(site_id: int, part: str = "written") -> dict[int, tuple[int, int]]:
     return {reg: (room, seat) for reg, room, seat in db.session.execute(
         select(SeatAssignment.registration_id, SeatAssignment.room_id, SeatAssignment.seat)
-        .where(SeatAssignment.site_id == site_id))}
+        .where(SeatAssignment.site_id == site_id, SeatAssignment.part == part))}
 
 
-def published_run(site_id: int, exam_year_id: int) -> ArrangementRun | None:
+def published_run(site_id: int, exam_year_id: int, part: str = "written") -> ArrangementRun | None:
     return db.session.scalar(select(ArrangementRun).where(
         ArrangementRun.site_id == site_id, ArrangementRun.exam_year_id == exam_year_id,
+        ArrangementRun.part == part,
         ArrangementRun.state == "published").order_by(ArrangementRun.id.desc()).limit(1))
 
 
 # --- dry run ----------------------------------------------------------------------------------------
 
-def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None) -> ArrangementRun:
-    """A draft run (预排) of the site: planned, stored, not published. Caller commits."""
+def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
+              part: str = "written") -> ArrangementRun:
+    """A draft run (预排) of the site for one exam part: planned, stored, not published. Caller commits."""
+    _check_part(part)
     acquire(site_id, f"plan by {actor.label}")
     try:  # the lock covers the reading and planning; the draft is written after (publish re-checks its base)
-        cands, rooms = site_input(site_id, exam_year_id)
-        base = published_run(site_id, exam_year_id)
-        previous = published_seats(site_id) if base else None
+        cands, rooms = site_input(site_id, exam_year_id, part)
+        base = published_run(site_id, exam_year_id, part)
+        previous = published_seats(site_id, part) if base else None
         seed = secrets.randbelow(2**31) if seed is None else seed
         plan = arrange(cands, rooms, seed, previous)
     finally:
         release(site_id)
-    run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state="draft",
+    run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state="draft", part=part,
                          base_run_id=base.id if base else None,
                          plan={str(k): list(v) for k, v in plan.seats.items()},
                          unplaced={str(k): v for k, v in plan.unplaced.items()},
@@ -139,7 +166,7 @@ def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = 
     db.session.add(run)
     db.session.flush()
     audit.record("arrangement.planned", **actor.audit_fields(), obj=run,
-                 after={"site_id": site_id, "seed": seed, "placed": len(plan.seats),
+                 after={"site_id": site_id, "part": part, "seed": seed, "placed": len(plan.seats),
                         "unplaced": len(plan.unplaced), "moved": len(plan.moved)})
     return run
 
@@ -154,7 +181,7 @@ def publish(run_id: int, actor: Actor) -> ArrangementRun:
         raise DomainError("只能发布尚未发布的预排结果。")
     acquire(run.site_id, f"publish by {actor.label}")
     try:
-        base = published_run(run.site_id, run.exam_year_id)
+        base = published_run(run.site_id, run.exam_year_id, run.part)
         if (base.id if base else None) != run.base_run_id:
             raise DomainError("该考点的编排在预排之后已发布过，请重新预排。")
         changed = _write_seats(run, base)
@@ -162,7 +189,8 @@ def publish(run_id: int, actor: Actor) -> ArrangementRun:
         if base is not None:
             base.state = "discarded"
         audit.record("arrangement.published", **actor.audit_fields(), obj=run,
-                     after={"site_id": run.site_id, "seed": run.seed, "placed": run.placed_count,
+                     after={"site_id": run.site_id, "part": run.part, "seed": run.seed,
+                            "placed": run.placed_count,
                             "unplaced": len(run.unplaced), "moved": run.moved_count})
         published.send(run, registration_ids=changed)
         db.session.commit()
@@ -181,8 +209,13 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
     room_numbers = dict(db.session.execute(select(ExamRoom.id, ExamRoom.number)
                                            .where(ExamRoom.site_id == run.site_id)).all())
     current = {a.registration_id: a for a in db.session.scalars(
-        select(SeatAssignment).where(SeatAssignment.site_id == run.site_id))}
+        select(SeatAssignment).where(SeatAssignment.site_id == run.site_id, SeatAssignment.part == run.part))}
     wanted = {int(k): tuple(v) for k, v in run.plan.items()}
+    if run.part == "skills":  # a site moved to this base: its candidates' seats at the former base move here
+        for chunk in range(0, len(wanted), 5000):
+            current.update({a.registration_id: a for a in db.session.scalars(select(SeatAssignment).where(
+                SeatAssignment.part == "skills", SeatAssignment.site_id != run.site_id,
+                SeatAssignment.registration_id.in_(sorted(wanted)[chunk:chunk + 5000])))})
     changed, moves, seats = [], [], []
     gone = [a for reg, a in current.items() if wanted.get(reg) != (a.room_id, a.seat)]
     for a in gone:  # free their seats and numbers first (same transaction)
@@ -194,9 +227,9 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
             continue
         number = numbers.admission_number(year.year, site.region.code, site.id, room_numbers[room_id], seat)
         seats.append(dict(registration_id=reg_id, site_id=site.id, room_id=room_id, seat=seat,
-                          admission_number=number, run_id=run.id))
+                          admission_number=number, run_id=run.id, part=run.part))
         changed.append(reg_id)
-        if base is not None:
+        if base is not None or old is not None:  # (old without base: moved here from another base)
             moves.append(dict(run_id=run.id, registration_id=reg_id, to_number=number,
                               from_number=old.admission_number if old else None,
                               reason="调整考场" if old else "新增编排", created_at=utcnow()))
@@ -238,7 +271,10 @@ def site_statistics(site_ids: list[int], exam_year_id: int | None = None) -> lis
     runs = select(ArrangementRun).where(ArrangementRun.site_id.in_(site_ids), ArrangementRun.state == "published")
     if exam_year_id is not None:
         runs = runs.where(ArrangementRun.exam_year_id == exam_year_id)
-    unplaced = {r.site_id: len(r.unplaced) for r in db.session.scalars(runs.order_by(ArrangementRun.id))}
+    latest = {(r.site_id, r.part): len(r.unplaced) for r in db.session.scalars(runs.order_by(ArrangementRun.id))}
+    unplaced: dict[int, int] = {}
+    for (site_id, _part), count in latest.items():  # 医学综合 and 实践技能 together
+        unplaced[site_id] = unplaced.get(site_id, 0) + count
     out = []
     for site in db.session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.code)):
         out.append({"site_id": site.id, "site": site.name, "rooms": rooms.get(site.id, 0),

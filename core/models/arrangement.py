@@ -15,6 +15,10 @@ from core.models.base import JSONType, one_of
 
 PARTS = ("skills", "written", "military")
 PART_LABELS = {"skills": "实践技能", "written": "医学综合", "military": "军事医学"}
+# What one arrangement run places: 医学综合 (with 军事医学) at the registration's site, 实践技能 at its base
+ARRANGED_PARTS = ("written", "skills")
+ARRANGED_PART_LABELS = {"written": "医学综合", "skills": "实践技能"}
+SESSION_PARTS = {"written": ("written", "military"), "skills": ("skills",)}  # the session parts a run covers
 RUN_STATES = ("draft", "published", "discarded")
 RUN_STATE_LABELS = {"draft": "预排（未发布）", "published": "已发布", "discarded": "已作废"}
 
@@ -95,10 +99,12 @@ class ArrangementRun(Model):
     """One planning of a site: seed, the plan (draft) and its report; published explicitly, at most once."""
 
     __tablename__ = "arrangement_runs"
-    __table_args__ = (one_of("state", RUN_STATES, "ck_arrangement_run_state"),)
+    __table_args__ = (one_of("state", RUN_STATES, "ck_arrangement_run_state"),
+                      one_of("part", ARRANGED_PARTS, "ck_arrangement_run_part"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     exam_year_id: Mapped[int] = mapped_column(ForeignKey("exam_years.id"), nullable=False)
+    part: Mapped[str] = mapped_column(String(10), nullable=False, default="written", server_default="written")
     seed: Mapped[int] = mapped_column(Integer, nullable=False)
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
     base_run_id: Mapped[int | None] = mapped_column(Integer)  # the published run it re-arranges
@@ -116,15 +122,23 @@ class ArrangementRun(Model):
     def state_label(self) -> str:
         return RUN_STATE_LABELS[self.state]
 
+    @property
+    def part_label(self) -> str:
+        return ARRANGED_PART_LABELS[self.part]
+
 
 class SeatAssignment(Model):
-    """A published seat: registration -> room, seat and its 准考证号 (docs/arrangement.md)."""
+    """A published seat: registration and part -> room, seat and its 准考证号 (docs/arrangement.md). One per
+    part: 医学综合 at the registration's site, 实践技能 at its base."""
 
     __tablename__ = "seat_assignments"
     __table_args__ = (UniqueConstraint("room_id", "seat", name="uq_seat_room_seat"),
-                      CheckConstraint("seat > 0", name="ck_seat_positive"))
+                      UniqueConstraint("registration_id", "part", name="uq_seat_registration_part"),
+                      CheckConstraint("seat > 0", name="ck_seat_positive"),
+                      one_of("part", ARRANGED_PARTS, "ck_seat_part"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), nullable=False, unique=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), nullable=False)
+    part: Mapped[str] = mapped_column(String(10), nullable=False, default="written", server_default="written")
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("exam_rooms.id"), nullable=False)
     seat: Mapped[int] = mapped_column(Integer, nullable=False)

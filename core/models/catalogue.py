@@ -137,8 +137,11 @@ class Site(Named, Model):
     address: Mapped[str | None] = mapped_column(String(120))
     capacity: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # 实践技能基地 where this site's candidates sit 实践技能 (a site of the same region); None: the site itself
+    skills_base_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", name="fk_sites_skills_base"))
 
     region: Mapped[Region] = relationship(back_populates="sites")
+    skills_base: Mapped["Site | None"] = relationship(remote_side=[id])
 
     @hybrid_property
     def seats_left(self) -> int:

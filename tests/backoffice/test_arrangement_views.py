@@ -162,3 +162,97 @@ def test_foreign_staff_cannot_mark_an_accessible_need(client, published_site, st
     assert resp.status_code == 400 and "不在您管理的考区" in resp.get_data(as_text=True)
     db.session.expire_all()
     assert not reg.needs_accessible_room
+
+
+@pytest.fixture
+def base_site(published_site):
+    """A 实践技能基地 in the published site's region, with a 实践技能 room; the site names it as its base."""
+    from core.models import Site
+    from tests.factories import make_skills_sessions
+    skills = make_skills_sessions(published_site)
+    base = Site(region=published_site["region"], code="B" + published_site["site"].code[1:],
+                name="实践技能基地", address="海淀区学院路38号", capacity=10)
+    db.session.add(base)
+    db.session.flush()
+    published_site["site"].skills_base_id = base.id
+    make_rooms(base, skills["physician"], 20)
+    db.session.commit()
+    return {**published_site, "base": base, "skills": skills}
+
+
+def test_plan_the_skills_part_at_the_base_through_the_pages(client, admin_app, monkeypatch, base_site, staff):
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")
+    base, year = base_site["base"], base_site["year"]
+    token = _login(client, staff["region"])
+    page = client.get("/admin/arrangement/").get_data(as_text=True)
+    assert '<label for="f-part"' in page and "实践技能，在实践技能基地" in page
+    bad = client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": base.id,
+                                                       "exam_year_id": year.id, "part": "oral"})
+    assert bad.status_code == 400 and "请选择考试部分" in bad.get_data(as_text=True)
+    resp = client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": base.id,
+                                                        "exam_year_id": year.id, "part": "skills"})
+    assert "实践技能基地（实践技能）：已安排 5 人" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    run = db.session.scalar(select(ArrangementRun).where(ArrangementRun.state == "draft"))
+    assert run.part == "skills" and run.site_id == base.id
+    assert f"待发布的预排 #{run.id}（实践技能）" in client.get("/admin/arrangement/").get_data(as_text=True)
+    assert "考场预排结果（实践技能）" in client.get(f"/admin/arrangement/runs/{run.id}").get_data(as_text=True)
+    client.post(f"/admin/arrangement/runs/{run.id}/publish", data={"csrf_token": token})
+    seats = db.session.scalars(select(SeatAssignment).where(SeatAssignment.part == "skills")).all()
+    assert len(seats) == 5 and {s.site_id for s in seats} == {base.id}
+    written = db.session.scalars(select(SeatAssignment).where(SeatAssignment.part == "written")).all()
+    assert len(written) == 5  # the 医学综合 seats are untouched
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "arrangement.published")
+                              .order_by(AuditEntry.id.desc()))
+    assert audit.after["part"] == "skills"
+
+
+def test_declared_needs_are_listed_for_staff_in_scope(client, published_site, staff):
+    reg = published_site["regs"][1]
+    reg.needs_accessible_room = True
+    db.session.commit()
+    _login(client, staff["region"])
+    page = client.get(f"/admin/arrangement/?exam_year_id={published_site['year'].id}").get_data(as_text=True)
+    table = page[page.index('id="accessible-needs"'):]
+    assert reg.number in table and reg.candidate.name in table
+    detail = client.get(f"/admin/registrations/show/{reg.id}").get_data(as_text=True)
+    assert "需要无障碍考场" in detail
+    client.get("/admin/logout/")
+    _login(client, staff["foreign"])
+    assert reg.number not in client.get(f"/admin/arrangement/?exam_year_id={published_site['year'].id}").get_data(
+        as_text=True)
+
+
+def test_a_site_s_skills_base_is_a_site_of_its_region(client, admin_app, base_site):
+    from core.models import Site
+    from core.services.scope import NATIONAL_ADMIN
+    _, national = make_staff(admin_app, NATIONAL_ADMIN)
+    token = _login(client, national)
+    site = base_site["site"]
+    other = make_catalogue()["site"]
+    db.session.commit()
+    form = {"csrf_token": token, "region": site.region_id, "code": site.code, "name": site.name,
+            "address": "", "capacity": site.capacity}
+    refused = client.post(f"/admin/sites/edit/{site.id}", data={**form, "skills_base": other.id},
+                          follow_redirects=True)
+    assert "实践技能基地须为本考区内" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).skills_base_id == base_site["base"].id
+    client.post(f"/admin/sites/edit/{site.id}", data={**form, "skills_base": ""})
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).skills_base_id is None
+
+
+def test_a_room_hosting_both_parts_is_refused(client, base_site, staff):
+    token = _login(client, staff["region"])
+    sessions = [base_site["skills"]["physician"][0].id, base_site["sessions"]["physician"][0].id]
+    resp = client.post("/admin/exam-rooms/add", data={"csrf_token": token, "site": base_site["site"].id,
+                                                      "number": 77, "capacity": 30, "sessions": sessions,
+                                                      },
+                       follow_redirects=True)
+    assert "一个考场只能承担一个考试部分的场次" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(ExamRoom).where(ExamRoom.number == 77)) is None
+    ok = client.post("/admin/exam-rooms/add", data={"csrf_token": token, "site": base_site["site"].id,
+                                                    "number": 78, "capacity": 30, "sessions": sessions[1:]})
+    assert ok.status_code == 302  # 无障碍 and 停用 left unticked: a plain open room
+    room = db.session.scalar(select(ExamRoom).where(ExamRoom.number == 78))
+    assert room is not None and not room.accessible and not room.closed

@@ -115,3 +115,38 @@ def test_rearrangement_moves_only_what_it_must(site, seed, data):
             assert reg not in second.moved
         else:
             assert reg in second.moved
+
+
+SKILLS = {"110": frozenset({21}), "210": frozenset({22})}  # 实践技能 sessions per subject group
+
+
+@settings(max_examples=100, deadline=None)
+@given(sites(), st.integers(0, 2**31 - 1), st.data())
+def test_each_part_is_planned_on_its_own_rooms(site, seed, data):
+    """实践技能 and 医学综合 are planned by separate runs over disjoint rooms (a room hosts one part): each
+    candidate is placed or reported exactly once per part, and no seat serves two parts."""
+    cands, rooms = site
+    skill_rooms = [Room(900 + i, 50 + i, data.draw(st.integers(1, 30)),
+                        data.draw(st.sampled_from([SKILLS["110"], SKILLS["210"], SKILLS["110"] | SKILLS["210"]])),
+                        data.draw(st.booleans())) for i in range(data.draw(st.integers(1, 5)))]
+    skill_cands = [Candidate(c.registration_id, c.group, SKILLS[c.group], c.work_unit, c.accessible) for c in cands]
+    written, skills = arrange(cands, rooms, seed), arrange(skill_cands, skill_rooms, seed)
+    _check(written, cands, rooms)
+    _check(skills, skill_cands, skill_rooms)
+    both = list(written.seats.values()) + list(skills.seats.values())
+    assert len(set(both)) == len(both)
+    assert {room for room, _ in skills.seats.values()} <= {r.room_id for r in skill_rooms}
+    assert arrange(list(reversed(skill_cands)), skill_rooms, seed) == skills
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 60), st.integers(0, 60), st.integers(0, 2**31 - 1), st.data())
+def test_skills_everyone_placed_when_capacity_allows(n_exec, n_assist, seed, data):
+    cands = [Candidate(i, "110" if i < n_exec else "210", SKILLS["110" if i < n_exec else "210"],
+                       data.draw(st.sampled_from("AB")), data.draw(st.booleans()) and i % 3 == 0)
+             for i in range(n_exec + n_assist)]  # at most 20 of a group need the 30-seat accessible room
+    rooms = [Room(1, 1, 30, SKILLS["110"], True), Room(2, 2, 30, SKILLS["110"]),
+             Room(3, 3, 30, SKILLS["210"], True), Room(4, 4, 30, SKILLS["210"])]
+    plan = arrange(cands, rooms, seed)
+    assert not plan.unplaced and len(plan.seats) == len(cands)
+    _check(plan, cands, rooms)
