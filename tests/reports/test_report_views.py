@@ -157,6 +157,9 @@ def test_site_print_job_is_one_pdf_and_refuses_sites_outside_scope(app, admin_ap
         assert pdf.startswith(b"%PDF")
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
         assert "Pages:           3" in info and "3 份" in job.message
+        assert job.result_name.endswith("-现场资格审核.pdf")  # its purpose, named like an export's
+        requested = db.session.scalar(db.select(AuditEntry).filter_by(action="report.forms.print_requested"))
+        assert requested.after == {"site_id": world["site_a"], "purpose": "现场资格审核"}
 
 
 def test_national_admin_prints_one_form(client, world):
