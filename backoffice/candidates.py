@@ -1,4 +1,7 @@
-"""考生管理: search, the candidate's page, 更正基本信息, 密码重置, full document number, photo.
+"""考生管理: search, the candidate's page, 更正基本信息, 密码重置, full document number, full contact data, photo.
+
+Contact data (手机、电子邮箱、通讯地址) and document numbers are masked on the page, in its history and in the
+search results; roles that may (core.services.scope) show them in full for one candidate, audited.
 
 Every route looks the candidate up through ``core.services.scope`` (404 outside the user's scope).
 """
@@ -12,7 +15,7 @@ from core.db import db
 from core.models import AuditEntry, Candidate, Registration
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.services import scope, staff_actions
-from core.services.audit import mask_document
+from core.privacy.masking import CONTACT_MASKS, mask_contact_facts, mask_document
 from core.services.errors import DomainError, NotAllowed
 from core.validators import FieldErrors, normalise_document
 
@@ -43,6 +46,7 @@ class CandidateView(BaseView):
     class_permission_name = "Candidate"
     default_view = "search"
     method_permission_name = {"search": "list", "page": "page", "reveal": "reveal", "photo": "photo",
+                              "reveal_contact": "reveal_contact",
                               "correct": "correct", "reset_password": "reset_password",
                               "identity_check": "identity_check"}
 
@@ -55,7 +59,7 @@ class CandidateView(BaseView):
         except NotAllowed:
             abort(404)
 
-    def _page(self, cand: Candidate, **extra):
+    def _page(self, cand: Candidate, contacts: dict | None = None, **extra):
         regs = db.session.scalars(select(Registration)
                                   .where(Registration.candidate_id == cand.id,
                                          scope.registration_clause(g.user))
@@ -72,6 +76,11 @@ class CandidateView(BaseView):
         return self.render_template(
             "backoffice/candidate.html", title=f"考生信息：{cand.name}", c=cand, regs=regs, history=history,
             masked=mask_document(cand.doc_number), may_reveal=scope.can_see_full_documents(g.user),
+            masked_permit=mask_document(cand.permit_number) or "",
+            contacts=contacts or {f: mask(getattr(cand, f)) for f, mask in CONTACT_MASKS.items()},
+            contacts_revealed=contacts is not None, mask_facts=mask_contact_facts,
+            may_reveal_contacts=scope.can_see_full_contacts(g.user)
+            and self.appbuilder.sm.has_access("can_reveal_contact", "Candidate"),
             may_reset=self.appbuilder.sm.has_access("can_reset_password", "Candidate"),
             may_correct=self.appbuilder.sm.has_access("can_correct", "Candidate"),
             doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY, shanghai=shanghai,
@@ -101,6 +110,16 @@ class CandidateView(BaseView):
             abort(404)
         db.session.commit()
         return self._page(self._candidate(cid), revealed=number)
+
+    @expose("/<int:cid>/reveal-contact", methods=["POST"])
+    @has_access
+    def reveal_contact(self, cid):
+        try:
+            contacts = staff_actions.reveal_contacts(g.user, cid)
+        except NotAllowed:
+            abort(404)
+        db.session.commit()
+        return self._page(self._candidate(cid), contacts=contacts)
 
     @expose("/<int:cid>/photo")
     @has_access

@@ -1,5 +1,6 @@
 """通知: a candidate's messages with their delivery state, the failed deliveries of the user's scope, 重新发送.
-Thin over core/notify/staff.py (scope checked there: 404 outside it)."""
+Thin over core/notify/staff.py (scope checked there: 404 outside it). Recipients (mobile numbers, e-mail
+addresses) are masked: the full contact data is on the candidate's page, for the roles that need it (audited)."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -8,6 +9,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from core.db import db
 from core.models import Candidate
 from core.notify import staff
+from core.privacy.masking import mask_recipient
 from core.services.errors import DomainError, NotAllowed
 
 from backoffice.base import shanghai
@@ -27,7 +29,7 @@ class NotifyView(BaseView):
     def failed(self):
         return self.render_template("backoffice/notify_failed.html", title="发送失败的通知",
                                     rows=staff.failed_messages(g.user), shanghai=shanghai,
-                                    may_resend=self._may_resend())
+                                    may_resend=self._may_resend(), mask_recipient=mask_recipient)
 
     @expose("/candidate/<int:cid>")
     @has_access
@@ -38,7 +40,7 @@ class NotifyView(BaseView):
             abort(404)
         return self.render_template("backoffice/notify_candidate.html", title="通知记录",
                                     c=db.session.get(Candidate, cid), rows=rows, shanghai=shanghai,
-                                    may_resend=self._may_resend())
+                                    may_resend=self._may_resend(), mask_recipient=mask_recipient)
 
     @expose("/<int:message_id>/resend", methods=["POST"])
     @has_access

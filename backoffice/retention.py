@@ -26,6 +26,7 @@ class RetentionView(BaseView):
         runs = [j for j in runs if j.kind == retention.RETENTION_JOB][:5]
         return self.render_template("backoffice/retention.html", title="个人信息保存期限",
                                     kinds=retention.SCHEDULE.values(), counts=counts, actions=retention.ACTIONS,
+                                    sources=retention.SOURCES,
                                     runs=runs, shanghai=shanghai)
 
     @expose("/run", methods=["POST"])

@@ -23,11 +23,13 @@ _LABELS = {"number": "报名号", "candidate": "考生", "candidate.name": "姓�
            "region.name": "考区", "status": "状态", "payment_status": "缴费状态", "submitted_at": "提交时间",
            "reviewed_at": "审核时间", "attempts": "累计报考次数", "reject_reason": "不通过原因",
            "exam_year": "考试年度", "exam_year.name": "考试年度", "military_unit": "加考军事医学",
-           "needs_accessible_room": "需要无障碍考场"}
+           "needs_accessible_room": "需要无障碍考场", "document_count": "审核材料"}
 _FORMATTERS = {"status": lambda s: STATUS_LABELS.get(s, s), "military_unit": yes_no, "needs_accessible_room": yes_no,
                "reject_reason": lambda r: r or "",
                "payment_status": lambda s: PAYMENT_LABELS.get(s, s),
-               "submitted_at": shanghai, "reviewed_at": shanghai}
+               "submitted_at": shanghai, "reviewed_at": shanghai,
+               # that they exist, never the scans: only reviewing roles open them (网上资格审核, audited)
+               "document_count": lambda n: f"{n} 份（仅资格审核人员可在网上资格审核中查看）" if n else "无"}
 _REL_SCOPE = {"site": scoped(scope.site_clause), "region": scoped(scope.region_clause)}
 
 
@@ -133,7 +135,7 @@ class RegistrationView(ScopedModelView):
                     "payment_status", "submitted_at"]
     show_columns = ["number", "candidate.name", "exam_year.name", "subject.name", "region.name", "site.name",
                     "status", "payment_status", "attempts", "military_unit", "needs_accessible_room", "submitted_at",
-                    "reviewed_at", "reject_reason"]
+                    "reviewed_at", "reject_reason", "document_count"]
     search_columns = ["number", "status", "payment_status", "region", "site", "subject", "submitted_at",
                       "needs_accessible_room"]
     search_form_query_rel_fields = _REL_SCOPE

@@ -31,7 +31,8 @@ _ARRANGEMENT_MENUS = ("考场编排", "考场", "准考证打印时间", "导入
 FAB_ROLES = {
     NATIONAL_ADMIN: [[".*", ".*"]],
     REGION_ADMIN: _OWN_ACCOUNT + [
-        _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "photo", "identity_check"),
+        _can("Candidate", "list", "page", "correct", "reset_password", "reveal", "reveal_contact", "photo",
+             "identity_check"),
         _can("Notification", "list", "resend"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),
@@ -53,7 +54,7 @@ FAB_ROLES = {
         _menus(*_ARRANGEMENT_MENUS),
     ],
     SITE_REVIEWER: _OWN_ACCOUNT + [
-        _can("Candidate", "list", "page", "correct", "reveal", "photo"),
+        _can("Candidate", "list", "page", "correct", "reveal", "reveal_contact", "photo"),
         _can("Notification", "list"),
         _can("Review", "list", "show", "decide"),
         _can("Registration", "list", "show"),

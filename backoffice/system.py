@@ -10,6 +10,7 @@ from wtforms.validators import ValidationError
 
 from core.db import db
 from core.models import AuditEntry, StaffScope
+from core.privacy.masking import mask_contact_facts
 from core.services import audit_text, staff_sessions, totp
 from core.services.errors import DomainError
 
@@ -46,11 +47,12 @@ class AuditLogView(ScopedModelView):
             abort(404)
         obj = audit_text.object_label(entry.object_type)
         return self.render_template(
-            "backoffice/audit_entry.html", title="审计记录", entry=entry, at=shanghai(entry.at),
+            "backoffice/audit_entry.html", title="审计记录", entry=entry, at=shanghai(entry.at), shanghai=shanghai,
             actor=audit_text.actor_label(entry.actor_type, entry.actor_id, entry.actor_name),
             action=audit_text.action_label(entry.action),
             object=f"{obj} #{entry.object_id}" if entry.object_id is not None else obj or "（无）",
-            changes=audit_text.field_changes(entry.before, entry.after))
+            # contact data masked here too: in full only through 显示完整联系方式 (audited)
+            changes=audit_text.field_changes(mask_contact_facts(entry.before), mask_contact_facts(entry.after)))
 
 
 REGION_XOR_SITE = "请在考区与考点中选择且只选择一项。"

@@ -36,7 +36,7 @@ from core.models.payment import ORDER_LABELS, REFUND_LABELS
 from core.models.registration import PAYMENT_LABELS
 from core.money import fen_to_yuan
 from core.registration.states import APPROVED, REJECTED, STATUS_LABELS
-from core.services.audit import mask_document
+from core.privacy.masking import mask_address, mask_document, mask_email, mask_phone
 from reports import spreadsheet
 from reports.scope import ReportScope
 
@@ -49,26 +49,6 @@ EXPORTED_STATUSES = tuple(s for s in STATUS_LABELS if s != "draft")  # drafts ar
 # 导出用途: every export names what it is for (in its file name, its job and the audit log); files are deleted
 # after the retention schedule's period for exports (core/privacy/retention.py, "exports").
 PURPOSES = ("现场资格审核", "考务安排", "缴费和退费核对", "统计分析", "上级主管部门要求")
-
-
-def mask_email(address: str | None) -> str | None:
-    """zhang.wei@example.com -> zh***@example.com."""
-    if not address or "@" not in address:
-        return address and "***"
-    local, _, domain = address.partition("@")
-    return f"{local[:2]}***@{domain}"
-
-
-def mask_address(address: str | None) -> str | None:
-    """北京市东城区东单北大街1号 -> 北京市东城区***: the district stays, the street and number go."""
-    return address and address[:6] + "***"
-
-
-def mask_phone(number: str | None) -> str | None:
-    """13800138000 -> 138****8000."""
-    if not number:
-        return number
-    return number[:3] + "****" + number[-4:] if len(number) > 7 else "*" * len(number)
 
 
 @dataclass(frozen=True)
@@ -297,7 +277,8 @@ def _converter(column: Column, scope: ReportScope, sheet_holder: list) -> Callab
     """A function from a database value to what the sheet receives (a value or a styled cell)."""
     kind = column.kind
     masks = {"doc": mask_document, "phone": mask_phone, "email": mask_email, "address": mask_address}
-    mask = None if scope.full_documents else masks.get(kind)
+    full = scope.full_documents if kind == "doc" else scope.full_contacts
+    mask = None if full else masks.get(kind)
     if kind in ("email", "address"):  # free text a candidate typed: masked, then kept safe from formulas
         return lambda value: spreadsheet.safe(sheet_holder[0], mask(value) if mask and value else value)
     if kind in ("text", "doc", "phone"):

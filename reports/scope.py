@@ -16,7 +16,8 @@ class ReportScope:
     national: bool = False
     region_ids: frozenset[int] = field(default_factory=frozenset)
     site_ids: frozenset[int] = field(default_factory=frozenset)
-    full_documents: bool = False  # 证件号码、手机号码 in full; masked otherwise
+    full_documents: bool = False  # 证件号码 in full; masked otherwise
+    full_contacts: bool | None = None  # 手机号码、电子邮箱、通讯地址 in full; None: as full_documents
 
     @classmethod
     def everything(cls, full_documents: bool = True) -> "ReportScope":
@@ -30,7 +31,11 @@ class ReportScope:
     def for_user(cls, user) -> "ReportScope":
         s = scope.scope_of(user)
         return cls(s.national, frozenset(s.region_ids), frozenset(s.site_ids),
-                   scope.can_see_full_documents(user))
+                   scope.can_see_full_documents(user), scope.can_see_full_contacts(user))
+
+    def __post_init__(self):
+        if self.full_contacts is None:
+            object.__setattr__(self, "full_contacts", self.full_documents)
 
     def registration_clause(self, model=Registration):
         """SQL condition: the registration lies in one of the scope's regions or sites."""

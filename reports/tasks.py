@@ -80,14 +80,20 @@ def run_export(ctx: JobContext, params: dict) -> JobResult:
 
 # --- batch printing of a site's forms -------------------------------------------------------------
 
+# Batch printing has one purpose: the forms candidates sign at 现场资格审核 (named like an export's purpose).
+PRINT_PURPOSE = "现场资格审核"
+
+
 def start_site_print(user, site_id: int) -> Job:
-    """批量打印: queue the printing of every submitted form of one site into one PDF."""
+    """批量打印: queue the printing of every submitted form of one site into one PDF. Its purpose
+    (``PRINT_PURPOSE``) is in the file name, the job and the audit entry, as an export's is."""
     site = db.session.get(Site, site_id)
     if site is None or not ReportScope.for_user(user).covers_site(site):
         raise DomainError("所选考点不存在或不在您的管理范围内。", field="site_id")
-    return enqueue(PRINT_JOB, owner_type="staff", owner_id=user.id, params={"site_id": site_id},
-                   message=f"{site.name}报名申请表批量打印已加入任务队列。",
-                   on_created=_audited(user, "report.forms.print_requested", {"site_id": site_id}))
+    params = {"site_id": site_id, "purpose": PRINT_PURPOSE}
+    return enqueue(PRINT_JOB, owner_type="staff", owner_id=user.id, params=params,
+                   message=f"{site.name}报名申请表批量打印（用途：{PRINT_PURPOSE}）已加入任务队列。",
+                   on_created=_audited(user, "report.forms.print_requested", params))
 
 
 def site_snapshots(site_id: int) -> list[dict]:
@@ -115,5 +121,6 @@ def run_site_print(ctx: JobContext, params: dict) -> JobResult:
               target=path, workers=current_app.config["PRINT_WORKERS"],
               progress=lambda done, total: ctx.progress(
                   90 * done / total, f"已排版 {done} / {total} 份"))
-    return JobResult(path=path, name=f"报名申请表-{site.code}-{utcnow():%Y%m%d}.pdf",
+    purpose = params.get("purpose", PRINT_PURPOSE)
+    return JobResult(path=path, name=f"报名申请表-{site.code}-{utcnow():%Y%m%d}-{purpose}.pdf",
                      message=f"已生成 {len(snapshots)} 份报名申请表（一个 PDF 文件）。")

@@ -1,4 +1,5 @@
-"""Append-only audit log. Rows are written by core.services.audit.record and never changed."""
+"""Append-only audit log. Rows are written by core.services.audit.record and never changed, except their
+de-identification after the retention period (core/privacy/retention.py, migration 0012f)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,6 +31,9 @@ class AuditEntry(Model):
     before: Mapped[dict | None] = mapped_column(JSONType)
     after: Mapped[dict | None] = mapped_column(JSONType)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # Set once, when the retention job de-identified the entry (the only change the database permits,
+    # migration 0012f); the personal columns are NULL from then on.
+    deidentified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -83,6 +83,16 @@ class Registration(Timestamps, Model):
     def payment_label(self) -> str:
         return PAYMENT_LABELS[self.payment_status]
 
+    def document_count(self) -> int:
+        """How many 审核材料 this registration uses (every role seeing it may know they exist; only reviewing
+        roles open them)."""
+        from sqlalchemy import func, select
+        from sqlalchemy.orm import object_session
+
+        from core.models.documents import RegistrationDocument
+        return object_session(self).scalar(select(func.count(RegistrationDocument.id))
+                                           .where(RegistrationDocument.registration_id == self.id))
+
 
 class RegistrationEntry(Model):
     """An education, training or certificate entry used by a registration (exactly one of the three)."""

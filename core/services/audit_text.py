@@ -33,6 +33,7 @@ ACTIONS = {
     "candidate.account.registered": "考生注册账户",
     "candidate.basic_info.corrected": "修订考生基本信息",
     "candidate.document.revealed": "查看完整证件号码",
+    "candidate.contact.revealed": "查看完整联系方式",
     "candidate.identity.checked": "身份核验",
     "candidate.login.failed": "考生登录失败",
     "candidate.login.succeeded": "考生登录",

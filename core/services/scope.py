@@ -16,6 +16,7 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
     candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
     can_see_registration / can_see_candidate / can_see_site / can_manage_region
     can_see_full_documents(user)        may reveal a full document number (audited)
+    can_see_full_contacts(user)         may reveal a candidate's full mobile, e-mail and address (audited)
 """
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ FINANCE = "财务"
 STAFF_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER, FINANCE)
 # Roles allowed to show a full document number (each showing is audited); 财务 never.
 DOCUMENT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
+# Roles allowed to show a candidate's contact data (手机、电子邮箱、通讯地址) in full, one candidate at a time,
+# each showing audited; everywhere else (lists, notification records, 财务's exports) it is masked. 财务
+# never: refunds go back the way the money came and orders are found by number. Reasons: docs/privacy.md.
+CONTACT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ def is_national(user) -> bool:
 
 def can_see_full_documents(user) -> bool:
     return bool(role_names(user) & set(DOCUMENT_ROLES))
+
+
+def can_see_full_contacts(user) -> bool:
+    return bool(role_names(user) & set(CONTACT_ROLES))
 
 
 def in_scope(s, region_column, site_column):

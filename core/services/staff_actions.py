@@ -161,6 +161,16 @@ def reveal_document(user, candidate_id: int) -> str:
     return cand.doc_number
 
 
+def reveal_contacts(user, candidate_id: int) -> dict[str, str | None]:
+    """手机、电子邮箱、通讯地址 in full, for roles allowed to see them, of a candidate with a live registration in
+    scope; each showing is audited without the values (caller commits)."""
+    if not scope.can_see_full_contacts(user):
+        raise NotAllowed("您的角色不能查看完整联系方式。")
+    cand = candidate_to_manage(user, candidate_id)
+    audit.record("candidate.contact.revealed", obj=cand, **_actor(user))
+    return {"mobile": cand.mobile, "email": cand.email, "address": cand.address}
+
+
 def form_printed_in_full(user, registration) -> None:
     """A staff 报名申请表 printed with the full document number: audited like 显示 (caller commits)."""
     audit.record("registration.form.printed", obj=registration, after={"full_document": True}, **_actor(user))

@@ -69,3 +69,27 @@ def test_an_entry_without_an_object_shows_a_dash_not_none(world, client):
     staff_login(client, world["staff"]["national"][1])
     page = client.get("/admin/audit-log/list/").get_data(as_text=True)
     assert "载入演示数据" in page and ">None<" not in page.replace(" ", "").replace("\n", "")
+
+
+def test_contact_data_is_masked_and_a_de_identified_entry_says_so(world, client):
+    """Contact values are shown in full only by 显示完整联系方式 (audited), not through the log; an entry past its
+    period (retention kind ``audit``) names nobody and says when it was de-identified."""
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from core.privacy import retention
+    staff_id, username = world["staff"]["national"]
+    pk = _entry(action="candidate.contact.updated", actor_type="candidate", actor_id=world["ids"]["cand_a"],
+                object_type="candidates", object_id=world["ids"]["cand_a"],
+                before={"mobile": "13912345678"}, after={"mobile": "13698765432"})
+    old = audit.record("candidate.contact.updated", actor_type="staff", actor_id=staff_id,
+                       object_type="candidates", object_id=world["ids"]["cand_a"], after={"mobile": "13698765432"})
+    old.at = utcnow() - retention.SCHEDULE["audit"].period - timedelta(days=1)
+    db.session.commit()
+    old_pk = old.id
+    retention.enforce()
+    staff_login(client, username)
+    page = text(client.get(f"/admin/audit-log/show/{pk}"))
+    assert "139****5678" in page and "13912345678" not in page and "13698765432" not in page
+    gone = text(client.get(f"/admin/audit-log/show/{old_pk}"))
+    assert "去标识化" in gone and "操作者、IP地址和内容已清除" in gone and username not in gone.split("审计记录")[-1]

@@ -26,7 +26,7 @@ def test_failed_list_is_scoped_and_resend_is_audited(world, client, admin_app):
     mine, theirs = failed(world["ids"]["cand_a"], "A1"), failed(world["ids"]["cand_b"], "B1")
     staff_login(client, world["staff"]["region"][1])
     page = text(client.get("/admin/notify/failed"))
-    assert "主题A1" in page and "主题B1" not in page and "A1@invalid.test" in page
+    assert "主题A1" in page and "主题B1" not in page and "A1***@invalid.test" in page  # masked (最小必要)
     token = admin_csrf(client)
     assert client.post(f"/admin/notify/{theirs}/resend", data={"csrf_token": token}).status_code == 404
     response = client.post(f"/admin/notify/{mine}/resend", data={"csrf_token": token, "back": "failed"})

@@ -27,6 +27,9 @@ def test_national_admin_sees_counts_then_runs_it(world, client, old_draft, admin
     page = text(client.get("/admin/retention/"))
     assert "从未提交的报名草稿" in page and "180天" in page and "审计日志" in page
     assert "<td>1</td>" in page  # the old draft, counted
+    # each period with its basis and whether it is still a proposal awaiting the examination centre
+    assert "法律法规：" in page and "会计档案管理办法" in page and "处理目的所需：" in page
+    assert "考试管理机构的规定：" in page and "已确定" in page and "提议，待确认" in page
     assert db.session.get(Registration, old_draft) is not None  # the dry run changed nothing
     response = client.post("/admin/retention/run", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 302

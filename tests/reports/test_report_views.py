@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.db import db
-from core.models import Job
+from core.models import AuditEntry, Job
 from core.services.scope import FINANCE, NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER
 from reports import tasks
 from reports.exports import RegistrationFilters
@@ -65,6 +65,31 @@ def test_export_runs_as_a_job_with_a_download(client, world):
         assert actions[-2:] == ["report.export.requested", "report.file.downloaded"]
     rows = list(load_workbook(BytesIO(download.data)).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [world["number_b"]]
+    with client.application.app_context():  # the purpose is in the audit entry too
+        requested = db.session.scalar(db.select(AuditEntry).filter_by(action="report.export.requested"))
+        assert requested.after["purpose"] == "现场资格审核"
+
+
+def test_an_export_file_is_deleted_after_its_period(client, world):
+    """Exports are kept 7 days (retention kind ``exports``): then the file goes, the job says so, no download."""
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from core.jobs import result_file
+    from core.privacy import retention
+    staff_login(client, world["national"][1])
+    page = client.get("/admin/reports/exports/").get_data(as_text=True)
+    resp = client.post("/admin/reports/exports/", data={"kind": "registrations", "purpose": "考务安排",
+                                                        "csrf_token": csrf_token_from(page)})
+    job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    with client.application.app_context():
+        job = db.session.get(Job, job_id)
+        path = result_file(job)
+        assert path is not None and path.exists()
+        assert retention.enforce(utcnow() + timedelta(days=6))["exports"] == 0  # within the 7 days: kept
+        assert retention.enforce(utcnow() + timedelta(days=8))["exports"] == 1
+        assert not path.exists() and "文件已过保存期限并删除" in db.session.get(Job, job_id).message
+    assert client.get(f"/admin/reports/jobs/{job_id}/download").status_code == 404
 
 
 def test_bad_export_input_is_refused_next_to_the_field(client, world):
@@ -132,6 +157,9 @@ def test_site_print_job_is_one_pdf_and_refuses_sites_outside_scope(app, admin_ap
         assert pdf.startswith(b"%PDF")
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
         assert "Pages:           3" in info and "3 份" in job.message
+        assert job.result_name.endswith("-现场资格审核.pdf")  # its purpose, named like an export's
+        requested = db.session.scalar(db.select(AuditEntry).filter_by(action="report.forms.print_requested"))
+        assert requested.after == {"site_id": world["site_a"], "purpose": "现场资格审核"}
 
 
 def test_national_admin_prints_one_form(client, world):

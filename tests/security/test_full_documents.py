@@ -61,6 +61,7 @@ def test_abandoned_registration_gives_history_but_no_management(world, client):
     csrf = csrf_token_from(text(client.get(f"/admin/candidates/{cid}")))
     assert client.get(f"/admin/candidates/{cid}/correct").status_code == 404
     assert client.post(f"/admin/candidates/{cid}/reveal", data={"csrf_token": csrf}).status_code == 404
+    assert client.post(f"/admin/candidates/{cid}/reveal-contact", data={"csrf_token": csrf}).status_code == 404
     resp = client.post(f"/admin/candidates/{cid}/reset-password", data={"reason": "核对原件", "csrf_token": csrf})
     assert resp.status_code == 404
     db.session.expire_all()

@@ -85,6 +85,8 @@ COVERED_ELSEWHERE = {
     ("/review/<int:pk>/decide", "POST"): "test_scope_sweep.test_single_decisions_on_foreign_registration_refused",
     ("/candidates/<int:cid>/correct", "POST"): "test_staff_correct_and_reset_posts_outside_the_scope_are_refused",
     ("/candidates/<int:cid>/reset-password", "POST"): "the same",
+    ("/candidates/<int:cid>/reveal-contact", "POST"): "tests/backoffice/test_minimisation.py::"
+                                                     "test_a_candidate_outside_the_scope_is_not_found",
     ("/reports/print/registration/<int:registration_id>.pdf", "GET"): "tests/reports/test_report_views.py",
     ("/reports/jobs/<int:job_id>", "GET"): "tests/reports/test_report_views.py (someone else's job)",
     ("/reports/jobs/<int:job_id>.json", "GET"): "the same",
