@@ -54,6 +54,7 @@ def _registration_list(errors: dict[int, str] | None = None, status: int = 200):
     regs = access.registrations_of(current_candidate())
     rows = []
     cards = payment_cards(regs)
+    seated = needs.published_among(regs)
     for reg in regs:
         window_open = window.window_state(reg.exam_year) == "open"
         card = cards[reg.id]
@@ -72,7 +73,7 @@ def _registration_list(errors: dict[int, str] | None = None, status: int = 200):
                               if reg.is_live and doc_pages.online_for(reg) else None),
             "to_correct": review.to_correct(reg) if reg.status == CORRECTION else [],
             "abandoned_at": reg.abandoned_at and to_shanghai(reg.abandoned_at).strftime("%Y-%m-%d %H:%M"),
-            "need": ({"can_change": needs.can_change(reg), "error": (errors or {}).get(reg.id)}
+            "need": ({"can_change": needs.can_change(reg, seated), "error": (errors or {}).get(reg.id)}
                      if reg.status in LIVE else None),
         })
     return render_template("portal/registration/list.html", rows=rows), status

@@ -13,7 +13,7 @@ from core.db import db
 from core.messages import Msg
 from core.models import Candidate, Registration, SeatAssignment, Site
 from core.registration.lifecycle import Actor
-from core.registration.states import LIVE, label
+from core.registration.states import APPROVED, LIVE, label
 from core.services import audit, scope
 from core.services.errors import DomainError
 
@@ -27,8 +27,18 @@ def published(reg: Registration) -> bool:
     return bool(db.session.scalar(select(exists().where(SeatAssignment.registration_id == reg.id))))
 
 
-def can_change(reg: Registration) -> bool:
-    return reg.status in LIVE and not published(reg)
+def can_change(reg: Registration, seated: set[int] | None = None) -> bool:
+    """``seated``: the ids of ``published_among`` for a page of cards (one query, not one per card)."""
+    return reg.status in LIVE and not (reg.id in seated if seated is not None else published(reg))
+
+
+def published_among(regs) -> set[int]:
+    """The ids of those registrations with a published seat; only approved ones are ever arranged."""
+    ids = [r.id for r in regs if r.status == APPROVED]
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(SeatAssignment.registration_id).distinct()
+                                  .where(SeatAssignment.registration_id.in_(ids))))
 
 
 def declare(candidate: Candidate, reg: Registration, needed: bool) -> bool:
