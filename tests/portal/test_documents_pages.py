@@ -69,8 +69,21 @@ def test_size_limits_of_document_uploads(client, online, app, monkeypatch):
     assert _upload(client, reg.id, "id_front", big_photo).status_code == 303
     monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 200_000)
     resp = _upload(client, reg.id, "id_back", jpeg() + b"\0" * 400_000)
-    assert resp.status_code == 413 and "文件过大" in text(resp)
+    assert resp.status_code == 413 and "文件过大" in text(resp) and "超过 0.2 MB" in text(resp)
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_the_too_large_page_names_the_limit_of_the_route_that_refused(client, online, app):
+    """A document upload (8 MB) over its limit says 8 MB; the photo (the app's 2 MB) says 2 MB."""
+    reg = db.session.get(Registration, online["reg_id"])
+    login_as(client, reg.candidate)
+    assert app.config["DOCUMENT_MAX_BYTES"] == 8 * 1024 * 1024 and app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    resp = _upload(client, reg.id, "id_back", jpeg() + b"\0" * (9 * 1024 * 1024))
+    assert resp.status_code == 413 and "超过 8 MB" in text(resp) and "2 MB" not in text(resp)
+    resp = post_page(client, "/profile/photo", {"photo": (io.BytesIO(jpeg() + b"\0" * (3 * 1024 * 1024)), "me.jpg")},
+                     page="/profile", content_type="multipart/form-data")
+    assert resp.status_code == 413 and "超过 2 MB" in text(resp) and "8 MB" not in text(resp)
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
 
 
 def test_another_candidates_entry_slot_is_404(client, online):
