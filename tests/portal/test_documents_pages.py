@@ -134,3 +134,25 @@ def test_correction_shown_on_home_and_card_and_resubmitted(client, online):
     db.session.expire_all()
     assert db.session.get(Registration, reg.id).status == "corrected"
     assert "已补正待复审" in text(client.get("/registration"))
+
+
+def test_uploads_in_a_row_are_limited_per_candidate(client, online, app, limits_on, monkeypatch):
+    """100 uploads in a row: after DOCUMENT_UPLOAD_RATE_LIMIT the answer is a Chinese message beside the field,
+    nothing is stored, the documents already there stay; another candidate is not affected."""
+    monkeypatch.setitem(app.config, "DOCUMENT_UPLOAD_RATE_LIMIT", "5 per hour")
+    reg = db.session.get(Registration, online["reg_id"])
+    login_as(client, reg.candidate)
+    codes = [_upload(client, reg.id, "id_front", jpeg(300 + i, 200)).status_code for i in range(5)]
+    assert codes == [303] * 5
+    kept = db.session.scalars(select(Document.key).where(Document.retired_at.is_(None))).one()
+    for _ in range(3):
+        resp = _upload(client, reg.id, "id_back", jpeg())
+        body = text(resp)
+        assert resp.status_code == 422 and "上传次数过多：每60分钟最多上传5次材料" in body
+        assert 'class="error" id="f-doc-2-error"' in body
+    db.session.expire_all()
+    assert db.session.scalars(select(Document.key)).all() == [kept]  # nothing half-saved, nothing lost
+    other = make_candidate()
+    db.session.commit()
+    with app.test_request_context():
+        assert service._count_upload(other) is None  # a different candidate's counter
