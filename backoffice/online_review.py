@@ -165,10 +165,9 @@ class OnlineReviewView(ScopedModelView):
         years = db.session.execute(select(ExamYear.id, ExamYear.name).order_by(ExamYear.year.desc())).all()
         year_id = request.args.get("exam_year_id", type=int)
         rows = review.progress(g.user, year_id)
-        states = ("submitted", "correction", "corrected", "lapsed", "approved", "rejected")
         return self.render_template("backoffice/online_progress.html", title="网上资格审核进度", rows=rows,
-                                    states=states, labels=STATUS_LABELS, years=years, year_id=year_id,
-                                    shanghai=shanghai)
+                                    regions=review.region_totals(rows), labels=review.PROGRESS_LABELS,
+                                    years=years, year_id=year_id, shanghai=shanghai)
 
 
 def _image(data: bytes, ctype: str):

@@ -80,6 +80,24 @@ def test_progress_lists_only_the_scope(world, client):
     _login(client, world, "region")
     body = text(client.get("/admin/online-review/progress"))
     assert world["cat_a"]["region"].name in body and world["ids"]["region_b_name"] not in body
+    regions = body.split('id="progress-regions"')[1].split("</table>")[0]
+    assert f'<th scope="row">{world["cat_a"]["region"].name}</th><td>1</td>' in regions  # 1 待审核
+
+
+def test_statistics_download_has_the_progress_of_the_scope_only(world, client):
+    """The statistics export (统计分析 → 下载 Excel) carries the same progress, scoped like every export."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    _login(client, world, "region")
+    resp = client.get("/admin/reports/statistics/download.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(BytesIO(resp.data))
+    regions = list(wb["网上资格审核进度（按考区）"].iter_rows(min_row=2, values_only=True))
+    sites = list(wb["网上资格审核进度（按考点）"].iter_rows(min_row=2, values_only=True))
+    assert [r[:2] for r in regions] == [(world["cat_a"]["region"].name, 1)]
+    assert [(r[0], r[1], r[-1]) for r in sites] == [(world["cat_a"]["site"].name, 1, world["cat_a"]["region"].name)]
+    assert all(world["ids"]["region_b_name"] not in str(r) for r in regions + sites)
 
 
 def test_review_modes_are_data_of_the_region_admin(world, client):
