@@ -132,6 +132,21 @@ def view_original(user, registration_id: int, link_id: int) -> Document:
     return link.document
 
 
+def thumbnail_key(user, link_id: int) -> str:
+    """The storage key of the thumbnail of a document of a 网上审核 case in the user's scope: one query
+    joining the link, its case (and the staff scope, core.services.scope.scope_condition) and the document,
+    reading only the key. NotAllowed otherwise. Not audited: thumbnails are not full-size views."""
+    key = db.session.scalar(
+        select(Document.thumb_key).select_from(RegistrationDocument)
+        .join(Registration, Registration.id == RegistrationDocument.registration_id)
+        .join(Document, Document.id == RegistrationDocument.document_id)
+        .where(RegistrationDocument.id == link_id, Registration.online_review.is_(True),
+               scope.scope_condition(user, Registration.region_id, Registration.site_id)))
+    if key is None:
+        raise NotAllowed("没有找到该材料，或不在您的审核范围内。")
+    return key
+
+
 def document_for_staff(user, registration_id: int, link_id: int) -> Document:
     """A thumbnail or page of a document of a case in scope (not audited: the full-size view is)."""
     return _link(online_case(user, registration_id), link_id).document

@@ -199,13 +199,18 @@ def read(doc: Document, which: str, page: int = 0) -> tuple[bytes, str]:
         key, ctype = keys[page], "image/jpeg"
     else:
         key, ctype = doc.key, doc.content_type
+    return fetch(key), ctype
+
+
+def fetch(key: str) -> bytes:
+    """A stored file by its key; callers check access. DomainError when the store is unreachable."""
     try:
         data = storage().get(key)
     except StorageUnavailable:
         raise DomainError(UNAVAILABLE) from None
     if data is None:
         raise NotAllowed("材料文件不存在。")
-    return data, ctype
+    return data
 
 
 def missing(reg: Registration) -> list[Requirement]:
