@@ -147,6 +147,7 @@ def test_thumbnail_is_one_query_cached_privately_and_revalidated(world, client, 
     assert resp.headers["Cache-Control"] == "private, max-age=3600, immutable" and resp.headers["ETag"]
     ours = [s for s in statements if "registration_documents" in s or "FROM registrations" in s]
     assert len(ours) == 1 and "registrations.snapshot" not in ours[0]
+    assert len(statements) <= 4, statements  # staff session, user with roles and groups, password check, this
     again = client.get(url, headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == resp.headers["ETag"]
     page = client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0")
