@@ -71,6 +71,8 @@ class Config:
     DOCUMENT_CANDIDATE_MAX_BYTES = int(_env("DOCUMENT_CANDIDATE_MAX_BYTES", str(60 * 1024 * 1024)))
     DOCUMENT_LONG_SIDE = int(_env("DOCUMENT_LONG_SIDE", "2000"))  # re-encoded images are capped to this (A4 ≈ 240 dpi)
     DOCUMENT_MAX_PAGES = int(_env("DOCUMENT_MAX_PAGES", "10"))
+    # document uploads per candidate (every attempt counts: each one is decoded and re-encoded)
+    DOCUMENT_UPLOAD_RATE_LIMIT = _env("DOCUMENT_UPLOAD_RATE_LIMIT", "30 per hour")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the document upload route alone raises it to DOCUMENT_MAX_BYTES
     # candidates' passwords: argon2id at OWASP's recommended parameters (core/services/passwords.py)
     PASSWORD_ARGON2 = {"memory_kib": 19 * 1024, "time_cost": 2}

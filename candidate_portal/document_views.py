@@ -14,6 +14,7 @@ from core.db import db
 from core.documents import pages, review, service
 from core.models.documents import REASONS
 from core.services.errors import DomainError, NotAllowed
+from web.errors import allow_upload, megabytes
 
 UPLOAD_ENDPOINTS = ("portal.registration_document_upload", "portal.profile_document_upload")
 
@@ -23,13 +24,13 @@ def _document_upload_limit(endpoint, _values):
     """Uploads of documents may be larger than the app's MAX_CONTENT_LENGTH; set before CSRF reads the form
     (URL value preprocessors run before every before_request function)."""
     if endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = current_app.config["DOCUMENT_MAX_BYTES"] + 64 * 1024
+        allow_upload(current_app.config["DOCUMENT_MAX_BYTES"])
 
 
 def _page(reg, errors=None, status=200):
     return render_template("portal/registration/documents.html", reg=reg, rows=pages.rows_for(reg),
                            online=pages.online_for(reg), errors=errors or {}, accept=ACCEPT, reasons=REASONS,
-                           max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)), status
+                           max_mb=megabytes(current_app.config["DOCUMENT_MAX_BYTES"])), status
 
 
 @bp.get("/registration/<int:registration_id>/documents")

@@ -1,5 +1,6 @@
 """统计: registrations by region, site, subject, status and payment state, per day through the
-window, and the seat fill rate per site — always within the user's scope, counted in SQL.
+window, the seat fill rate per site, and the 网上资格审核 progress per region and site (the back office's
+progress page's query, core.documents.review.progress_rows) — always within the user's scope, counted in SQL.
 
 A "registration" here is a submitted one (every status but 填报中/draft). Each function returns a
 ``Table`` (Chinese headers + rows) that the dashboard draws as bars and that downloads as Excel.
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, literal_column, select
 
 from core.db import reports_session, to_shanghai
+from core.documents import review as online_review
 from core.models import ArrangementRun, ExamRoom, ExamSubject, ExamYear, Region, Registration, SeatAssignment, Site
 from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS
@@ -153,9 +155,28 @@ def arrangement(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     return table
 
 
+def _progress_cells(row) -> list:
+    oldest = row.oldest_waiting and f"{to_shanghai(row.oldest_waiting):%Y-%m-%d %H:%M}"
+    return [row.counts.get(state, 0) for state in online_review.PROGRESS_LABELS] + [oldest or "—"]
+
+
+def online_review_progress(scope: ReportScope, exam_year_id: int | None = None) -> list[Table]:
+    """网上资格审核进度: cases by review state and the oldest one waiting for a reviewer (北京时间), per region
+    and per site in scope — one query (the back office's progress page's), the regions added up from it."""
+    with reports_session() as session:
+        sites = online_review.progress_rows(scope.registration_clause(), exam_year_id, session)
+    states = list(online_review.PROGRESS_LABELS.values())
+    regions = Table("网上资格审核进度（按考区）", ["考区", *states, "最早等待审核（北京时间）"],
+                    [[row.region, *_progress_cells(row)] for row in online_review.region_totals(sites)])
+    per_site = Table("网上资格审核进度（按考点）", ["考点", *states, "最早等待审核（北京时间）", "考区"],
+                     [[row.site, *_progress_cells(row), row.region] for row in sites])
+    return [regions, per_site]
+
+
 def dashboard(scope: ReportScope, exam_year_id: int | None = None) -> list[Table]:
-    return [f(scope, exam_year_id) for f in (by_region, by_site, by_subject, by_status, by_payment,
-                                             per_day, seat_fill, arrangement)]
+    return [*(f(scope, exam_year_id) for f in (by_region, by_site, by_subject, by_status, by_payment,
+                                               per_day, seat_fill, arrangement)),
+            *online_review_progress(scope, exam_year_id)]
 
 
 def total_registrations(scope: ReportScope, exam_year_id: int | None = None) -> int:

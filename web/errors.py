@@ -82,10 +82,28 @@ def database_unavailable(exc):
     return plain_page(N_("系统繁忙"), N_("报名系统暂时无法连接数据库，请稍后刷新页面再试。")), 503
 
 
+FORM_OVERHEAD = 64 * 1024  # the multipart envelope and the other fields around an uploaded file
+_UPLOAD_LIMIT = "medexam.upload_limit"
+
+
+def allow_upload(limit: int) -> None:
+    """This request may carry a file of ``limit`` bytes (plus the form around it), more than the app's
+    MAX_CONTENT_LENGTH; a larger one gets the 413 page naming ``limit``. Call it before the form is read
+    (a URL value preprocessor: they run before every before_request function, CSRF's among them)."""
+    request.max_content_length = limit + FORM_OVERHEAD
+    request.environ[_UPLOAD_LIMIT] = limit
+
+
+def megabytes(size: int) -> str:
+    """8388608 -> '8', 200000 -> '0.2': the limit as people read it."""
+    return f"{max(round(size / (1024 * 1024), 1), 0.1):g}"
+
+
 def too_large(_exc):
-    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    """The limit of the route that refused the request: a document upload's (allow_upload), or the app's."""
+    limit = request.environ.get(_UPLOAD_LIMIT) or current_app.config["MAX_CONTENT_LENGTH"]
     return plain_page(N_("文件过大"), N_("上传的内容超过 %(limit)s MB，未被接收。请返回上一页，选择较小的文件后重试。"),
-                 limit=limit), 413
+                      limit=megabytes(limit)), 413
 
 
 def not_allowed(_exc: NotAllowed):

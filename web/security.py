@@ -32,10 +32,20 @@ def security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", csp_header())
-    if not request.path.startswith(("/static/", "/assets/")):  # CSS and JS may be cached
-        headers["Cache-Control"] = "no-store"
+    if not request.path.startswith(("/static/", "/assets/")) and not getattr(response, "private_cache", False):
+        headers["Cache-Control"] = "no-store"  # CSS and JS may be cached, and what cache_privately marks
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def cache_privately(response, seconds: int):
+    """The one exception to no-store for a page of a user: content that never changes under its URL (a
+    document thumbnail: its key names its bytes), kept by that user's browser only (``private``), for
+    ``seconds`` without asking again. The response must carry an ETag so that later it is revalidated
+    (304) rather than sent again; access is checked on every request that reaches the server."""
+    response.headers["Cache-Control"] = f"private, max-age={seconds}, immutable"
+    response.private_cache = True
     return response
 
 

@@ -132,6 +132,21 @@ def view_original(user, registration_id: int, link_id: int) -> Document:
     return link.document
 
 
+def thumbnail_key(user, link_id: int) -> str:
+    """The storage key of the thumbnail of a document of a 网上审核 case in the user's scope: one query
+    joining the link, its case (and the staff scope, core.services.scope.scope_condition) and the document,
+    reading only the key. NotAllowed otherwise. Not audited: thumbnails are not full-size views."""
+    key = db.session.scalar(
+        select(Document.thumb_key).select_from(RegistrationDocument)
+        .join(Registration, Registration.id == RegistrationDocument.registration_id)
+        .join(Document, Document.id == RegistrationDocument.document_id)
+        .where(RegistrationDocument.id == link_id, Registration.online_review.is_(True),
+               scope.scope_condition(user, Registration.region_id, Registration.site_id)))
+    if key is None:
+        raise NotAllowed("没有找到该材料，或不在您的审核范围内。")
+    return key
+
+
 def document_for_staff(user, registration_id: int, link_id: int) -> Document:
     """A thumbnail or page of a document of a case in scope (not audited: the full-size view is)."""
     return _link(online_case(user, registration_id), link_id).document
@@ -197,29 +212,53 @@ def lapse_overdue() -> int:
 
 # --- progress for the authority ----------------------------------------------------------------------
 
+# the states a 网上审核 case passes through, in the authority's words (a submitted case is 待审核 here)
+PROGRESS_LABELS = {"submitted": "待审核", "correction": "待补正", "corrected": "已补正待复审",
+                   "lapsed": "逾期未补正待复审", "approved": "通过", "rejected": "不通过"}
+
+
 @dataclass
 class ProgressRow:
     region: str
-    site: str
+    site: str  # empty on a region's total
     counts: dict[str, int]
-    oldest_waiting: datetime | None
+    oldest_waiting: datetime | None  # the case waiting longest for a reviewer (待审核, 已补正/逾期未补正待复审)
 
 
-def progress(user, exam_year_id: int | None = None) -> list[ProgressRow]:
-    """Per site (in scope): 网上审核 cases by state and the oldest one waiting for a reviewer."""
-    where = [Registration.online_review.is_(True), scope.registration_clause(user)]
+def progress_rows(where, exam_year_id: int | None = None, session=None) -> list[ProgressRow]:
+    """Per site: 网上审核 cases by state and the oldest one waiting for a reviewer, for the registrations
+    ``where`` admits (a staff user's scope, or a report's ``ReportScope``); one grouped query. ``session``:
+    the reports session (read replica) for the statistics export, the primary otherwise."""
+    clauses = [Registration.online_review.is_(True), where]
     if exam_year_id:
-        where.append(Registration.exam_year_id == exam_year_id)
-    rows = db.session.execute(
-        select(Region.name, Site.name, Registration.status, func.count(Registration.id),
+        clauses.append(Registration.exam_year_id == exam_year_id)
+    rows = (session or db.session).execute(
+        select(Region.name, Site.id, Site.name, Registration.status, func.count(Registration.id),
                func.min(Registration.updated_at))
         .join(Site, Site.id == Registration.site_id).join(Region, Region.id == Site.region_id)
-        .where(*where).group_by(Region.name, Site.name, Registration.status)
-        .order_by(Region.name, Site.name)).all()
-    out: dict[tuple[str, str], ProgressRow] = {}
-    for region, site, status, count, oldest in rows:
-        row = out.setdefault((region, site), ProgressRow(region, site, {}, None))
+        .where(*clauses).group_by(Region.code, Region.name, Site.id, Site.code, Site.name, Registration.status)
+        .order_by(Region.code, Site.code)).all()
+    out: dict[int, ProgressRow] = {}
+    for region, site_id, site, status, count, oldest in rows:
+        row = out.setdefault(site_id, ProgressRow(region, site, {}, None))
         row.counts[status] = count
         if status in UNDER_REVIEW and (row.oldest_waiting is None or oldest < row.oldest_waiting):
             row.oldest_waiting = oldest
+    return list(out.values())
+
+
+def progress(user, exam_year_id: int | None = None) -> list[ProgressRow]:
+    """The back office's progress page: the sites in the user's scope."""
+    return progress_rows(scope.registration_clause(user), exam_year_id)
+
+
+def region_totals(sites: list[ProgressRow]) -> list[ProgressRow]:
+    """The per-site rows added up per region (in their order), the oldest waiting case of all its sites."""
+    out: dict[str, ProgressRow] = {}
+    for row in sites:
+        total = out.setdefault(row.region, ProgressRow(row.region, "", {}, None))
+        for status, count in row.counts.items():
+            total.counts[status] = total.counts.get(status, 0) + count
+        if row.oldest_waiting and (total.oldest_waiting is None or row.oldest_waiting < total.oldest_waiting):
+            total.oldest_waiting = row.oldest_waiting
     return list(out.values())

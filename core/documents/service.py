@@ -21,7 +21,7 @@ from core.documents.required import Requirement, required_for, slot_belongs_to
 from core.messages import Msg
 from core.models import Candidate, Document, Registration, RegistrationDocument
 from core.registration.states import CORRECTION, SUBMITTED_LIVE
-from core.services import audit
+from core.services import audit, ratelimit
 from core.services.errors import DomainError, NotAllowed
 from core.storage import StorageUnavailable, new_key, storage
 
@@ -72,6 +72,7 @@ def upload(candidate: Candidate, slot: str, data: bytes) -> Document:
     old = current(candidate.id).get(slot)
     if old is not None and not replaceable(old):
         raise DomainError(FROZEN, FIELD)
+    _count_upload(candidate)
     result = processing.process(data)
     _check_candidate_limit(candidate, old, result)
     keys = _store(result)
@@ -92,6 +93,15 @@ def upload(candidate: Candidate, slot: str, data: bytes) -> Document:
         raise
     _remove_files(gone)
     return doc
+
+
+def _count_upload(candidate: Candidate) -> None:
+    """Each attempt counts against DOCUMENT_UPLOAD_RATE_LIMIT (core/services/ratelimit.py, Redis when set):
+    100 uploads in a row are refused before any is decoded, and nothing of the refused ones is stored."""
+    limit = ratelimit.Limit.parse(current_app.config["DOCUMENT_UPLOAD_RATE_LIMIT"])
+    if not ratelimit.hit(f"document-upload:{candidate.id}", limit):
+        raise DomainError(Msg("上传次数过多：每%(minutes)s分钟最多上传%(count)s次材料，请稍后再试。已上传的材料不受影响。",
+                              minutes=limit.seconds // 60, count=limit.count), FIELD)
 
 
 def keys_of(keys: dict) -> list[str]:
@@ -194,13 +204,18 @@ def read(doc: Document, which: str, page: int = 0) -> tuple[bytes, str]:
         key, ctype = keys[page], "image/jpeg"
     else:
         key, ctype = doc.key, doc.content_type
+    return fetch(key), ctype
+
+
+def fetch(key: str) -> bytes:
+    """A stored file by its key; callers check access. DomainError when the store is unreachable."""
     try:
         data = storage().get(key)
     except StorageUnavailable:
         raise DomainError(UNAVAILABLE) from None
     if data is None:
         raise NotAllowed("材料文件不存在。")
-    return data, ctype
+    return data
 
 
 def missing(reg: Registration) -> list[Requirement]:

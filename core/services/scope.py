@@ -11,6 +11,7 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
     manageable_region_ids(user)         regions the user may administer (region rows only)
     allowed_site_ids(user)              sites the user may see
     in_scope(scope, region_col, site_col)  the SQL condition of a scope (staff or report) on any table
+    scope_condition(user, region_col, site_col)  the same, evaluated by the database (one-row lookups)
     registration_clause(user)           SQL condition on Registration
     registration_query_in_scope(user)   select(Registration) limited to the scope
     candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
@@ -107,6 +108,23 @@ def in_scope(s, region_column, site_column):
     if s.site_ids:
         parts.append(site_column.in_(sorted(s.site_ids)))
     return or_(*parts) if parts else false()
+
+
+def scope_condition(user, region_column, site_column):
+    """``in_scope(scope_of(user), …)`` evaluated by the database: a correlated EXISTS over the user's
+    ``staff_scopes`` rows instead of loading them first. For a single-row lookup that is asked for often
+    (a document thumbnail): the scope check rides in the row's own query. Same rule, same answer
+    (tests/core/test_scope_condition.py holds the two equal for every role and object)."""
+    if has_app_context() and getattr(user, "id", None) in g.get("_staff_scope", {}):
+        return in_scope(scope_of(user), region_column, site_column)  # loaded already this request
+    roles = role_names(user)
+    if NATIONAL_ADMIN in roles:
+        return true()
+    uid = getattr(user, "id", None)
+    if not roles or uid is None:
+        return false()
+    return exists().where(StaffScope.user_id == uid,
+                          or_(StaffScope.region_id == region_column, StaffScope.site_id == site_column))
 
 
 # --- sites and regions -------------------------------------------------------------------------

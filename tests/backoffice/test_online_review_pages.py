@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import AuditEntry, Registration, RegistrationDocument, ReviewMode
+from core.services.scope import SITE_REVIEWER
+from tests.factories import make_staff
 from tests.support.web import admin_csrf, staff_login, text
 
 
@@ -22,6 +24,10 @@ def test_queue_and_page_show_the_case_with_its_documents(world, client):
     body = text(page)
     assert page.status_code == 200 and "身份证件（人像面）" in body and "模糊不清" in body
     assert f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0" in body
+    identity = body.split('id="entry-identity"')[1].split('class="panel panel-default entry-group"')[0]
+    assert "填报内容" in identity and f'id="doc-{ids["doclink_a"]}"' in identity  # the ID scan beside 本人身份
+    assert f'<a href="#doc-{ids["doclink_a"]}" class="doc-strip-link"><img src="/admin/online-review/documents/' \
+           f'{ids["doclink_a"]}/thumb"' in body
     img = client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0")
     assert img.status_code == 200 and img.mimetype == "image/jpeg"
     assert client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=5").status_code == 404
@@ -80,6 +86,24 @@ def test_progress_lists_only_the_scope(world, client):
     _login(client, world, "region")
     body = text(client.get("/admin/online-review/progress"))
     assert world["cat_a"]["region"].name in body and world["ids"]["region_b_name"] not in body
+    regions = body.split('id="progress-regions"')[1].split("</table>")[0]
+    assert f'<th scope="row">{world["cat_a"]["region"].name}</th><td>1</td>' in regions  # 1 待审核
+
+
+def test_statistics_download_has_the_progress_of_the_scope_only(world, client):
+    """The statistics export (统计分析 → 下载 Excel) carries the same progress, scoped like every export."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    _login(client, world, "region")
+    resp = client.get("/admin/reports/statistics/download.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(BytesIO(resp.data))
+    regions = list(wb["网上资格审核进度（按考区）"].iter_rows(min_row=2, values_only=True))
+    sites = list(wb["网上资格审核进度（按考点）"].iter_rows(min_row=2, values_only=True))
+    assert [r[:2] for r in regions] == [(world["cat_a"]["region"].name, 1)]
+    assert [(r[0], r[1], r[-1]) for r in sites] == [(world["cat_a"]["site"].name, 1, world["cat_a"]["region"].name)]
+    assert all(world["ids"]["region_b_name"] not in str(r) for r in regions + sites)
 
 
 def test_review_modes_are_data_of_the_region_admin(world, client):
@@ -99,3 +123,40 @@ def test_review_modes_are_data_of_the_region_admin(world, client):
     assert (mode.mode, mode.correction_days) == ("online", 5)
     assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "review_modes")).all() \
         == ["catalogue.review_modes.added"]
+
+
+def test_thumbnail_is_one_query_cached_privately_and_revalidated(world, client, admin_app):
+    """The thumbnail route: one query for link, case, scope and key (the registration itself is not loaded),
+    an ETag and private caching; a 304 for the browser's copy — never for a reviewer outside the scope; not
+    audited (page images and originals stay no-store, and the original is audited)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    _login(client, world)
+    ids = world["ids"]
+    url = f"/admin/online-review/documents/{ids['doclink_a']}/thumb"
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        resp = client.get(url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert resp.status_code == 200 and resp.data.startswith(b"\xff\xd8") and resp.mimetype == "image/jpeg"
+    assert resp.headers["Cache-Control"] == "private, max-age=3600, immutable" and resp.headers["ETag"]
+    ours = [s for s in statements if "registration_documents" in s or "FROM registrations" in s]
+    assert len(ours) == 1 and "registrations.snapshot" not in ours[0]
+    assert len(statements) <= 4, statements  # staff session, user with roles and groups, password check, this
+    again = client.get(url, headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == resp.headers["ETag"]
+    page = client.get(f"/admin/online-review/documents/{ids['doclink_a']}/page?n=0")
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"] and "ETag" not in page.headers
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "document.viewed")) is None
+    outsider = make_staff(admin_app, SITE_REVIEWER, sites=[ids["site_b"]])[1]
+    client.get("/admin/logout/")
+    assert staff_login(client, outsider).status_code == 302
+    for headers in ({}, {"If-None-Match": resp.headers["ETag"]}):
+        refused = client.get(url, headers=headers)
+        assert refused.status_code == 404 and "ETag" not in refused.headers and b"\xff\xd8" not in refused.data
+    assert client.get(f"/admin/online-review/documents/{ids['doclink_b']}/thumb").status_code == 200

@@ -176,3 +176,23 @@ def test_anonymous_is_sent_to_login(world, client):
     for url in ["/admin/review/list/", f"/admin/candidates/{world['ids']['cand_a']}", "/admin/audit-log/list/"]:
         resp = client.get(url)
         assert resp.status_code == 302 and "/admin/login/" in resp.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_thumbnail_revalidation_is_scoped_too(world, client, role):
+    """A thumbnail asked for with the browser's ETag (If-None-Match) is 304 only inside the scope: the
+    conditional answer is checked like the full one (outside: 404, without the permission: 403)."""
+    import hashlib
+
+    from core.models import Document, RegistrationDocument
+    _login(client, world, role)
+    for inside in (True, False):
+        link = db.session.get(RegistrationDocument, _obj(world, "doclink", inside))
+        etag = hashlib.sha256(db.session.get(Document, link.document_id).thumb_key.encode()).hexdigest()[:32]
+        resp = client.get(f"/admin/online-review/documents/{link.id}/thumb", headers={"If-None-Match": f'"{etag}"'})
+        if role == "finance":
+            expected = 403
+        else:
+            expected = 304 if inside or role == "national" else 404
+        assert resp.status_code == expected, (role, inside)
+        assert (resp.headers.get("ETag") == f'"{etag}"') == (expected == 304)

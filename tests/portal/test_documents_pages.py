@@ -69,8 +69,21 @@ def test_size_limits_of_document_uploads(client, online, app, monkeypatch):
     assert _upload(client, reg.id, "id_front", big_photo).status_code == 303
     monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 200_000)
     resp = _upload(client, reg.id, "id_back", jpeg() + b"\0" * 400_000)
-    assert resp.status_code == 413 and "文件过大" in text(resp)
+    assert resp.status_code == 413 and "文件过大" in text(resp) and "超过 0.2 MB" in text(resp)
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_the_too_large_page_names_the_limit_of_the_route_that_refused(client, online, app):
+    """A document upload (8 MB) over its limit says 8 MB; the photo (the app's 2 MB) says 2 MB."""
+    reg = db.session.get(Registration, online["reg_id"])
+    login_as(client, reg.candidate)
+    assert app.config["DOCUMENT_MAX_BYTES"] == 8 * 1024 * 1024 and app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    resp = _upload(client, reg.id, "id_back", jpeg() + b"\0" * (9 * 1024 * 1024))
+    assert resp.status_code == 413 and "超过 8 MB" in text(resp) and "2 MB" not in text(resp)
+    resp = post_page(client, "/profile/photo", {"photo": (io.BytesIO(jpeg() + b"\0" * (3 * 1024 * 1024)), "me.jpg")},
+                     page="/profile", content_type="multipart/form-data")
+    assert resp.status_code == 413 and "超过 2 MB" in text(resp) and "8 MB" not in text(resp)
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
 
 
 def test_another_candidates_entry_slot_is_404(client, online):
@@ -121,3 +134,25 @@ def test_correction_shown_on_home_and_card_and_resubmitted(client, online):
     db.session.expire_all()
     assert db.session.get(Registration, reg.id).status == "corrected"
     assert "已补正待复审" in text(client.get("/registration"))
+
+
+def test_uploads_in_a_row_are_limited_per_candidate(client, online, app, limits_on, monkeypatch):
+    """100 uploads in a row: after DOCUMENT_UPLOAD_RATE_LIMIT the answer is a Chinese message beside the field,
+    nothing is stored, the documents already there stay; another candidate is not affected."""
+    monkeypatch.setitem(app.config, "DOCUMENT_UPLOAD_RATE_LIMIT", "5 per hour")
+    reg = db.session.get(Registration, online["reg_id"])
+    login_as(client, reg.candidate)
+    codes = [_upload(client, reg.id, "id_front", jpeg(300 + i, 200)).status_code for i in range(5)]
+    assert codes == [303] * 5
+    kept = db.session.scalars(select(Document.key).where(Document.retired_at.is_(None))).one()
+    for _ in range(3):
+        resp = _upload(client, reg.id, "id_back", jpeg())
+        body = text(resp)
+        assert resp.status_code == 422 and "上传次数过多：每60分钟最多上传5次材料" in body
+        assert 'class="error" id="f-doc-2-error"' in body
+    db.session.expire_all()
+    assert db.session.scalars(select(Document.key)).all() == [kept]  # nothing half-saved, nothing lost
+    other = make_candidate()
+    db.session.commit()
+    with app.test_request_context():
+        assert service._count_upload(other) is None  # a different candidate's counter

@@ -105,3 +105,32 @@ def test_chart_escapes_labels():
     from reports.charts import bar_chart_svg
     svg = str(bar_chart_svg(["<script>"], [1]))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_online_review_progress_per_region_and_site_in_the_excel(session, data):
+    """网上资格审核进度 in the statistics download: cases by review state per region and per site, the oldest
+    case waiting for a reviewer; limited to the scope; the same numbers as the back office's progress query."""
+    from core.documents import review
+    a, b = data["a"], data["b"]
+    now = datetime(2027, 3, 5, 2, 0)  # UTC: 10:00 in Beijing
+    for status, cat, waited in [("submitted", a, 30), ("submitted", a, 2), ("corrected", a, 5), ("correction", a, 50),
+                                ("approved", a, 70), ("lapsed", b, 9), ("rejected", b, 1)]:
+        make_registration(make_candidate(), cat, status=status, online_review=True,
+                          updated_at=now - timedelta(hours=waited), take_seat=False)
+    session.commit()
+    wb = load_workbook(BytesIO(st.tables_to_xlsx(st.dashboard(ReportScope.everything()))))
+    regions, sites = wb["网上资格审核进度（按考区）"], wb["网上资格审核进度（按考点）"]
+    assert [c.value for c in regions[1]] == ["考区", "待审核", "待补正", "已补正待复审", "逾期未补正待复审", "通过",
+                                            "不通过", "最早等待审核（北京时间）"]
+    got = {row[0]: row[1:] for row in regions.iter_rows(min_row=2, values_only=True)}
+    assert got == {a["region"].name: (2, 1, 1, 0, 1, 0, "2027-03-04 04:00"),  # the 待补正 case is not waiting
+                   b["region"].name: (0, 0, 0, 1, 0, 1, "2027-03-05 01:00")}
+    by_site = {row[-1]: row for row in sites.iter_rows(min_row=2, values_only=True)}
+    assert by_site[a["region"].name][:2] == (a["site"].name, 2) and len(by_site) == 2
+    only_b = st.online_review_progress(ReportScope.of(site_ids=[b["site"].id]))
+    assert [r[0] for r in only_b[0].rows] == [b["region"].name] and [r[0] for r in only_b[1].rows] == [b["site"].name]
+    assert st.online_review_progress(ReportScope()) == [st.Table(t.title, t.headers, []) for t in only_b]
+    staff_rows = review.progress_rows(ReportScope.everything().registration_clause())  # the back office's query
+    assert [(r.site, r.counts) for r in staff_rows] == [
+        (a["site"].name, {"submitted": 2, "corrected": 1, "correction": 1, "approved": 1}),
+        (b["site"].name, {"lapsed": 1, "rejected": 1})]
