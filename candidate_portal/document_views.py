@@ -98,16 +98,8 @@ def profile_document_upload():
     cand = current_candidate()
     slot = request.form.get("slot", "")
     upload = request.files.get("document")
-    try:
-        service.upload(cand, slot, upload.read() if upload else b"")
-    except NotAllowed:
-        db.session.rollback()
-        abort(404)
-    except DomainError as exc:
-        db.session.rollback()
-        return render_with_document_errors(cand, {slot: exc.message})
-    flash(_("材料已上传。"), "success")
-    return redirect(url_for("portal.profile") + _anchor(slot), 303)
+    return _on_profile(cand, slot, lambda: service.upload(cand, slot, upload.read() if upload else b""),
+                       _("材料已上传。"))
 
 
 @bp.post("/profile/documents/<int:document_id>/delete")
@@ -115,16 +107,23 @@ def profile_document_upload():
 def profile_document_delete(document_id: int):
     cand = current_candidate()
     try:
-        doc = service.own_document(cand, document_id)
-        slot = doc.slot
-        service.delete(cand, document_id)
+        slot = service.own_document(cand, document_id).slot
+    except NotAllowed:
+        abort(404)
+    return _on_profile(cand, slot, lambda: service.delete(cand, document_id), _("材料已删除。"))
+
+
+def _on_profile(cand, slot: str, action, done: str):
+    """Runs a document action from 个人信息: another's document 404, a refusal beside the slot, else back."""
+    try:
+        action()
     except NotAllowed:
         db.session.rollback()
         abort(404)
     except DomainError as exc:
         db.session.rollback()
         return render_with_document_errors(cand, {slot: exc.message})
-    flash(_("材料已删除。"), "success")
+    flash(done, "success")
     return redirect(url_for("portal.profile") + _anchor(slot), 303)
 
 
