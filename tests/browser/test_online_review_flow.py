@@ -73,7 +73,7 @@ def test_upload_correction_resubmit_approve(app, admin_app, live_server, browser
     expect(staff.locator(".doc-panel")).to_have_count(5)
     for i in range(staff.locator(".doc-panel").count()):
         panel = staff.locator(".doc-panel").nth(i)
-        if "毕业证书" in panel.locator("h3").inner_text():
+        if "毕业证书" in panel.locator("h4").inner_text():
             panel.get_by_label("需补正").check()
             panel.get_by_label("模糊不清").check()
             panel.get_by_label("缺页或不完整").check()
@@ -82,7 +82,7 @@ def test_upload_correction_resubmit_approve(app, admin_app, live_server, browser
             panel.get_by_label("通过").check()
         with staff.expect_navigation():
             panel.get_by_role("button", name="保存本材料审核").click()
-        assert "待审核" not in staff.locator(".doc-panel").nth(i).locator("h3").inner_text(), staff.content()[:3000]
+        assert "待审核" not in staff.locator(".doc-panel").nth(i).locator("h4").inner_text(), staff.content()[:3000]
     staff.get_by_label("需补正（截止日期按本考区规则）").check()
     staff.get_by_role("button", name="提交审核结论").click()
     expect(staff.get_by_text("已要求补正")).to_be_visible()
