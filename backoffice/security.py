@@ -175,6 +175,10 @@ class StaffSecurityManager(SecurityManager):
         """The user with their roles and groups (and the groups' roles) in one query: FAB's permission check
         reads them on every request (``get_user_roles``), which were two lazy loads after the user's own."""
         model = self.user_model
+        try:
+            pk = int(pk)  # Flask-Login hands the id over as the string it stored; PostgreSQL will not compare
+        except (TypeError, ValueError):
+            return None
         return self.session.scalars(
             select(model).where(model.id == pk)
             .options(joinedload(model.roles), joinedload(model.groups).joinedload(Group.roles))).unique().first()
