@@ -80,11 +80,9 @@ def table(dimension, scope: ReportScope, filters, statuses) -> tuple[list[str], 
         cells = rows.setdefault(key, {})
         label = category(year, raw)
         cells[label] = cells.get(label, 0) + n
-    seen = {label for cells in rows.values() for label in cells}
-    if fixed is None:
-        order = [STATUS_LABELS[s] for s in statuses] if value is Registration.status else sorted(seen)
-        fixed = [c for c in order if c in seen]
-    return fixed, rows
+    if value is Registration.status:
+        fixed = [STATUS_LABELS[s] for s in statuses]
+    return fixed or sorted({label for cells in rows.values() for label in cells}), rows
 
 
 def explanation(min_count: int) -> list[list[str]]:
