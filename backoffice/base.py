@@ -11,7 +11,16 @@ from sqlalchemy import Join, Table
 
 from core.db import to_shanghai
 from core.money import fen_to_yuan
-from core.services.errors import DomainError
+from core.services.errors import DomainError, NotAllowed
+
+
+def or_404(action, *args, **kwargs):
+    """What a core service returns, or 404 when it refuses (``NotAllowed``: outside the user's scope or
+    role): a page never hints that the object exists."""
+    try:
+        return action(*args, **kwargs)
+    except NotAllowed:
+        abort(404)
 
 
 class InScope(BaseFilter):

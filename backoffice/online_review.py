@@ -23,7 +23,7 @@ from core.services.errors import DomainError, NotAllowed
 
 from web.security import cache_privately
 
-from backoffice.base import ScopedModelView, scoped, shanghai
+from backoffice.base import ScopedModelView, or_404, scoped, shanghai
 from backoffice.catalogue import CatalogueView, region_in_scope
 from backoffice.review import review_context
 
@@ -65,10 +65,7 @@ class OnlineReviewView(ScopedModelView):
         return self._page(self._case(pk))
 
     def _case(self, pk):
-        try:
-            return review.online_case(g.user, pk)
-        except NotAllowed:
-            abort(404)
+        return or_404(review.online_case, g.user, pk)
 
     def _page(self, reg, errors=None, status=200):
         links = service.links_of(reg.id)

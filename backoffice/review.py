@@ -16,7 +16,7 @@ from core.services import review, scope
 from core.services.audit import mask_document
 from core.services.errors import DomainError, NotAllowed
 
-from backoffice.base import ScopedModelView, scoped, shanghai, yes_no
+from backoffice.base import ScopedModelView, or_404, scoped, shanghai, yes_no
 
 _LABELS = {"number": "报名号", "candidate": "考生", "candidate.name": "姓名", "subject": "报考类别",
            "subject.name": "报考类别", "site": "考点", "site.name": "考点", "region": "考区",
@@ -76,11 +76,7 @@ class ReviewQueueView(ScopedModelView):
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
-        try:
-            reg = review.registration_for_review(g.user, pk)
-        except NotAllowed:
-            abort(404)
-        return self._review_page(reg)
+        return self._review_page(or_404(review.registration_for_review, g.user, pk))
 
     def _review_page(self, reg, errors=None, reason=""):
         return self.render_template("backoffice/review.html", title=f"现场资格审核：{reg.number}",
@@ -110,10 +106,7 @@ class ReviewQueueView(ScopedModelView):
             abort(404)
         except DomainError as exc:
             db.session.rollback()
-            try:
-                reg = review.registration_for_review(g.user, pk)
-            except NotAllowed:
-                abort(404)
+            reg = or_404(review.registration_for_review, g.user, pk)
             return self._review_page(reg, errors={exc.field or "_": exc.message},
                                      reason=request.form.get("reason", "")), 422
         flash(message, "success")
