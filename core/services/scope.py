@@ -17,8 +17,7 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
     candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
     can_see_registration / can_see_candidate / can_see_site / can_manage_region
     can_see_full_documents(user)        may reveal a full document number (audited)
-    can_see_full_contacts(user)         may reveal some of a candidate's contact fields in full (audited)
-    full_contact_fields(user)           which: 手机 (mobile), 电子邮箱 (email), 通讯地址 (address)
+    full_contact_fields(user)           the contact fields (手机, 电子邮箱, 通讯地址) the user may reveal (audited)
 """
 from __future__ import annotations
 
@@ -47,7 +46,6 @@ DOCUMENT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
 # way the money came and orders are found by number. Reasons: docs/privacy.md.
 CONTACT_FIELDS = ("mobile", "email", "address")
 CONTACT_FIELDS_BY_ROLE = {NATIONAL_ADMIN: CONTACT_FIELDS, REGION_ADMIN: CONTACT_FIELDS, SITE_REVIEWER: ("mobile",)}
-CONTACT_ROLES = tuple(CONTACT_FIELDS_BY_ROLE)
 
 
 @dataclass(frozen=True)
@@ -98,11 +96,6 @@ def full_contact_fields(user) -> tuple[str, ...]:
     """The contact fields this user may show in full (audited), in ``CONTACT_FIELDS`` order."""
     allowed = {f for role in role_names(user) for f in CONTACT_FIELDS_BY_ROLE.get(role, ())}
     return tuple(f for f in CONTACT_FIELDS if f in allowed)
-
-
-def can_see_full_contacts(user) -> bool:
-    """May show some contact field in full (``full_contact_fields`` says which)."""
-    return bool(full_contact_fields(user))
 
 
 def in_scope(s, region_column, site_column):
