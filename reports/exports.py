@@ -1,4 +1,5 @@
-"""Excel exports (导出): registrations, candidates, payments and refunds, review results.
+"""Excel exports (导出): registrations, candidates, payments and refunds, review results, and the de-identified
+statistics (counts with small cells suppressed: reports/deidentified.py).
 
 Rows are read from the database in keyset-paginated batches (``WHERE id > :last ORDER BY id LIMIT n``)
 and appended to an openpyxl ``write_only`` workbook, so memory stays flat however many rows there are.
