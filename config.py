@@ -98,6 +98,8 @@ class Config:
                                "reports.tasks,reports.privacy_copy,core.arrangement.job")
     # 准考证 QR codes: Ed25519 private key (PEM). Unset: a key derived from ADMIN_SECRET_KEY.
     TICKET_SIGNING_KEY_PATH = _env("TICKET_SIGNING_KEY_PATH", "")
+    # 统计用去标识数据: a count of candidates below this (and above 0) is shown as "<N" (reports/suppression.py)
+    STATISTICS_MIN_COUNT = int(_env("STATISTICS_MIN_COUNT", "5"))
     PRINT_WORKERS = int(_env("PRINT_WORKERS", "2"))  # child processes laying out a site's forms (批量打印)
 
     PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "sandbox")
@@ -202,6 +204,9 @@ def load_config(name: str | None = None) -> type[Config]:
         _check_database_url(cfg.REPORTS_DATABASE_URL, "REPORTS_DATABASE_URL")
     if cfg.ENV_NAME == "production":
         _check_secrets(cfg.SECRET_KEY, cfg.ADMIN_SECRET_KEY)
+    if cfg.STATISTICS_MIN_COUNT < 2:
+        raise ConfigurationError("STATISTICS_MIN_COUNT must be 2 or more (5 by default): below 2 nothing would "
+                                 "be suppressed in the de-identified statistics.")
     if cfg.JOB_BACKEND not in JOB_BACKENDS:
         raise ConfigurationError(f"JOB_BACKEND={cfg.JOB_BACKEND!r} is unknown; use celery, thread or inline, "
                                  "or leave it empty (celery when REDIS_URL is set, else thread).")

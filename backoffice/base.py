@@ -9,9 +9,33 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 from sqlalchemy import Join, Table
 
-from core.db import to_shanghai
+from core.db import db, to_shanghai
 from core.money import fen_to_yuan
-from core.services.errors import DomainError
+from core.services.errors import DomainError, NotAllowed
+
+
+def or_404(action, *args, **kwargs):
+    """What a core service returns, or 404 when it refuses (``NotAllowed``: outside the user's scope or
+    role): a page never hints that the object exists."""
+    try:
+        return action(*args, **kwargs)
+    except NotAllowed:
+        abort(404)
+
+
+def committed(action, *args, **kwargs) -> DomainError | None:
+    """Run one core action and commit it. A refusal rolls back: ``NotAllowed`` (outside the user's scope) is a
+    404; any other ``DomainError`` is returned, for the page to show its message."""
+    try:
+        action(*args, **kwargs)
+        db.session.commit()
+    except NotAllowed:
+        db.session.rollback()
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        return exc
+    return None
 
 
 class InScope(BaseFilter):

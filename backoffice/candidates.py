@@ -16,13 +16,14 @@ from core.models import AuditEntry, Candidate, Registration
 from core.models.candidate import DOC_TYPES, MILITARY, SEXES
 from core.services import scope, staff_actions
 from core.privacy.masking import CONTACT_MASKS, mask_contact_facts, mask_document
-from core.services.errors import DomainError, NotAllowed
+from core.services.errors import DomainError
 from core.validators import FieldErrors, normalise_document
 
-from backoffice.base import shanghai
+from backoffice.base import or_404, shanghai
 from backoffice.security import SESSION_KEY
 
 SEARCH_LIMIT = 50
+CONTACT_LABELS = {"mobile": "手机号码", "email": "电子邮箱", "address": "通讯地址"}
 
 
 def search_candidates(user, q: str) -> list[Candidate]:
@@ -52,12 +53,15 @@ class CandidateView(BaseView):
 
     def _candidate(self, cid: int, manage: bool = False) -> Candidate:
         """Read access (history included), or with ``manage`` the right to change the account."""
-        try:
-            if manage:
-                return staff_actions.candidate_to_manage(g.user, cid)
-            return staff_actions.candidate_in_scope(g.user, cid)
-        except NotAllowed:
-            abort(404)
+        lookup = staff_actions.candidate_to_manage if manage else staff_actions.candidate_in_scope
+        return or_404(lookup, g.user, cid)
+
+    def _contact_labels(self) -> dict:
+        """Which contact fields this user may show in full (the button) and which stay masked (the note)."""
+        allowed = self.appbuilder.sm.has_access("can_reveal_contact", "Candidate")
+        fields = scope.full_contact_fields(g.user) if allowed else ()
+        return {"reveal_labels": [CONTACT_LABELS[f] for f in fields],
+                "kept_labels": [label for f, label in CONTACT_LABELS.items() if f not in fields]}
 
     def _page(self, cand: Candidate, contacts: dict | None = None, **extra):
         regs = db.session.scalars(select(Registration)
@@ -77,10 +81,9 @@ class CandidateView(BaseView):
             "backoffice/candidate.html", title=f"考生信息：{cand.name}", c=cand, regs=regs, history=history,
             masked=mask_document(cand.doc_number), may_reveal=scope.can_see_full_documents(g.user),
             masked_permit=mask_document(cand.permit_number) or "",
-            contacts=contacts or {f: mask(getattr(cand, f)) for f, mask in CONTACT_MASKS.items()},
+            contacts={f: mask(getattr(cand, f)) for f, mask in CONTACT_MASKS.items()} | (contacts or {}),
             contacts_revealed=contacts is not None, mask_facts=mask_contact_facts,
-            may_reveal_contacts=scope.can_see_full_contacts(g.user)
-            and self.appbuilder.sm.has_access("can_reveal_contact", "Candidate"),
+            **self._contact_labels(),
             may_reset=self.appbuilder.sm.has_access("can_reset_password", "Candidate"),
             may_correct=self.appbuilder.sm.has_access("can_correct", "Candidate"),
             doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY, shanghai=shanghai,
@@ -104,20 +107,14 @@ class CandidateView(BaseView):
     @expose("/<int:cid>/reveal", methods=["POST"])
     @has_access
     def reveal(self, cid):
-        try:
-            number = staff_actions.reveal_document(g.user, cid)
-        except NotAllowed:
-            abort(404)
+        number = or_404(staff_actions.reveal_document, g.user, cid)
         db.session.commit()
         return self._page(self._candidate(cid), revealed=number)
 
     @expose("/<int:cid>/reveal-contact", methods=["POST"])
     @has_access
     def reveal_contact(self, cid):
-        try:
-            contacts = staff_actions.reveal_contacts(g.user, cid)
-        except NotAllowed:
-            abort(404)
+        contacts = or_404(staff_actions.reveal_contacts, g.user, cid)
         db.session.commit()
         return self._page(self._candidate(cid), contacts=contacts)
 

@@ -188,30 +188,33 @@ class MajorView(_WithInitials):
                                     report=report), status
 
 
-class TrainingTypeView(CatalogueView):
+class _CodeNameFlagView(CatalogueView):
+    """A dictionary of code, name and one yes/no flag (培训类型, 证书类型): a subclass names the flag."""
+
+    base_permissions = _FULL
+
+    def __init_subclass__(cls, *, noun: str, flag: str, flag_label: str, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_title = cls.show_title = noun
+        cls.add_title, cls.edit_title = f"新增{noun}", f"修改{noun}"
+        cls.list_columns = cls.show_columns = cls.add_columns = cls.edit_columns = ["code", "name", flag]
+        cls.label_columns = {"code": "代码", "name": "名称", flag: flag_label}
+        cls.formatters_columns = {flag: yes_no}
+        cls.add_form_extra_fields = cls.edit_form_extra_fields = {flag: BooleanField(flag_label)}
+
+
+class TrainingTypeView(_CodeNameFlagView, noun="培训类型", flag="selectable_for_physician",
+                       flag_label="医师资格考试可勾选"):
     datamodel = SQLAInterface(TrainingType)
     route_base = "/training-types"
     class_permission_name = "TrainingType"
-    base_permissions = _FULL
-    list_title, show_title, add_title, edit_title = "培训类型", "培训类型", "新增培训类型", "修改培训类型"
-    list_columns = show_columns = add_columns = edit_columns = ["code", "name", "selectable_for_physician"]
-    label_columns = {"code": "代码", "name": "名称", "selectable_for_physician": "医师资格考试可勾选"}
-    formatters_columns = {"selectable_for_physician": yes_no}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "selectable_for_physician": BooleanField("医师资格考试可勾选")}
 
 
-class CertificateTypeView(CatalogueView):
+class CertificateTypeView(_CodeNameFlagView, noun="证书类型", flag="qualifies_assistant",
+                          flag_label="可作为中专报考执业医师的助理医师证书"):
     datamodel = SQLAInterface(CertificateType)
     route_base = "/certificate-types"
     class_permission_name = "CertificateType"
-    base_permissions = _FULL
-    list_title, show_title, add_title, edit_title = "证书类型", "证书类型", "新增证书类型", "修改证书类型"
-    list_columns = show_columns = add_columns = edit_columns = ["code", "name", "qualifies_assistant"]
-    label_columns = {"code": "代码", "name": "名称", "qualifies_assistant": "可作为中专报考执业医师的助理医师证书"}
-    formatters_columns = {"qualifies_assistant": yes_no}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "qualifies_assistant": BooleanField("可作为中专报考执业医师的助理医师证书")}
 
 
 def _one_letter_per_character(form, field):

@@ -3,16 +3,16 @@ Thin over core/notify/staff.py (scope checked there: 404 outside it). Recipients
 addresses) are masked: the full contact data is on the candidate's page, for the roles that need it (audited)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from core.db import db
 from core.models import Candidate
 from core.notify import staff
 from core.privacy.masking import mask_recipient
-from core.services.errors import DomainError, NotAllowed
+from core.services.errors import DomainError
 
-from backoffice.base import shanghai
+from backoffice.base import or_404, shanghai
 
 
 class NotifyView(BaseView):
@@ -34,10 +34,7 @@ class NotifyView(BaseView):
     @expose("/candidate/<int:cid>")
     @has_access
     def candidate(self, cid):
-        try:
-            rows = staff.messages_for_candidate(g.user, cid)
-        except NotAllowed:
-            abort(404)
+        rows = or_404(staff.messages_for_candidate, g.user, cid)
         return self.render_template("backoffice/notify_candidate.html", title="通知记录",
                                     c=db.session.get(Candidate, cid), rows=rows, shanghai=shanghai,
                                     may_resend=self._may_resend(), mask_recipient=mask_recipient)
@@ -46,9 +43,7 @@ class NotifyView(BaseView):
     @has_access
     def resend(self, message_id):
         try:
-            message = staff.resend(g.user, message_id)
-        except NotAllowed:
-            abort(404)
+            message = or_404(staff.resend, g.user, message_id)
         except DomainError as exc:
             flash(exc.message, "warning")
             return redirect(url_for("NotifyView.failed"))

@@ -23,7 +23,7 @@ from core.services.errors import DomainError, NotAllowed
 
 from web.security import cache_privately
 
-from backoffice.base import ScopedModelView, scoped, shanghai
+from backoffice.base import ScopedModelView, committed, or_404, scoped, shanghai
 from backoffice.catalogue import CatalogueView, region_in_scope
 from backoffice.review import review_context
 
@@ -65,10 +65,7 @@ class OnlineReviewView(ScopedModelView):
         return self._page(self._case(pk))
 
     def _case(self, pk):
-        try:
-            return review.online_case(g.user, pk)
-        except NotAllowed:
-            abort(404)
+        return or_404(review.online_case, g.user, pk)
 
     def _page(self, reg, errors=None, status=200):
         links = service.links_of(reg.id)
@@ -82,15 +79,9 @@ class OnlineReviewView(ScopedModelView):
     @has_access
     def judge(self, link_id):
         pk = self._registration_of(link_id)
-        try:
-            review.judge_document(g.user, pk, link_id, request.form.get("verdict", ""),
-                                  request.form.getlist("reasons"), request.form.get("note"))
-            db.session.commit()
-        except NotAllowed:
-            db.session.rollback()
-            abort(404)
-        except DomainError as exc:
-            db.session.rollback()
+        exc = committed(review.judge_document, g.user, pk, link_id, request.form.get("verdict", ""),
+                        request.form.getlist("reasons"), request.form.get("note"))
+        if exc:
             return self._page(self._case(pk), {f"{link_id}-{exc.field or '_'}": exc.message, "_": exc.message}, 422)
         return redirect(url_for(".show", pk=pk) + f"#doc-{link_id}")
 
@@ -106,18 +97,11 @@ class OnlineReviewView(ScopedModelView):
     @has_access
     def decide(self, pk):
         decision = request.form.get("decision", "")
-        try:
-            review.decide(g.user, pk, decision, request.form.get("version", type=int) or 0,
-                          request.form.get("reason"))
-            db.session.commit()
-        except NotAllowed:
-            db.session.rollback()
-            abort(404)
-        except StaleState as exc:
-            db.session.rollback()
+        exc = committed(review.decide, g.user, pk, decision, request.form.get("version", type=int) or 0,
+                        request.form.get("reason"))
+        if isinstance(exc, StaleState):
             return self._page(self._case(pk), {"_": exc.message}, 409)
-        except DomainError as exc:
-            db.session.rollback()
+        if exc:
             return self._page(self._case(pk), {exc.field or "_": exc.message, "_": exc.message}, 422)
         flash({"approve": "审核通过，所用经历已核验。", "request_correction": "已要求补正，考生将看到需补正的材料和截止日期。",
                "reject": "已审核不通过，考生将看到原因。"}[decision], "success")

@@ -131,6 +131,10 @@ class ExportView(BaseView):
         for name, allowed in choices.items():
             if values.get(name) and values[name] not in allowed:
                 errors[name] = "所选项目不存在或不在您的管理范围内。"
+        takes = EXPORTS[values["kind"]].filters if values["kind"] in EXPORTS else None
+        for name in choices:
+            if takes is not None and values.get(name) and name not in takes and name not in errors:
+                errors[name] = "统计用去标识数据只按考试年度、报考类别、考区筛选（按其他条件导出再相减，可推算出隐去的小数）。"
         if errors:
             return self._render(values, errors, 400)
         try:

@@ -14,9 +14,8 @@ from core.models.registration import PAYMENT_LABELS
 from core.registration.states import STATUS_LABELS, SUBMITTED
 from core.services import review, scope
 from core.services.audit import mask_document
-from core.services.errors import DomainError, NotAllowed
 
-from backoffice.base import ScopedModelView, scoped, shanghai, yes_no
+from backoffice.base import ScopedModelView, committed, or_404, scoped, shanghai, yes_no
 
 _LABELS = {"number": "报名号", "candidate": "考生", "candidate.name": "姓名", "subject": "报考类别",
            "subject.name": "报考类别", "site": "考点", "site.name": "考点", "region": "考区",
@@ -30,6 +29,9 @@ _FORMATTERS = {"status": lambda s: STATUS_LABELS.get(s, s), "military_unit": yes
                "submitted_at": shanghai, "reviewed_at": shanghai,
                # that they exist, never the scans: only reviewing roles open them (网上资格审核, audited)
                "document_count": lambda n: f"{n} 份（仅资格审核人员可在网上资格审核中查看）" if n else "无"}
+# 现场资格审核's decisions and what each says when done
+DECIDED = {"verify": "已核验该条目（已验证，考生不能再修改）。", "approve": "审核通过。",
+           "reject": "已审核不通过，考生将看到原因。"}
 _REL_SCOPE = {"site": scoped(scope.site_clause), "region": scoped(scope.region_clause)}
 
 
@@ -76,11 +78,7 @@ class ReviewQueueView(ScopedModelView):
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
-        try:
-            reg = review.registration_for_review(g.user, pk)
-        except NotAllowed:
-            abort(404)
-        return self._review_page(reg)
+        return self._review_page(or_404(review.registration_for_review, g.user, pk))
 
     def _review_page(self, reg, errors=None, reason=""):
         return self.render_template("backoffice/review.html", title=f"现场资格审核：{reg.number}",
@@ -91,33 +89,25 @@ class ReviewQueueView(ScopedModelView):
     def decide(self, pk):
         """One POST per decision: verify=<kind>:<id>, approve, or reject (with reason)."""
         what = request.form.get("decision", "")
-        try:
-            if what == "verify":
-                kind, _, entry_id = request.form.get("entry", "").partition(":")
-                review.verify_entry(g.user, pk, kind, int(entry_id or 0))
-                message = "已核验该条目（已验证，考生不能再修改）。"
-            elif what == "approve":
-                review.approve(g.user, pk)
-                message = "审核通过。"
-            elif what == "reject":
-                review.reject(g.user, pk, request.form.get("reason"))
-                message = "已审核不通过，考生将看到原因。"
-            else:
-                abort(400)
-            db.session.commit()
-        except NotAllowed:
-            db.session.rollback()
-            abort(404)
-        except DomainError as exc:
-            db.session.rollback()
-            try:
-                reg = review.registration_for_review(g.user, pk)
-            except NotAllowed:
-                abort(404)
+        if what not in DECIDED:
+            abort(400)
+        exc = committed(self._decide, pk, what)
+        if exc:
+            reg = or_404(review.registration_for_review, g.user, pk)
             return self._review_page(reg, errors={exc.field or "_": exc.message},
                                      reason=request.form.get("reason", "")), 422
-        flash(message, "success")
+        flash(DECIDED[what], "success")
         return redirect(url_for(".show", pk=pk))
+
+    @staticmethod
+    def _decide(pk, what):
+        if what == "verify":
+            kind, _, entry_id = request.form.get("entry", "").partition(":")
+            review.verify_entry(g.user, pk, kind, int(entry_id or 0))
+        elif what == "approve":
+            review.approve(g.user, pk)
+        else:
+            review.reject(g.user, pk, request.form.get("reason"))
 
 
 class RegistrationView(ScopedModelView):

@@ -1,4 +1,5 @@
-"""Excel exports (导出): registrations, candidates, payments and refunds, review results.
+"""Excel exports (导出): registrations, candidates, payments and refunds, review results, and the de-identified
+statistics (counts with small cells suppressed: reports/deidentified.py).
 
 Rows are read from the database in keyset-paginated batches (``WHERE id > :last ORDER BY id LIMIT n``)
 and appended to an openpyxl ``write_only`` workbook, so memory stays flat however many rows there are.
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from flask_appbuilder.security.sqla.models import User
+from flask import current_app
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import Select, String, cast, exists, func, select
+from sqlalchemy import Select, exists, func, select
 
 from core.db import reports_session
 from core.models import (Candidate, ExamSubject, ExamYear, PaymentOrder, Refund, Region,
@@ -37,7 +39,7 @@ from core.models.registration import PAYMENT_LABELS
 from core.money import fen_to_yuan
 from core.registration.states import APPROVED, REJECTED, STATUS_LABELS
 from core.privacy.masking import mask_address, mask_document, mask_email, mask_phone
-from reports import spreadsheet
+from reports import deidentified, spreadsheet
 from reports.scope import ReportScope
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, header included
@@ -105,7 +107,9 @@ class ExportSpec:
     title: str  # sheet and file title
     key: Any  # the keyset column, selected first
     columns: tuple[Column, ...]
-    query: Callable[[ReportScope, RegistrationFilters], Select]
+    query: Callable[[ReportScope, RegistrationFilters], Select] | None
+    write: Callable[..., int] | None = None  # a workbook of its own shape instead of one row per record
+    filters: tuple[str, ...] | None = None  # the filters it takes; None: all
 
 
 REGISTRATION_COLUMNS = (
@@ -215,29 +219,10 @@ def _reviews_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
     return filters.apply(q)
 
 
-STATISTICS_COLUMNS = (
-    Column("考试年度", width=9), Column("报考类别代码", "text", width=8), Column("报考类别", width=18),
-    Column("考区"), Column("考点", width=18), Column("性别", "label", SEXES, 6), Column("出生年份", width=8),
-    Column("民族", width=8), Column("累计报考次数", width=8), Column("报名状态", "label", STATUS_LABELS, 10),
-    Column("缴费状态", "label", PAYMENT_LABELS, 10), Column("提交月份", width=10),
-)
-
-
-def _statistics_query(scope: ReportScope, filters: RegistrationFilters) -> Select:
-    """统计用去标识数据: one row per registration with no name, document, number, contact or exact date
-    (birth year, submission month), for national statistics only (a scoped user gets no rows)."""
-    month = func.substr(cast(Registration.submitted_at, String), 1, 7)
-    q = (select(Registration.id, ExamYear.year, ExamSubject.code, ExamSubject.name, Region.name, Site.name,
-                Candidate.sex, func.substr(cast(Candidate.birth_date, String), 1, 4),
-                Candidate.ethnic_group, Registration.attempts, Registration.status, Registration.payment_status,
-                month)
-         .join(Candidate, Candidate.id == Registration.candidate_id)
-         .join(ExamYear, ExamYear.id == Registration.exam_year_id)
-         .join(ExamSubject, ExamSubject.id == Registration.subject_id)
-         .outerjoin(Region, Region.id == Registration.region_id)
-         .outerjoin(Site, Site.id == Registration.site_id)
-         .where(Registration.status.in_(EXPORTED_STATUSES)))
-    return filters.apply(q if scope.national else q.where(Registration.id < 0))
+def _write_statistics(path: Path, scope: ReportScope, filters: RegistrationFilters, progress=None) -> int:
+    """统计用去标识数据: counts with small cells suppressed, not rows (reports/deidentified.py)."""
+    return deidentified.write(path, scope, filters, EXPORTED_STATUSES, current_app.config["STATISTICS_MIN_COUNT"],
+                              progress)
 
 
 EXPORTS: dict[str, ExportSpec] = {
@@ -245,7 +230,8 @@ EXPORTS: dict[str, ExportSpec] = {
     "candidates": ExportSpec("考生信息", Candidate.id, CANDIDATE_COLUMNS, _candidates_query),
     "payments": ExportSpec("缴费与退费", PaymentOrder.id, PAYMENT_COLUMNS, _payments_query),
     "reviews": ExportSpec("资格审核结果", Registration.id, REVIEW_COLUMNS, _reviews_query),
-    "statistics": ExportSpec("统计用去标识数据", Registration.id, STATISTICS_COLUMNS, _statistics_query),
+    "statistics": ExportSpec("统计用去标识数据", None, (), None, write=_write_statistics,
+                               filters=deidentified.ROW_FILTERS),
 }
 
 
@@ -362,6 +348,8 @@ def export(kind: str, path: Path, scope: ReportScope, filters: RegistrationFilte
     is called every batch when given (the background job's progress bar)."""
     spec = EXPORTS[kind]
     filters = filters or RegistrationFilters()
+    if spec.write:
+        return spec.write(path, scope, filters, progress)
     query = spec.query(scope, filters)
     total = count_rows(kind, scope, filters) if progress else 0
 

@@ -31,7 +31,9 @@ class ReportScope:
     def for_user(cls, user) -> "ReportScope":
         s = scope.scope_of(user)
         return cls(s.national, frozenset(s.region_ids), frozenset(s.site_ids),
-                   scope.can_see_full_documents(user), scope.can_see_full_contacts(user))
+                   scope.can_see_full_documents(user),
+                   # a whole file of contacts only for roles that may see every field of one candidate
+                   scope.full_contact_fields(user) == scope.CONTACT_FIELDS)
 
     def __post_init__(self):
         if self.full_contacts is None:

@@ -1,6 +1,6 @@
 """Masking (最小必要, PIPL Art. 6 and 51): how the back office and the exports show personal data to a role
 whose work does not need it in full. Which roles see what in full: ``core.services.scope``
-(``can_see_full_documents``, ``can_see_full_contacts``); the reasons per role: docs/privacy.md."""
+(``can_see_full_documents``, ``full_contact_fields``); the reasons per role: docs/privacy.md."""
 from __future__ import annotations
 
 from core.services.audit import mask_document

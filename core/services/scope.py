@@ -17,7 +17,7 @@ the reports. The answer is computed once per request (cached on ``flask.g``).
     candidate_clause(user)              SQL condition on Candidate (has a registration in scope)
     can_see_registration / can_see_candidate / can_see_site / can_manage_region
     can_see_full_documents(user)        may reveal a full document number (audited)
-    can_see_full_contacts(user)         may reveal a candidate's full mobile, e-mail and address (audited)
+    full_contact_fields(user)           the contact fields (手机, 电子邮箱, 通讯地址) the user may reveal (audited)
 """
 from __future__ import annotations
 
@@ -40,10 +40,12 @@ FINANCE = "财务"
 STAFF_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER, FINANCE)
 # Roles allowed to show a full document number (each showing is audited); 财务 never.
 DOCUMENT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
-# Roles allowed to show a candidate's contact data (手机、电子邮箱、通讯地址) in full, one candidate at a time,
-# each showing audited; everywhere else (lists, notification records, 财务's exports) it is masked. 财务
-# never: refunds go back the way the money came and orders are found by number. Reasons: docs/privacy.md.
-CONTACT_ROLES = (NATIONAL_ADMIN, REGION_ADMIN, SITE_REVIEWER)
+# The contact fields (手机、电子邮箱、通讯地址) each role may show in full, one candidate at a time, each showing
+# audited; everywhere else (lists, notification records, exports of other roles) they are masked. 考点审核员:
+# the mobile only (they phone about a 补正 whose notification failed); 财务 nothing: refunds go back the
+# way the money came and orders are found by number. Reasons: docs/privacy.md.
+CONTACT_FIELDS = ("mobile", "email", "address")
+CONTACT_FIELDS_BY_ROLE = {NATIONAL_ADMIN: CONTACT_FIELDS, REGION_ADMIN: CONTACT_FIELDS, SITE_REVIEWER: ("mobile",)}
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,10 @@ def can_see_full_documents(user) -> bool:
     return bool(role_names(user) & set(DOCUMENT_ROLES))
 
 
-def can_see_full_contacts(user) -> bool:
-    return bool(role_names(user) & set(CONTACT_ROLES))
+def full_contact_fields(user) -> tuple[str, ...]:
+    """The contact fields this user may show in full (audited), in ``CONTACT_FIELDS`` order."""
+    allowed = {f for role in role_names(user) for f in CONTACT_FIELDS_BY_ROLE.get(role, ())}
+    return tuple(f for f in CONTACT_FIELDS if f in allowed)
 
 
 def in_scope(s, region_column, site_column):

@@ -162,13 +162,15 @@ def reveal_document(user, candidate_id: int) -> str:
 
 
 def reveal_contacts(user, candidate_id: int) -> dict[str, str | None]:
-    """手机、电子邮箱、通讯地址 in full, for roles allowed to see them, of a candidate with a live registration in
-    scope; each showing is audited without the values (caller commits)."""
-    if not scope.can_see_full_contacts(user):
+    """The contact fields the user's role may see (``scope.full_contact_fields``: 手机, and for administrators
+    电子邮箱 and 通讯地址) in full, of a candidate with a live registration in scope; each showing is audited
+    with the fields' names, never their values (caller commits)."""
+    fields = scope.full_contact_fields(user)
+    if not fields:
         raise NotAllowed("您的角色不能查看完整联系方式。")
     cand = candidate_to_manage(user, candidate_id)
-    audit.record("candidate.contact.revealed", obj=cand, **_actor(user))
-    return {"mobile": cand.mobile, "email": cand.email, "address": cand.address}
+    audit.record("candidate.contact.revealed", obj=cand, after={"fields": list(fields)}, **_actor(user))
+    return {f: getattr(cand, f) for f in fields}
 
 
 def form_printed_in_full(user, registration) -> None:

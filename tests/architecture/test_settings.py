@@ -72,3 +72,12 @@ def test_an_unknown_job_backend_refuses_to_start():
     result = _job_backend("inlne")
     assert result.returncode == 1
     assert "ConfigurationError: JOB_BACKEND='inlne' is unknown" in result.stderr
+
+
+def test_a_statistics_threshold_below_two_refuses_to_start():
+    """STATISTICS_MIN_COUNT below 2 would suppress nothing in the de-identified statistics (docs/privacy.md)."""
+    env = dict(os.environ, APP_ENV="test", STATISTICS_MIN_COUNT="1")
+    code = "from config import load_config; print(load_config().STATISTICS_MIN_COUNT)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=config.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "STATISTICS_MIN_COUNT must be 2 or more" in result.stderr

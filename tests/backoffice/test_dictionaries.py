@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from core.db import db
-from core.models import AuditEntry, EligibilityRuleSetting, PinyinException, School, WorkUnit
+from core.models import (AuditEntry, CertificateType, EligibilityRuleSetting, PinyinException, School,
+                         TrainingType, WorkUnit)
 from core.pinyin import initials
 from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
@@ -72,6 +74,20 @@ def test_pinyin_exception_added_in_back_office(world, client):
                                                        "csrf_token": csrf_token_from(page)})
     assert db.session.scalar(select(PinyinException.initials).where(PinyinException.phrase == "蔚县")) == "yx"
     assert initials("蔚县人民医院") == "yxrmyy"
+
+
+@pytest.mark.parametrize("route, model, flag, title, label", [
+    ("training-types", TrainingType, "selectable_for_physician", "培训类型", "医师资格考试可勾选"),
+    ("certificate-types", CertificateType, "qualifies_assistant", "证书类型", "可作为中专报考执业医师的助理医师证书")])
+def test_code_name_flag_dictionaries_add_and_list(world, client, route, model, flag, title, label):
+    staff_login(client, world["staff"]["national"][1])
+    page = client.get(f"/admin/{route}/add").get_data(as_text=True)
+    assert f"新增{title}" in page and f'<label for="{flag}"' in page and label in page
+    client.post(f"/admin/{route}/add", data={"code": "T9", "name": "测试项", flag: "y",
+                                             "csrf_token": csrf_token_from(page)})
+    assert db.session.scalar(select(getattr(model, flag)).where(model.code == "T9")) is True
+    listed = client.get(f"/admin/{route}/list/").get_data(as_text=True)
+    assert title in listed and "测试项" in listed and label in listed
 
 
 def _rule_form(values: dict, token: str, **changes) -> list[tuple[str, str]]:

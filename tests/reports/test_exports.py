@@ -225,17 +225,50 @@ def test_the_registration_export_shows_the_submission_not_the_later_profile(app_
     assert row["姓名"] == "张叁" and row["证件号码"] == cand.doc_number
 
 
+def _sheets(path):
+    """Every sheet of a statistics export as {title: rows of values}, read back by openpyxl."""
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in load_workbook(path).worksheets}
+
+
 def test_the_statistics_export_is_de_identified_and_national_only(app_ctx, two_regions, tmp_path):
     export("statistics", tmp_path / "s.xlsx", ReportScope.everything())
-    wb, rows = _read(tmp_path / "s.xlsx")
-    assert len(rows) == 4  # every submitted registration, no draft
-    headers = [c.value for c in next(wb.worksheets[0].iter_rows(max_row=1))]
-    assert not {"姓名", "证件号码", "报名号", "手机号码", "电子邮箱", "出生日期"} & set(headers)
-    cells = {str(c.value) for r in rows for c in r}
+    sheets = _sheets(tmp_path / "s.xlsx")
+    assert list(sheets)[0] == "说明" and "按性别" in sheets and "按年龄段" in sheets
+    cells = {str(v) for rows in sheets.values() for row in rows for v in row}
     for reg in two_regions["regs"]:
         cand = reg.candidate
-        assert not {cand.name, cand.doc_number, reg.number, cand.mobile} & cells
-    assert {r[_col("statistics", "出生年份")].value for r in rows} == {"1990"}
-    assert all(len(r[_col("statistics", "提交月份")].value) == 7 for r in rows)  # YYYY-MM, no day
+        assert not {cand.name, cand.doc_number, reg.number, cand.mobile, str(cand.birth_date)} & cells
+    sex = sheets["按性别"]
+    assert sex[0] == ["考试年度", "考区", "报考类别代码", "报考类别", "男", "女", "合计"]
+    # region A: 3 registrations, region B: 1 — each row's total below 5: "<5", every cell hidden
+    assert sorted(row[1] for row in sex[1:]) == sorted([two_regions["a"]["region"].name,
+                                                        two_regions["b"]["region"].name])
+    assert all(row[4:] == ["*", "*", "<5"] for row in sex[1:])
     export("statistics", tmp_path / "r.xlsx", ReportScope.of(region_ids=[two_regions["a"]["region"].id]))
-    assert _read(tmp_path / "r.xlsx")[1] == []
+    assert all(len(rows) == 1 for title, rows in _sheets(tmp_path / "r.xlsx").items() if title != "说明")
+
+
+def test_the_statistics_export_suppresses_small_counts_in_the_real_file(app_ctx, session, tmp_path):
+    """13 registrations of one region and subject: 12 men and 1 woman, 1 abandoned. The 1 is "<5"; the 12 is
+    hidden too (13 − 12 would give it away); zeros stay; no cell of 1 … 4 anywhere in the file."""
+    cat = make_catalogue()
+    for i in range(13):
+        make_registration(make_candidate(sex="F" if i == 0 else "M", doc_number=id_number(seq=f"{600 + i}")),
+                          cat, status="abandoned" if i == 1 else "submitted")
+    session.commit()
+    export("statistics", tmp_path / "s.xlsx", ReportScope.everything())
+    sheets = _sheets(tmp_path / "s.xlsx")
+    assert sheets["按性别"][1][4:] == ["*", "<5", 13]
+    status = dict(zip(sheets["按报名状态"][0], sheets["按报名状态"][1]))
+    assert (status["已提交"], status["已放弃"], status["合计"]) == ("*", "<5", 13)
+    assert status["审核通过"] == 0  # a zero singles nobody out
+    assert sheets["按年龄段"][1][4:] == [0, 0, 0, 13, 0, 0, 13]  # born 1990, exam year 2027: 35-39
+    for title, rows in sheets.items():
+        for row in rows[1:] if title != "说明" else []:
+            assert not any(isinstance(v, int) and 0 < v < 5 for v in row[4:]), (title, row)
+    current_app.config["STATISTICS_MIN_COUNT"] = 14  # the threshold is a setting: now the whole row is small
+    try:
+        export("statistics", tmp_path / "t.xlsx", ReportScope.everything())
+    finally:
+        current_app.config["STATISTICS_MIN_COUNT"] = 5
+    assert _sheets(tmp_path / "t.xlsx")["按性别"][1][4:] == ["*", "*", "<14"]

@@ -208,3 +208,19 @@ def test_site_reviewer_prints_forms_of_the_site_only(client, world):
     staff_login(client, world["site"][1])
     assert client.get(f"/admin/reports/print/registration/{world['reg_a']}.pdf").status_code == 200
     assert client.get(f"/admin/reports/print/registration/{world['reg_b']}.pdf").status_code == 404
+
+
+def test_the_statistics_export_takes_only_filters_that_pick_whole_rows(client, world):
+    """A site or a state filter would let two de-identified exports be subtracted: refused beside the field,
+    nothing queued; 考区 (a row of the file) is taken."""
+    staff_login(client, world["national"][1])
+    token = csrf_token_from(client.get("/admin/reports/exports/").get_data(as_text=True))
+    refused = client.post("/admin/reports/exports/", data={"kind": "statistics", "purpose": "统计分析",
+                                                           "site_id": str(world["site_a"]), "csrf_token": token})
+    assert refused.status_code == 400
+    assert "只按考试年度、报考类别、考区筛选" in refused.get_data(as_text=True)
+    with client.application.app_context():
+        assert db.session.query(Job).count() == 0  # nothing queued
+    taken = client.post("/admin/reports/exports/", data={"kind": "statistics", "purpose": "统计分析",
+                                                         "region_id": str(world["region_a"]), "csrf_token": token})
+    assert taken.status_code == 302 and "/admin/reports/jobs/" in taken.headers["Location"]
