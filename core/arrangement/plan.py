@@ -45,6 +45,7 @@ class Plan:
     seats: dict[int, tuple[int, int]] = field(default_factory=dict)  # registration id -> (room id, seat)
     unplaced: dict[int, str] = field(default_factory=dict)  # registration id -> reason
     moved: set[int] = field(default_factory=set)  # registrations whose previous seat changed or went
+    sessions: dict[int, int] = field(default_factory=dict)  # 实践技能 (arrange_by_session): reg id -> session id
 
 
 def _fits(cand: Candidate, room: Room) -> bool:
@@ -179,3 +180,89 @@ def _deal(chosen: list[Room], site: _Site) -> list[int]:
                 slots.append(room_id)
                 left[room_id] -= 1
     return slots
+
+
+# --- 实践技能: one session (day or half-day) per candidate ----------------------------------------------
+
+SEATS_PER_ROOM = 999  # the 准考证号 has three digits for the seat
+_REASON_RANK = {NO_SEATS: 0, NO_ACCESSIBLE: 1, NO_MILITARY: 2, NO_ROOM_FOR_GROUP: 3}  # the most telling wins
+
+
+@dataclass(frozen=True)
+class _Slot:
+    room_id: int
+    session: int
+    offset: int  # the room's seats before this session: seat numbers run on across its sessions
+    capacity: int
+
+
+def _slots(rooms: list[Room], order: dict[int, int]) -> list[_Slot]:
+    """Each room's capacity in each session it hosts, sessions in time order, seats numbered on (at most
+    SEATS_PER_ROOM per room, so that room + seat stay unique and fit the 准考证号)."""
+    slots = []
+    for room in sorted(rooms, key=lambda r: r.number):
+        offset = 0
+        for session in sorted(room.sessions, key=lambda s: (order.get(s, 0), s)):
+            capacity = min(room.capacity, SEATS_PER_ROOM - offset)
+            if capacity <= 0:
+                break
+            slots.append(_Slot(room.room_id, session, offset, capacity))
+            offset += capacity
+    return slots
+
+
+def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int,
+                       previous: dict[int, tuple[int, int]] | None = None,
+                       previous_sessions: dict[int, int] | None = None,
+                       order: dict[int, int] | None = None) -> Plan:
+    """实践技能 at a base: a candidate sits ONE of ``cand.sessions`` (their group's days or half-days); a room
+    offers its capacity in every session it hosts, and holds one subject group per session. Sessions are filled
+    in time order (``order``: session id -> rank), each with ``arrange`` (groups per room, 无障碍, spread, seeded
+    shuffles); who does not fit a session tries the next of theirs. ``previous``/``previous_sessions``: the
+    published seats and their sessions; a seat still valid in the same session is kept. Plan.sessions holds
+    each placed candidate's session."""
+    order = order or {}
+    rng = random.Random(seed)
+    previous, previous_sessions = previous or {}, previous_sessions or {}
+    slots = _slots(rooms, order)
+    by_room = {r.room_id: r for r in rooms}
+    kept_in: dict[int, _Slot] = {}  # reg -> the slot its published seat is in, when still its session
+    for reg, (room_id, seat) in previous.items():
+        slot = next((s for s in slots if s.room_id == room_id and s.offset < seat <= s.offset + s.capacity), None)
+        if slot is not None and previous_sessions.get(reg, slot.session) == slot.session:
+            kept_in[reg] = slot
+
+    plan = Plan()
+    remaining = {c.registration_id: c for c in sorted(candidates, key=lambda c: c.registration_id)}
+    reasons: dict[int, str] = {}
+    for session in sorted({s.session for s in slots}, key=lambda s: (order.get(s, 0), s)):
+        session_seed = rng.randrange(2**31)
+        here = [s for s in slots if s.session == session]
+        virtual = {i: slot for i, slot in enumerate(here)}
+        pool, inner_previous = [], {}
+        for reg, cand in remaining.items():
+            kept = kept_in.get(reg)
+            if session not in cand.sessions or (kept is not None and kept.session != session
+                                                and kept.session in cand.sessions):
+                continue  # not this candidate's day, or their published seat is on another of their days
+            pool.append(Candidate(reg, cand.group, frozenset({session}), cand.work_unit, cand.accessible))
+            if kept is not None and kept.session == session:
+                vid = here.index(kept)
+                inner_previous[reg] = (vid, previous[reg][1] - kept.offset)
+        rooms_here = [Room(vid, by_room[slot.room_id].number, slot.capacity, frozenset({session}),
+                           by_room[slot.room_id].accessible) for vid, slot in virtual.items()]
+        inner = arrange(pool, rooms_here, session_seed, inner_previous)
+        for reg, (vid, seat) in inner.seats.items():
+            slot = virtual[vid]
+            plan.seats[reg] = (slot.room_id, slot.offset + seat)
+            plan.sessions[reg] = session
+            del remaining[reg]
+        for reg, reason in inner.unplaced.items():
+            if _REASON_RANK[reason] < _REASON_RANK[reasons.get(reg, NO_ROOM_FOR_GROUP)]:
+                reasons[reg] = reason
+    for reg in remaining:
+        plan.unplaced[reg] = reasons.get(reg, NO_ROOM_FOR_GROUP)
+    plan.moved = {reg for reg, seat in previous.items() if reg not in kept_in
+                  or (plan.seats.get(reg), plan.sessions.get(reg)) != (tuple(seat), kept_in[reg].session)}
+    return plan
+
