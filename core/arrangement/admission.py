@@ -79,6 +79,18 @@ def sessions_of(reg: Registration, part: str = "written") -> list[ExamSession]:
     return [s for s in year_sessions if s.id in ids]
 
 
+def seat_sessions(reg: Registration, seat: SeatAssignment) -> list[ExamSession]:
+    """The sessions a published seat is for: 医学综合 every session of the part; 实践技能 the one day or
+    half-day the base's published run gave the candidate (``arrangement_runs.sessions``; a run planned before
+    that was recorded: every 实践技能 session of their level and category)."""
+    sessions = sessions_of(reg, seat.part)
+    if seat.part != "skills":
+        return sessions
+    run = service.published_run(seat.site_id, reg.exam_year_id, "skills")
+    chosen = (run.sessions or {}).get(str(reg.id)) if run is not None else None
+    return [s for s in sessions if s.id == chosen] if chosen is not None else sessions
+
+
 def _times(session: ExamSession) -> str:
     start, end = to_shanghai(session.starts_at), to_shanghai(session.ends_at)
     return f"{start:%Y-%m-%d} {start:%H:%M}-{end:%H:%M}"
@@ -90,7 +102,7 @@ def _part_data(reg: Registration, seat: SeatAssignment, window: TicketWindow) ->
     return {
         "part": seat.part, "part_label": ARRANGED_PART_LABELS[seat.part],
         "admission_number": seat.admission_number,
-        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in sessions_of(reg, seat.part)],
+        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in seat_sessions(reg, seat)],
         "site": site.name, "site_address": site.address or "",
         "room": f"第{room.number:03d}考场", "room_place": " ".join(filter(None, [room.address, room.floor])),
         "seat": f"{seat.seat:02d}",
