@@ -100,3 +100,17 @@ def test_a_re_arrangement_keeps_days_and_seats(base_days):
     service.publish(second.id, SYSTEM_ACTOR)
     after = {a.registration_id: a.admission_number for a in db.session.scalars(select(SeatAssignment))}
     assert all(after[reg] == number for reg, number in before.items() if reg != t["regs"][0].id)
+
+
+def test_sign_in_sheets_of_a_base_room_per_day(base_days):
+    t = base_days
+    run = _plan(t)
+    service.publish(run.id, SYSTEM_ACTOR)
+    sheets = admission.site_sheets(t["base"].id)
+    labels = [s["room"] for s in sheets]
+    assert labels[0] == "第021考场 · 第一天上午 2027-06-12 08:30-11:30"
+    assert any(label.startswith("第021考场 · 第二天上午 2027-06-13") for label in labels)
+    assert sum(len(s["rows"]) for s in sheets) == 9
+    for s in sheets:  # each sheet holds only that day's candidates
+        day = t["day1"] if "第一天" in s["room"] else t["day2"]
+        assert {run.sessions[str(r["registration_id"])] for r in s["rows"]} == {day.id}
