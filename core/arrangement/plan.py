@@ -226,9 +226,12 @@ def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int
     previous, previous_sessions = previous or {}, previous_sessions or {}
     slots = _slots(rooms, order)
     by_room = {r.room_id: r for r in rooms}
+    slots_of: dict[int, list[_Slot]] = {}
+    for slot in slots:
+        slots_of.setdefault(slot.room_id, []).append(slot)
     kept_in: dict[int, _Slot] = {}  # reg -> the slot its published seat is in, when still its session
     for reg, (room_id, seat) in previous.items():
-        slot = next((s for s in slots if s.room_id == room_id and s.offset < seat <= s.offset + s.capacity), None)
+        slot = next((s for s in slots_of.get(room_id, ()) if s.offset < seat <= s.offset + s.capacity), None)
         if slot is not None and previous_sessions.get(reg, slot.session) == slot.session:
             kept_in[reg] = slot
 
@@ -238,7 +241,8 @@ def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int
     for session in sorted({s.session for s in slots}, key=lambda s: (order.get(s, 0), s)):
         session_seed = rng.randrange(2**31)
         here = [s for s in slots if s.session == session]
-        virtual = {i: slot for i, slot in enumerate(here)}
+        virtual = dict(enumerate(here))
+        vid_of = {slot: vid for vid, slot in virtual.items()}
         pool, inner_previous = [], {}
         for reg, cand in remaining.items():
             kept = kept_in.get(reg)
@@ -247,8 +251,7 @@ def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int
                 continue  # not this candidate's day, or their published seat is on another of their days
             pool.append(Candidate(reg, cand.group, frozenset({session}), cand.work_unit, cand.accessible))
             if kept is not None and kept.session == session:
-                vid = here.index(kept)
-                inner_previous[reg] = (vid, previous[reg][1] - kept.offset)
+                inner_previous[reg] = (vid_of[kept], previous[reg][1] - kept.offset)
         rooms_here = [Room(vid, by_room[slot.room_id].number, slot.capacity, frozenset({session}),
                            by_room[slot.room_id].accessible) for vid, slot in virtual.items()]
         inner = arrange(pool, rooms_here, session_seed, inner_previous)
