@@ -245,14 +245,14 @@ class SiteView(CatalogueView):
     base_permissions = _NATIONAL
     base_filters = scoped(scope.site_clause)
     list_title, show_title, add_title, edit_title = "考点", "考点", "新增考点", "修改考点"
-    list_columns = ["region", "code", "name", "capacity", "taken", "seats_left"]
+    list_columns = ["region", "code", "name", "capacity", "taken", "seats_left", "hosts_skills"]
     show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left", "hosts_skills",
                     "skills_base"]
     add_columns = edit_columns = ["region", "code", "name", "address", "capacity", "hosts_skills", "skills_base"]
     search_columns = ["region", "code", "name"]
     label_columns = {"region": "考区", "code": "代码", "name": "名称", "address": "地址", "capacity": "容量",
                      "taken": "已占用", "seats_left": "剩余",
-                     "hosts_skills": "可承担实践技能（可作为实践技能基地）",
+                     "hosts_skills": "可承担实践技能",
                      "skills_base": "实践技能基地（本考区可承担实践技能的考点；空：本考点）"}
     formatters_columns = {"hosts_skills": yes_no}
     # FAB marks a NOT NULL boolean as required (an unticked box was refused): a plain checkbox
