@@ -20,14 +20,13 @@ def base(n: int, seed: int = 1):
     groups = rng.choices(list(GROUPS), weights=(70, 10, 12, 8), k=n)
     cands = [Candidate(i, g, frozenset(GROUPS[g]), f"U{rng.randrange(n // 20 + 1)}", rng.random() < 0.01)
              for i, g in enumerate(groups, start=1)]
-    seats_needed = int(n * 1.05)
     rooms, number = [], 1
     for g, days in GROUPS.items():
         share = sum(1 for x in groups if x == g) * 1.05
         for _ in range(int(share / (30 * len(days))) + 1):
             rooms.append(Room(number, number, 30, frozenset(days), number % 25 == 0))
             number += 1
-    return cands, rooms, seats_needed
+    return cands, rooms
 
 
 def timed(label, fn):
@@ -42,7 +41,7 @@ def timed(label, fn):
 
 
 def main(n: int) -> None:
-    cands, rooms, _ = base(n)
+    cands, rooms = base(n)
     order = {s: s for days in GROUPS.values() for s in days}
     print(f"{n} candidates, {len(rooms)} rooms of 30, {sum(len(r.sessions) for r in rooms)} room-sessions")
     plan = timed("plan", lambda: arrange_by_session(cands, rooms, 7, order=order))

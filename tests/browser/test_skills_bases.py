@@ -14,18 +14,30 @@ from core.models import ExamSession, Site
 from core.registration.lifecycle import SYSTEM_ACTOR
 from core.services.scope import REGION_ADMIN
 from tests.factories import STAFF_PASSWORD, arranged_registrations, make_catalogue, make_rooms, make_staff
+from tests.support.a11y import axe_violations, overflow_px
 
 pytestmark = pytest.mark.browser
 
 
-def _shots(page, name):
+def _look(page, name):
+    """At 375 and 1280 px: no WCAG 2.1 AA violation, no sideways scrolling; screenshots if SCREENSHOT_DIR."""
     folder = os.environ.get("SCREENSHOT_DIR")
-    if not folder:
-        return
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+        assert overflow_px(page) <= 0, (name, width)
+        if folder:
+            page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+    assert axe_violations(page) == [], name
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
 
 
 def test_region_staff_set_a_base_and_read_the_days(app, admin_app, live_server, page):
@@ -56,7 +68,7 @@ def test_region_staff_set_a_base_and_read_the_days(app, admin_app, live_server, 
     select.evaluate(f"(s) => {{ s.add(new Option('东城区考点', '{plain_id}')); s.value = '{plain_id}'; }}")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("未标记为“可承担实践技能”")).to_be_visible()
-    _shots(page, "site-edit-refused")
+    _look(page, "site-edit-refused")
     page.get_by_label("实践技能基地（本考区可承担实践技能的考点；空：本考点）").select_option(label="省实践技能考试基地")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("未标记为“可承担实践技能”")).to_have_count(0)
@@ -71,6 +83,6 @@ def test_region_staff_set_a_base_and_read_the_days(app, admin_app, live_server, 
     expect(days.nth(0)).to_contain_text("第一天上午")
     expect(page.locator("#shortfall")).to_contain_text("座位不足")
     expect(page.locator("#shortfall")).to_contain_text("2")  # 16 candidates for 14 seats over both days
-    _shots(page, "skills-run")
+    _look(page, "skills-run")
     page.goto(f"{live_server}/admin/sites/edit/{site_id}")
-    _shots(page, "site-edit")
+    _look(page, "site-edit")
