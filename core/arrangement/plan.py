@@ -188,84 +188,90 @@ SEATS_PER_ROOM = 999  # the 准考证号 has three digits for the seat
 _REASON_RANK = {NO_SEATS: 0, NO_ACCESSIBLE: 1, NO_MILITARY: 2, NO_ROOM_FOR_GROUP: 3}  # the most telling wins
 
 
-@dataclass(frozen=True)
-class _Slot:
-    room_id: int
-    session: int
-    offset: int  # the room's seats before this session: seat numbers run on across its sessions
-    capacity: int
-
-
-def _slots(rooms: list[Room], order: dict[int, int]) -> list[_Slot]:
-    """Each room's capacity in each session it hosts, sessions in time order, seats numbered on (at most
-    SEATS_PER_ROOM per room, so that room + seat stay unique and fit the 准考证号)."""
-    slots = []
-    for room in sorted(rooms, key=lambda r: r.number):
-        offset = 0
-        for session in sorted(room.sessions, key=lambda s: (order.get(s, 0), s)):
-            capacity = min(room.capacity, SEATS_PER_ROOM - offset)
-            if capacity <= 0:
-                break
-            slots.append(_Slot(room.room_id, session, offset, capacity))
-            offset += capacity
-    return slots
-
-
 def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int,
                        previous: dict[int, tuple[int, int]] | None = None,
                        previous_sessions: dict[int, int] | None = None,
                        order: dict[int, int] | None = None) -> Plan:
     """实践技能 at a base: a candidate sits ONE of ``cand.sessions`` (their group's days or half-days); a room
-    offers its capacity in every session it hosts, and holds one subject group per session. Sessions are filled
-    in time order (``order``: session id -> rank), each with ``arrange`` (groups per room, 无障碍, spread, seeded
-    shuffles); who does not fit a session tries the next of theirs. ``previous``/``previous_sessions``: the
-    published seats and their sessions; a seat still valid in the same session is kept. Plan.sessions holds
-    each placed candidate's session."""
-    order = order or {}
-    rng = random.Random(seed)
-    previous, previous_sessions = previous or {}, previous_sessions or {}
-    slots = _slots(rooms, order)
-    by_room = {r.room_id: r for r in rooms}
-    slots_of: dict[int, list[_Slot]] = {}
-    for slot in slots:
-        slots_of.setdefault(slot.room_id, []).append(slot)
-    kept_in: dict[int, _Slot] = {}  # reg -> the slot its published seat is in, when still its session
-    for reg, (room_id, seat) in previous.items():
-        slot = next((s for s in slots_of.get(room_id, ()) if s.offset < seat <= s.offset + s.capacity), None)
-        if slot is not None and previous_sessions.get(reg, slot.session) == slot.session:
-            kept_in[reg] = slot
+    offers its capacity in every session it hosts and holds one subject group per session.
 
+    Sessions are filled in time order (``order``: session id -> rank), each with ``arrange`` (groups per room,
+    无障碍, spread, seeded shuffles); who does not fit a session tries the next of theirs. Seat numbers are the
+    room's, unique over all its sessions (room + seat is unique and fits the 准考证号: at most SEATS_PER_ROOM
+    per room): each session takes the room's lowest free numbers and gives back what it did not use.
+    ``previous``/``previous_sessions``: the published seats and their sessions; a seat still valid keeps its
+    number and session. Plan.sessions holds each placed candidate's session."""
+    rank = (lambda s: (order.get(s, 0), s)) if order else (lambda s: (0, s))
+    previous, previous_sessions = previous or {}, previous_sessions or {}
+    by_room = {r.room_id: r for r in rooms}
+    by_reg = {c.registration_id: c for c in candidates}
+    was = {reg: _previous_session(reg, seat, previous_sessions, by_room, by_reg, rank)
+           for reg, seat in previous.items()}
+    kept = {reg: previous[reg] for reg, session in was.items() if session is not None}  # still valid: held
+    held: dict[int, set[int]] = {}
+    for room_id, seat in kept.values():
+        held.setdefault(room_id, set()).add(seat)
+    free = {r.room_id: [n for n in range(1, SEATS_PER_ROOM + 1) if n not in held.get(r.room_id, ())] for r in rooms}
+
+    rng = random.Random(seed)
     plan = Plan()
-    remaining = {c.registration_id: c for c in sorted(candidates, key=lambda c: c.registration_id)}
+    remaining = {reg: by_reg[reg] for reg in sorted(by_reg)}
     reasons: dict[int, str] = {}
-    for session in sorted({s.session for s in slots}, key=lambda s: (order.get(s, 0), s)):
+    hosted = {s for r in rooms for s in r.sessions}
+    for session in sorted({s for c in candidates for s in c.sessions} & hosted, key=rank):
         session_seed = rng.randrange(2**31)
-        here = [s for s in slots if s.session == session]
-        virtual = dict(enumerate(here))
-        vid_of = {slot: vid for vid, slot in virtual.items()}
-        pool, inner_previous = [], {}
-        for reg, cand in remaining.items():
-            kept = kept_in.get(reg)
-            if session not in cand.sessions or (kept is not None and kept.session != session
-                                                and kept.session in cand.sessions):
-                continue  # not this candidate's day, or their published seat is on another of their days
-            pool.append(Candidate(reg, cand.group, frozenset({session}), cand.work_unit, cand.accessible))
-            if kept is not None and kept.session == session:
-                inner_previous[reg] = (vid_of[kept], previous[reg][1] - kept.offset)
-        rooms_here = [Room(vid, by_room[slot.room_id].number, slot.capacity, frozenset({session}),
-                           by_room[slot.room_id].accessible) for vid, slot in virtual.items()]
-        inner = arrange(pool, rooms_here, session_seed, inner_previous)
+        pool = [c for reg, c in remaining.items() if session in c.sessions and was.get(reg) in (None, session)]
+        held_here: dict[int, list[int]] = {}  # room -> seat numbers kept in this session
+        for c in pool:
+            if was.get(c.registration_id) == session:
+                held_here.setdefault(kept[c.registration_id][0], []).append(kept[c.registration_id][1])
+        numbers: dict[int, list[int]] = {}  # virtual room (index) -> the real seat numbers of its inner seats
+        rooms_here, owner, inner_previous = [], {}, {}
+        for room in sorted((r for r in rooms if session in r.sessions), key=lambda r: r.number):
+            mine = sorted(held_here.get(room.room_id, ()))
+            fresh = free[room.room_id][:max(0, room.capacity - len(mine))]
+            del free[room.room_id][:len(fresh)]
+            if not mine and not fresh:
+                continue
+            vid = len(rooms_here)
+            numbers[vid], owner[vid] = mine + fresh, room.room_id
+            rooms_here.append(Room(vid, room.number, len(numbers[vid]), frozenset({session}), room.accessible))
+        vid_of = {room_id: vid for vid, room_id in owner.items()}
+        for c in pool:
+            if was.get(c.registration_id) == session:
+                room_id, seat = kept[c.registration_id]
+                vid = vid_of[room_id]  # the room holds a kept seat: it is here
+                inner_previous[c.registration_id] = (vid, numbers[vid].index(seat) + 1)
+        inner = arrange([Candidate(c.registration_id, c.group, frozenset({session}), c.work_unit, c.accessible)
+                         for c in pool], rooms_here, session_seed, inner_previous)
+        used: dict[int, set[int]] = {}
         for reg, (vid, seat) in inner.seats.items():
-            slot = virtual[vid]
-            plan.seats[reg] = (slot.room_id, slot.offset + seat)
+            plan.seats[reg] = (owner[vid], numbers[vid][seat - 1])
             plan.sessions[reg] = session
+            used.setdefault(vid, set()).add(seat)
             del remaining[reg]
+        for vid, real in numbers.items():  # give back the numbers this session did not use
+            back = [n for i, n in enumerate(real, start=1) if i not in used.get(vid, ())]
+            free[owner[vid]] = sorted(free[owner[vid]] + back)
         for reg, reason in inner.unplaced.items():
             if _REASON_RANK[reason] < _REASON_RANK[reasons.get(reg, NO_ROOM_FOR_GROUP)]:
                 reasons[reg] = reason
     for reg in remaining:
         plan.unplaced[reg] = reasons.get(reg, NO_ROOM_FOR_GROUP)
-    plan.moved = {reg for reg, seat in previous.items() if reg not in kept_in
-                  or (plan.seats.get(reg), plan.sessions.get(reg)) != (tuple(seat), kept_in[reg].session)}
+    plan.moved = {reg for reg, seat in previous.items()
+                  if (plan.seats.get(reg), plan.sessions.get(reg)) != (tuple(seat), was[reg])}
     return plan
 
+
+def _previous_session(reg: int, seat: tuple[int, int], sessions: dict[int, int], rooms: dict[int, Room],
+                      cands: dict[int, Candidate], rank) -> int | None:
+    """The session a published seat is held for, if it is still valid: the candidate is still arranged, the
+    room still open and hosting that session, one of theirs. A seat published before sessions were recorded
+    (one seat covering the group's sessions): the earliest of theirs the room hosts."""
+    room, cand = rooms.get(seat[0]), cands.get(reg)
+    if room is None or cand is None or not 1 <= seat[1] <= SEATS_PER_ROOM:
+        return None
+    common = cand.sessions & room.sessions
+    if reg in sessions:
+        return sessions[reg] if sessions[reg] in common else None
+    return min(common, key=rank) if common else None
