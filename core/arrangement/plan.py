@@ -235,7 +235,8 @@ def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int
                 continue
             vid = len(rooms_here)
             numbers[vid], owner[vid] = mine + fresh, room.room_id
-            rooms_here.append(Room(vid, room.number, len(numbers[vid]), frozenset({session}), room.accessible))
+            capacity = min(len(numbers[vid]), room.capacity)  # kept seats beyond a lowered capacity move
+            rooms_here.append(Room(vid, room.number, capacity, frozenset({session}), room.accessible))
         vid_of = {room_id: vid for vid, room_id in owner.items()}
         for c in pool:
             if was.get(c.registration_id) == session:

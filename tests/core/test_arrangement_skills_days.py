@@ -127,3 +127,13 @@ def test_sessions_nobody_sits_take_no_seat_numbers():
     cands = [Candidate(i, "210", DAYS["210"], "") for i in range(800)]  # 口腔: sessions 4 and 5 only
     plan = arrange_by_session(cands, [room], seed=3, order=ORDER)
     assert len(plan.seats) == 800 and Counter(plan.sessions.values()) == {4: 400, 5: 400}
+
+
+def test_a_room_made_smaller_moves_only_the_seats_beyond_its_capacity():
+    cands = [Candidate(i, "110", frozenset({1}), "") for i in range(10)]
+    first = arrange_by_session(cands, [Room(1, 1, 10, frozenset({1})), Room(2, 2, 10, frozenset({1}))], seed=4)
+    assert {room for room, _seat in first.seats.values()} == {1}
+    smaller = [Room(1, 1, 6, frozenset({1})), Room(2, 2, 10, frozenset({1}))]
+    second = arrange_by_session(cands, smaller, seed=5, previous=first.seats, previous_sessions=first.sessions)
+    assert Counter(room for room, _seat in second.seats.values()) == {1: 6, 2: 4} and len(second.moved) == 4
+    assert all(second.seats[reg] == first.seats[reg] for reg in first.seats if reg not in second.moved)
