@@ -21,6 +21,7 @@ from backoffice.catalogue import CatalogueView, region_in_scope
 from core import jobs
 from core.arrangement import admission, checkin, rooms_import, service
 from core.arrangement import needs as arrangement_needs
+from core.arrangement import report as run_report
 from core.arrangement.job import KIND
 from core.db import db
 from core.models import (ArrangementRun, ExamRoom, ExamSession, ExamYear, Region, Registration, SeatAssignment,
@@ -245,7 +246,8 @@ class ArrangementView(BaseView):
         regs = {r.id: r for r in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))}
         unplaced = [(regs[i].number, regs[i].candidate.name, run.unplaced[str(i)]) for i in ids if i in regs]
         return self.render_template("backoffice/arrangement_run.html", title=f"考场预排结果（{run.part_label}）", run=run,
-                                    unplaced=unplaced)
+                                    unplaced=unplaced, shortfall=run_report.shortfall(run),
+                                    days=run_report.days(run))
 
     @expose("/runs/<int:run_id>/publish", methods=["POST"])
     @has_access

@@ -14,8 +14,9 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
+from core.arrangement import bases
 from core.db import db, shanghai_to_utc, to_shanghai
 from core.models import ExamFamily, ExamSubject, ExamYear, Fee, Region, Site
 from core.models.catalogue import FEE_ITEM_LABELS, LEVELS, ROUTES
@@ -27,8 +28,8 @@ from core.services.staff_actions import check_capacity
 from backoffice.base import ScopedModelView, scoped, shanghai, yes_no, yuan
 
 
-def audit_change(item, action: str) -> None:
-    """Audit an add/edit with the changed columns before and after (same transaction as the change)."""
+def changes(item) -> tuple[dict, dict]:
+    """The changed columns of an item not yet flushed: (before, after)."""
     state = sa_inspect(item)
     before, after = {}, {}
     for attr in state.mapper.column_attrs:
@@ -36,6 +37,21 @@ def audit_change(item, action: str) -> None:
         if hist.has_changes():
             before[attr.key] = hist.deleted[0] if hist.deleted else None
             after[attr.key] = hist.added[0] if hist.added else None
+    for rel in state.mapper.relationships:  # FAB's forms set a many-to-one (site.skills_base), not its id
+        if rel.direction.name != "MANYTOONE" or len(rel.local_columns) != 1:
+            continue
+        column = next(iter(rel.local_columns)).key
+        if column not in after and state.attrs[rel.key].history.has_changes():
+            new = getattr(item, rel.key)
+            if getattr(new, "id", None) != getattr(item, column):  # the column holds the value until the flush
+                before[column], after[column] = getattr(item, column), getattr(new, "id", None)
+    return before, after
+
+
+def audit_change(item, action: str, changed: tuple[dict, dict] | None = None) -> None:
+    """Audit an add/edit with the changed columns before and after (same transaction as the change);
+    ``changed``: taken before a query flushed the item."""
+    before, after = changed or changes(item)
     audit.record(action, actor_type="staff", actor_id=g.user.id, actor_name=g.user.username,
                  object_type=type(item).__tablename__, object_id=getattr(item, "id", None),
                  before=before or None, after=after or None)
@@ -63,8 +79,9 @@ class CatalogueView(ScopedModelView):
 
     def pre_update(self, item):
         self._to_utc(item)
+        changed = changes(item)  # before_write may query, and the autoflush would empty the history
         self.before_write(item)
-        audit_change(item, f"catalogue.{type(item).__tablename__}.changed")
+        audit_change(item, f"catalogue.{type(item).__tablename__}.changed", changed)
 
     def post_add(self, item):
         audit_change(item, f"catalogue.{type(item).__tablename__}.added")
@@ -187,6 +204,38 @@ def _capacity_not_below_taken(form, field):
 SITE_OUT_OF_SCOPE = "不能在您管理范围以外的考区设置考点。"
 
 
+def _skills_bases_in_scope(user):
+    """The 实践技能基地 offered in a site's form: sites in the user's scope marked 可承担实践技能."""
+    return and_(scope.site_clause(user), Site.hosts_skills.is_(True))
+
+
+def _skills_base_allowed(form, field):
+    """Field validator: the posted base (even one outside the choices offered) follows
+    core.arrangement.bases; its message replaces WTForms' generic 不是有效的选择."""
+    base_id = posted_id(field)
+    if base_id is None:
+        return
+    base = db.session.get(Site, base_id)
+    site_id = (request.view_args or {}).get("pk")
+    try:
+        if base is None:
+            raise DomainError(bases.OTHER_REGION)
+        bases.check_skills_base(int(site_id) if site_id else None, posted_id(form.region), base)
+    except DomainError as exc:
+        field.errors[:] = []
+        raise StopValidation(exc.message) from None
+
+
+def _still_a_base(form, field):
+    """Field validator: 可承担实践技能 stays ticked while other sites name this one as their base."""
+    site_id = (request.view_args or {}).get("pk")
+    if site_id:
+        try:
+            bases.check_still_a_base(int(site_id), bool(field.data))
+        except DomainError as exc:
+            raise ValidationError(exc.message) from None
+
+
 class SiteView(CatalogueView):
     """考点 and their capacity (never below the seats taken)."""
 
@@ -196,19 +245,26 @@ class SiteView(CatalogueView):
     base_permissions = _NATIONAL
     base_filters = scoped(scope.site_clause)
     list_title, show_title, add_title, edit_title = "考点", "考点", "新增考点", "修改考点"
-    list_columns = ["region", "code", "name", "capacity", "taken", "seats_left"]
-    show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left", "skills_base"]
-    add_columns = edit_columns = ["region", "code", "name", "address", "capacity", "skills_base"]
+    list_columns = ["region", "code", "name", "capacity", "taken", "seats_left", "hosts_skills"]
+    show_columns = ["region", "code", "name", "address", "capacity", "taken", "seats_left", "hosts_skills",
+                    "skills_base"]
+    add_columns = edit_columns = ["region", "code", "name", "address", "capacity", "hosts_skills", "skills_base"]
     search_columns = ["region", "code", "name"]
     label_columns = {"region": "考区", "code": "代码", "name": "名称", "address": "地址", "capacity": "容量",
                      "taken": "已占用", "seats_left": "剩余",
-                     "skills_base": "实践技能基地（本考区的考点；空：本考点）"}
+                     "hosts_skills": "可承担实践技能",
+                     "skills_base": "实践技能基地（本考区可承担实践技能的考点；空：本考点）"}
+    formatters_columns = {"hosts_skills": yes_no}
+    # FAB marks a NOT NULL boolean as required (an unticked box was refused): a plain checkbox
+    add_form_extra_fields = edit_form_extra_fields = {
+        "hosts_skills": BooleanField("可承担实践技能（可作为实践技能基地）", validators=[_still_a_base])}
     validators_columns = {"capacity": [InputRequired("请填写容量。"), NumberRange(min=0, message="容量不能为负数。"),
                                        NumberRange(max=1_000_000, message="容量不能超过1000000。"),  # integer column
                                        _capacity_not_below_taken],
-                          "region": [region_in_scope(SITE_OUT_OF_SCOPE)]}
+                          "region": [region_in_scope(SITE_OUT_OF_SCOPE)],
+                          "skills_base": [_skills_base_allowed]}
     add_form_query_rel_fields = edit_form_query_rel_fields = {"region": scoped(scope.manageable_region_clause),
-                                                              "skills_base": scoped(scope.site_clause)}
+                                                              "skills_base": scoped(_skills_bases_in_scope)}
     search_form_query_rel_fields = {"region": scoped(scope.region_clause)}
 
     def before_write(self, item):
@@ -216,11 +272,10 @@ class SiteView(CatalogueView):
         region_id = item.region_id if item.region_id else getattr(item.region, "id", None)
         if not scope.can_manage_region(g.user, region_id):
             raise DomainError(SITE_OUT_OF_SCOPE)
-        base = item.skills_base
-        if base is not None and base is item:
+        if item.skills_base is not None and item.skills_base is item:
             item.skills_base = None  # the site itself: the same as empty
-        elif base is not None and (base.region_id != region_id or base.skills_base_id is not None):
-            raise DomainError("实践技能基地须为本考区内、本身未指定其他基地的考点。")
+        bases.check_skills_base(item.id, region_id, item.skills_base)  # the field's validator told the user
+        bases.check_still_a_base(item.id, item.hosts_skills)
 
 
 MAX_YUAN = Decimal(10_000_000)  # stored in fen in a 32-bit integer column

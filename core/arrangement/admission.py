@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from core.arrangement import service, tickets
 from core.db import db, to_shanghai, utcnow
 from core.messages import Msg
-from core.models import ExamRoom, ExamSession, Registration, SeatAssignment, TicketWindow
+from core.models import ArrangementRun, ExamRoom, ExamSession, Registration, SeatAssignment, TicketWindow
 from core.models.arrangement import ARRANGED_PART_LABELS
 
 PART_ORDER = ("skills", "written")  # 实践技能 (June-July) comes before 医学综合 (August)
@@ -79,6 +79,18 @@ def sessions_of(reg: Registration, part: str = "written") -> list[ExamSession]:
     return [s for s in year_sessions if s.id in ids]
 
 
+def seat_sessions(reg: Registration, seat: SeatAssignment) -> list[ExamSession]:
+    """The sessions a published seat is for: 医学综合 every session of the part; 实践技能 the one day or
+    half-day the base's published run gave the candidate (``arrangement_runs.sessions``; a run planned before
+    that was recorded: every 实践技能 session of their level and category)."""
+    sessions = sessions_of(reg, seat.part)
+    if seat.part != "skills":
+        return sessions
+    run = service.published_run(seat.site_id, reg.exam_year_id, "skills")
+    chosen = (run.sessions or {}).get(str(reg.id)) if run is not None else None
+    return [s for s in sessions if s.id == chosen] if chosen is not None else sessions
+
+
 def _times(session: ExamSession) -> str:
     start, end = to_shanghai(session.starts_at), to_shanghai(session.ends_at)
     return f"{start:%Y-%m-%d} {start:%H:%M}-{end:%H:%M}"
@@ -90,7 +102,7 @@ def _part_data(reg: Registration, seat: SeatAssignment, window: TicketWindow) ->
     return {
         "part": seat.part, "part_label": ARRANGED_PART_LABELS[seat.part],
         "admission_number": seat.admission_number,
-        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in sessions_of(reg, seat.part)],
+        "sessions": [{"part": s.part_label, "name": s.name, "time": _times(s)} for s in seat_sessions(reg, seat)],
         "site": site.name, "site_address": site.address or "",
         "room": f"第{room.number:03d}考场", "room_place": " ".join(filter(None, [room.address, room.floor])),
         "seat": f"{seat.seat:02d}",
@@ -128,13 +140,36 @@ def room_sheet(room: ExamRoom) -> dict:
     return {"site": room.site.name, "site_address": room.site.address or "", "room": f"第{room.number:03d}考场",
             "room_place": " ".join(filter(None, [room.address, room.floor])),
             "rows": [{"seat": f"{a.seat:02d}", "name": r.candidate.name, "admission_number": a.admission_number,
-                      "subject": r.subject.name, "photo": (r.snapshot or {}).get("photo")} for a, r in rows]}
+                      "subject": r.subject.name, "photo": (r.snapshot or {}).get("photo"), "registration_id": r.id}
+                     for a, r in rows]}
+
+
+def room_sheets(room: ExamRoom, skills_days: dict[int, int]) -> list[dict]:
+    """The room's 签到表 and 门贴; a 实践技能 room hosting several sessions gets one per session (day or
+    half-day), its name and time after the room's (``skills_days``: registration id -> session id)."""
+    sheet = room_sheet(room)
+    if not any(r["registration_id"] in skills_days for r in sheet["rows"]):
+        return [sheet]
+    by_session: dict[int | None, list[dict]] = {}
+    for row in sheet["rows"]:
+        by_session.setdefault(skills_days.get(row["registration_id"]), []).append(row)
+    sessions = {s.id: s for s in db.session.scalars(select(ExamSession).where(
+        ExamSession.id.in_([k for k in by_session if k is not None])))}
+    ordered = sorted(by_session, key=lambda k: (sessions[k].starts_at, k) if k in sessions else (datetime.max, 0))
+    return [{**sheet, "rows": by_session[k],
+             "room": f"{sheet['room']} · {sessions[k].name} {_times(sessions[k])}" if k in sessions else sheet["room"]}
+            for k in ordered]
 
 
 def site_sheets(site_id: int) -> list[dict]:
     """Every open or used room of the site with its seats (签到表, 门贴, the site's Excel)."""
     rooms = db.session.scalars(select(ExamRoom).where(ExamRoom.site_id == site_id).order_by(ExamRoom.number))
-    return [sheet for sheet in map(room_sheet, rooms) if sheet["rows"]]
+    days: dict[int, int] = {}
+    for run in db.session.scalars(select(ArrangementRun).where(  # 实践技能: the day of each seat
+            ArrangementRun.site_id == site_id, ArrangementRun.part == "skills",
+            ArrangementRun.state == "published")):
+        days.update({int(k): v for k, v in (run.sessions or {}).items()})
+    return [sheet for room in rooms for sheet in room_sheets(room, days) if sheet["rows"]]
 
 
 def registration_numbers(site_id: int) -> dict[str, str]:

@@ -75,7 +75,7 @@ def _check(user, text: str, site_id: int, session_id: int | None) -> CheckIn:
         problems.append(WRONG_SITE)
     if session_id is not None:
         session = db.session.get(ExamSession, session_id)
-        if session is None or session.id not in {s.id for s in admission.sessions_of(reg, seat.part)}:
+        if session is None or session.id not in {s.id for s in admission.seat_sessions(reg, seat)}:
             problems.append(WRONG_SESSION)
     return CheckIn(not problems, problems, notes, reg.candidate.name, (reg.snapshot or {}).get("photo"),
                    site.name, f"第{seat.room.number:03d}考场", f"{seat.seat:02d}", number)

@@ -45,6 +45,7 @@ class Plan:
     seats: dict[int, tuple[int, int]] = field(default_factory=dict)  # registration id -> (room id, seat)
     unplaced: dict[int, str] = field(default_factory=dict)  # registration id -> reason
     moved: set[int] = field(default_factory=set)  # registrations whose previous seat changed or went
+    sessions: dict[int, int] = field(default_factory=dict)  # 实践技能 (arrange_by_session): reg id -> session id
 
 
 def _fits(cand: Candidate, room: Room) -> bool:
@@ -179,3 +180,99 @@ def _deal(chosen: list[Room], site: _Site) -> list[int]:
                 slots.append(room_id)
                 left[room_id] -= 1
     return slots
+
+
+# --- 实践技能: one session (day or half-day) per candidate ----------------------------------------------
+
+SEATS_PER_ROOM = 999  # the 准考证号 has three digits for the seat
+_REASON_RANK = {NO_SEATS: 0, NO_ACCESSIBLE: 1, NO_MILITARY: 2, NO_ROOM_FOR_GROUP: 3}  # the most telling wins
+
+
+def arrange_by_session(candidates: list[Candidate], rooms: list[Room], seed: int,
+                       previous: dict[int, tuple[int, int]] | None = None,
+                       previous_sessions: dict[int, int] | None = None,
+                       order: dict[int, int] | None = None) -> Plan:
+    """实践技能 at a base: a candidate sits ONE of ``cand.sessions`` (their group's days or half-days); a room
+    offers its capacity in every session it hosts and holds one subject group per session.
+
+    Sessions are filled in time order (``order``: session id -> rank), each with ``arrange`` (groups per room,
+    无障碍, spread, seeded shuffles); who does not fit a session tries the next of theirs. Seat numbers are the
+    room's, unique over all its sessions (room + seat is unique and fits the 准考证号: at most SEATS_PER_ROOM
+    per room): each session takes the room's lowest free numbers and gives back what it did not use.
+    ``previous``/``previous_sessions``: the published seats and their sessions; a seat still valid keeps its
+    number and session. Plan.sessions holds each placed candidate's session."""
+    rank = (lambda s: (order.get(s, 0), s)) if order else (lambda s: (0, s))
+    previous, previous_sessions = previous or {}, previous_sessions or {}
+    by_room = {r.room_id: r for r in rooms}
+    by_reg = {c.registration_id: c for c in candidates}
+    was = {reg: _previous_session(reg, seat, previous_sessions, by_room, by_reg, rank)
+           for reg, seat in previous.items()}
+    kept = {reg: previous[reg] for reg, session in was.items() if session is not None}  # still valid: held
+    held: dict[int, set[int]] = {}
+    for room_id, seat in kept.values():
+        held.setdefault(room_id, set()).add(seat)
+    free = {r.room_id: [n for n in range(1, SEATS_PER_ROOM + 1) if n not in held.get(r.room_id, ())] for r in rooms}
+
+    rng = random.Random(seed)
+    plan = Plan()
+    remaining = {reg: by_reg[reg] for reg in sorted(by_reg)}
+    reasons: dict[int, str] = {}
+    hosted = {s for r in rooms for s in r.sessions}
+    for session in sorted({s for c in candidates for s in c.sessions} & hosted, key=rank):
+        session_seed = rng.randrange(2**31)
+        pool = [c for reg, c in remaining.items() if session in c.sessions and was.get(reg) in (None, session)]
+        held_here: dict[int, list[int]] = {}  # room -> seat numbers kept in this session
+        for c in pool:
+            if was.get(c.registration_id) == session:
+                held_here.setdefault(kept[c.registration_id][0], []).append(kept[c.registration_id][1])
+        numbers: dict[int, list[int]] = {}  # virtual room (index) -> the real seat numbers of its inner seats
+        rooms_here, owner, inner_previous = [], {}, {}
+        for room in sorted((r for r in rooms if session in r.sessions), key=lambda r: r.number):
+            mine = sorted(held_here.get(room.room_id, ()))
+            fresh = free[room.room_id][:max(0, room.capacity - len(mine))]
+            del free[room.room_id][:len(fresh)]
+            if not mine and not fresh:
+                continue
+            vid = len(rooms_here)
+            numbers[vid], owner[vid] = mine + fresh, room.room_id
+            capacity = min(len(numbers[vid]), room.capacity)  # kept seats beyond a lowered capacity move
+            rooms_here.append(Room(vid, room.number, capacity, frozenset({session}), room.accessible))
+        vid_of = {room_id: vid for vid, room_id in owner.items()}
+        for c in pool:
+            if was.get(c.registration_id) == session:
+                room_id, seat = kept[c.registration_id]
+                vid = vid_of[room_id]  # the room holds a kept seat: it is here
+                inner_previous[c.registration_id] = (vid, numbers[vid].index(seat) + 1)
+        inner = arrange([Candidate(c.registration_id, c.group, frozenset({session}), c.work_unit, c.accessible)
+                         for c in pool], rooms_here, session_seed, inner_previous)
+        used: dict[int, set[int]] = {}
+        for reg, (vid, seat) in inner.seats.items():
+            plan.seats[reg] = (owner[vid], numbers[vid][seat - 1])
+            plan.sessions[reg] = session
+            used.setdefault(vid, set()).add(seat)
+            del remaining[reg]
+        for vid, real in numbers.items():  # give back the numbers this session did not use
+            back = [n for i, n in enumerate(real, start=1) if i not in used.get(vid, ())]
+            free[owner[vid]] = sorted(free[owner[vid]] + back)
+        for reg, reason in inner.unplaced.items():
+            if _REASON_RANK[reason] < _REASON_RANK[reasons.get(reg, NO_ROOM_FOR_GROUP)]:
+                reasons[reg] = reason
+    for reg in remaining:
+        plan.unplaced[reg] = reasons.get(reg, NO_ROOM_FOR_GROUP)
+    plan.moved = {reg for reg, seat in previous.items()
+                  if (plan.seats.get(reg), plan.sessions.get(reg)) != (tuple(seat), was[reg])}
+    return plan
+
+
+def _previous_session(reg: int, seat: tuple[int, int], sessions: dict[int, int], rooms: dict[int, Room],
+                      cands: dict[int, Candidate], rank) -> int | None:
+    """The session a published seat is held for, if it is still valid: the candidate is still arranged, the
+    room still open and hosting that session, one of theirs. A seat published before sessions were recorded
+    (one seat covering the group's sessions): the earliest of theirs the room hosts."""
+    room, cand = rooms.get(seat[0]), cands.get(reg)
+    if room is None or cand is None or not 1 <= seat[1] <= SEATS_PER_ROOM:
+        return None
+    common = cand.sessions & room.sessions
+    if reg in sessions:
+        return sessions[reg] if sessions[reg] in common else None
+    return min(common, key=rank) if common else None

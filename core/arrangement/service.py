@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.arrangement import numbers
-from core.arrangement.plan import Candidate, Room, arrange
+from core.arrangement.plan import Candidate, Plan, Room, arrange, arrange_by_session
 from core.db import db, utcnow
 from core.models import (ArrangementLock, ArrangementRun, Candidate as CandidateRow, ExamRoom, ExamSession,
                          ExamSubject, ExamYear, Registration, SeatAssignment, SeatMove, Site)
@@ -144,6 +144,19 @@ def published_run(site_id: int, exam_year_id: int, part: str = "written") -> Arr
 
 # --- dry run ----------------------------------------------------------------------------------------
 
+def plan_part(part: str, exam_year_id: int, cands: list[Candidate], rooms: list[Room], seed: int,
+              previous: dict | None, base: ArrangementRun | None) -> Plan:
+    """The planner for the part: 医学综合 seats cover all of a candidate's sessions; 实践技能 gives each
+    candidate one of their group's sessions (days or half-days, in time order), kept from ``base`` when valid."""
+    if part != "skills":
+        return arrange(cands, rooms, seed, previous)
+    order = {sid: i for i, sid in enumerate(db.session.scalars(
+        select(ExamSession.id).where(ExamSession.exam_year_id == exam_year_id)
+        .order_by(ExamSession.starts_at, ExamSession.id)))}
+    before = {int(k): v for k, v in (base.sessions or {}).items()} if base is not None else None
+    return arrange_by_session(cands, rooms, seed, previous, before, order)
+
+
 def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
               part: str = "written") -> ArrangementRun:
     """A draft run (预排) of the site for one exam part: planned, stored, not published. Caller commits."""
@@ -154,13 +167,14 @@ def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = 
         base = published_run(site_id, exam_year_id, part)
         previous = published_seats(site_id, part) if base else None
         seed = secrets.randbelow(2**31) if seed is None else seed
-        plan = arrange(cands, rooms, seed, previous)
+        plan = plan_part(part, exam_year_id, cands, rooms, seed, previous, base)
     finally:
         release(site_id)
     run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state="draft", part=part,
                          base_run_id=base.id if base else None,
                          plan={str(k): list(v) for k, v in plan.seats.items()},
                          unplaced={str(k): v for k, v in plan.unplaced.items()},
+                         sessions={str(k): v for k, v in plan.sessions.items()},
                          placed_count=len(plan.seats), moved_count=len(plan.moved),
                          created_by_id=actor.id if actor.kind == "staff" else None)
     db.session.add(run)

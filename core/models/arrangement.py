@@ -110,6 +110,8 @@ class ArrangementRun(Model):
     base_run_id: Mapped[int | None] = mapped_column(Integer)  # the published run it re-arranges
     plan: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)  # {reg_id: [room_id, seat]}
     unplaced: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)  # {reg_id: reason}
+    # 实践技能: the session (day or half-day) of each placed registration, {reg_id: session_id}; 医学综合: {}
+    sessions: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict, server_default="{}")
     placed_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     moved_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, false)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -139,6 +139,8 @@ class Site(Named, Model):
     taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # 实践技能基地 where this site's candidates sit 实践技能 (a site of the same region); None: the site itself
     skills_base_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", name="fk_sites_skills_base"))
+    # 可承担实践技能: the site may be named as a 实践技能基地 (core/arrangement/bases.py)
+    hosts_skills: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     region: Mapped[Region] = relationship(back_populates="sites")
     skills_base: Mapped["Site | None"] = relationship(remote_side=[id])

@@ -171,7 +171,7 @@ def base_site(published_site):
     from tests.factories import make_skills_sessions
     skills = make_skills_sessions(published_site)
     base = Site(region=published_site["region"], code="B" + published_site["site"].code[1:],
-                name="实践技能基地", address="海淀区学院路38号", capacity=10)
+                name="实践技能基地", address="海淀区学院路38号", capacity=10, hosts_skills=True)
     db.session.add(base)
     db.session.flush()
     published_site["site"].skills_base_id = base.id
@@ -234,7 +234,7 @@ def test_a_site_s_skills_base_is_a_site_of_its_region(client, admin_app, base_si
             "address": "", "capacity": site.capacity}
     refused = client.post(f"/admin/sites/edit/{site.id}", data={**form, "skills_base": other.id},
                           follow_redirects=True)
-    assert "实践技能基地须为本考区内" in refused.get_data(as_text=True)
+    assert "实践技能基地须为本考区的考点" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Site, site.id).skills_base_id == base_site["base"].id
     client.post(f"/admin/sites/edit/{site.id}", data={**form, "skills_base": ""})
@@ -256,3 +256,93 @@ def test_a_room_hosting_both_parts_is_refused(client, base_site, staff):
     assert ok.status_code == 302  # 无障碍 and 停用 left unticked: a plain open room
     room = db.session.scalar(select(ExamRoom).where(ExamRoom.number == 78))
     assert room is not None and not room.accessible and not room.closed
+
+
+def _site_form(token, site, **changes):
+    form = {"csrf_token": token, "region": site.region_id, "code": site.code, "name": site.name,
+            "address": site.address or "", "capacity": site.capacity}
+    if site.hosts_skills:
+        form["hosts_skills"] = "y"
+    if site.skills_base_id:
+        form["skills_base"] = site.skills_base_id
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def _field_error(page: str, field: str) -> str:
+    """The text of the form group holding the field (FAB prints a field's errors inside it)."""
+    start = page.index(f'id="{field}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_region_staff_set_the_skills_base_of_their_sites(client, base_site, staff):
+    from core.models import Site
+    site, base = base_site["site"], base_site["base"]
+    site.skills_base_id = None
+    db.session.commit()
+    token = _login(client, staff["region"])
+    page = client.get(f"/admin/sites/edit/{site.id}").get_data(as_text=True)
+    assert '<label for="skills_base"' in page and '<label for="hosts_skills"' in page
+    assert base.name in page[page.index('id="skills_base"'):]  # offered: flagged, in the region
+    resp = client.post(f"/admin/sites/edit/{site.id}", data=_site_form(token, site, skills_base=base.id))
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).skills_base_id == base.id
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "catalogue.sites.changed")
+                              .order_by(AuditEntry.id.desc()))
+    assert entry.object_id == site.id and entry.before == {"skills_base_id": None}
+    assert entry.after == {"skills_base_id": base.id} and entry.actor_name == staff["region"]
+
+
+@pytest.mark.parametrize("case,message", [
+    ("not flagged", "未标记为“可承担实践技能”"),
+    ("other region", "实践技能基地须为本考区的考点"),
+    ("names a base itself", "本身指定了其他实践技能基地"),
+])
+def test_a_base_the_rules_refuse_is_explained_beside_the_field(client, base_site, staff, case, message):
+    from core.models import Site
+    site, base = base_site["site"], base_site["base"]
+    if case == "not flagged":
+        target = Site(region=site.region, code="N" + site.code[1:], name="普通考点", capacity=5)
+    elif case == "other region":
+        target = Site(region=make_catalogue()["region"], code="O" + site.code[1:], name="外区基地", capacity=5,
+                      hosts_skills=True)
+    else:
+        target = Site(region=site.region, code="C" + site.code[1:], name="另一基地", capacity=5,
+                      hosts_skills=True, skills_base_id=base.id)
+    db.session.add(target)
+    db.session.commit()
+    token = _login(client, staff["region"])
+    resp = client.post(f"/admin/sites/edit/{site.id}", data=_site_form(token, site, skills_base=target.id))
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and message in _field_error(page, "skills_base")
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).skills_base_id == base.id  # unchanged
+
+
+def test_a_base_in_use_keeps_its_flag(client, base_site, staff):
+    from core.models import Site
+    base = base_site["base"]
+    token = _login(client, staff["region"])
+    resp = client.post(f"/admin/sites/edit/{base.id}", data=_site_form(token, base, hosts_skills=None))
+    assert resp.status_code == 200 and "不能取消“可承担实践技能”" in _field_error(resp.get_data(as_text=True),
+                                                                             "hosts_skills")
+    db.session.expire_all()
+    assert db.session.get(Site, base.id).hosts_skills
+    # a site that is the base of others names no base itself
+    other = Site(region=base.region, code="D" + base.code[1:], name="第二基地", capacity=5, hosts_skills=True)
+    db.session.add(other)
+    db.session.commit()
+    resp = client.post(f"/admin/sites/edit/{base.id}", data=_site_form(token, base, skills_base=other.id))
+    assert "已是其他考点的实践技能基地" in _field_error(resp.get_data(as_text=True), "skills_base")
+
+
+def test_another_region_s_site_is_not_theirs_to_change(client, base_site, staff):
+    from core.models import Site
+    site, base = base_site["site"], base_site["base"]
+    token = _login(client, staff["foreign"])
+    assert client.get(f"/admin/sites/edit/{site.id}").status_code == 404
+    resp = client.post(f"/admin/sites/edit/{site.id}", data=_site_form(token, site, skills_base=None))
+    assert resp.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).skills_base_id == base.id

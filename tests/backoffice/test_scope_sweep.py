@@ -196,3 +196,31 @@ def test_thumbnail_revalidation_is_scoped_too(world, client, role):
             expected = 304 if inside or role == "national" else 404
         assert resp.status_code == expected, (role, inside)
         assert (resp.headers.get("ETag") == f'"{etag}"') == (expected == 304)
+
+
+def test_skills_base_only_within_the_region(world, client):
+    """实践技能基地 (issue 18): the region admin of A cannot set one for B's site (404) nor make A's site use a
+    base of B (refused beside the field); neither site changes."""
+    from core.models import Site
+    from tests.support.web import csrf_token_from
+    ids = world["ids"]
+    base_b = db.session.get(Site, ids["site_b"])
+    base_b.hosts_skills = True
+    a2 = db.session.get(Site, ids["site_a2"])
+    a2.hosts_skills = True
+    db.session.commit()
+    _login(client, world, "region")
+    page = client.get(f"/admin/sites/edit/{ids['site_a']}").get_data(as_text=True)
+    token = csrf_token_from(page)
+    assert world["ids"]["site_b_name"] not in page  # B's base is not offered
+    form = {"csrf_token": token, "region": str(ids["region_a"]), "code": "A1X", "name": "考点", "capacity": "30"}
+    for site_id, base_id in ((ids["site_b"], ids["site_a2"]), (ids["site_b"], "")):
+        resp = client.post(f"/admin/sites/edit/{site_id}", data={**form, "region": str(ids["region_b"]),
+                                                                  "skills_base": str(base_id)})
+        assert resp.status_code == 404
+    resp = client.post(f"/admin/sites/edit/{ids['site_a']}", data={**form, "skills_base": str(ids["site_b"])})
+    assert resp.status_code == 200 and "实践技能基地须为本考区的考点" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Site, ids["site_a"]).skills_base_id is None
+    assert db.session.get(Site, ids["site_a"]).name != "考点"
+    assert db.session.get(Site, ids["site_b"]).skills_base_id is None
