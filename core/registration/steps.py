@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core import eligibility
 from core import validators as v
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.messages import Msg
 from core.models import Registration, Site
 from core.models.candidate import MILITARY
@@ -61,7 +61,7 @@ def _finish(reg: Registration, step: str, **values) -> None:
         setattr(draft, key, value)
     draft.finish(step)
     draft.store(reg)
-    db.session.commit()
+    commit_keeping_loaded()  # 提交 goes on with the registration and the candidate just loaded
 
 
 def _refuse_or_finish(reg: Registration, step: str) -> None:
