@@ -130,3 +130,16 @@ def test_submission_reads_nothing_back_after_the_site_step_commits(client, sessi
     assert len(seen) <= 16, seen  # 18 before: the registration and the candidate read back, two setting reads
     session.expire_all()
     assert session.get(Registration, reg_id).status == "submitted"
+
+
+def test_a_step_page_reads_the_years_eligibility_settings_once(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id = reg.id
+    login_as(client, cand)
+    for step in ("entries", "certificates", "site"):  # certificates: its findings and whether one is required
+        seen, response = statements(client, f"/registration/{reg_id}/step/{step}")
+        assert response.status_code == 200
+        assert len([s for s in seen if "eligibility_" in s]) == 1, (step, seen)
