@@ -316,8 +316,15 @@ def run(args, users: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         warm = Stats()  # one journey per worker thread before measuring (imports, template compilation)
-        warmers = [threading.Thread(target=User(port, warm, 0, random.Random(k), "warm:").journey,
-                                    args=(people.pop(), queries[k % len(queries)])) for k in range(10)]
+        def warm_up(k: int, cand: dict) -> None:
+            user = User(port, warm, 0, random.Random(k), "warm:")
+            for _ in range(3):  # cold workers may send a visitor away: try again after the hold
+                try:
+                    return user.journey(cand, queries[k % len(queries)])
+                except TurnedAway:
+                    time.sleep(3)
+
+        warmers = [threading.Thread(target=warm_up, args=(k, people.pop())) for k in range(10)]
         for t in warmers:
             t.start()
         for t in warmers:

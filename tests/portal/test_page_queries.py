@@ -143,3 +143,14 @@ def test_a_step_page_reads_the_years_eligibility_settings_once(client, session):
         seen, response = statements(client, f"/registration/{reg_id}/step/{step}")
         assert response.status_code == 200
         assert len([s for s in seen if "eligibility_" in s]) == 1, (step, seen)
+
+
+def test_the_profile_page_reads_the_training_and_certificate_types_in_one_query(client, session):
+    cand = ready_candidate()
+    session.commit()
+    login_as(client, cand)
+    client.get("/")  # the consent, once per session
+    seen, response = statements(client, "/profile")
+    assert response.status_code == 200
+    assert len([s for s in seen if "training_types" in s or "certificate_types" in s]) == 1, seen
+    assert len(seen) <= 8, seen  # 9 before: the types in two queries
