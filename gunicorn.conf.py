@@ -19,9 +19,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # gthread with admission control (web/admission.py): once more than ADMISSION_QUEUE requests (default 4: one
 # thread's worth) wait in a process, new visitors get a quick 503 系统繁忙 page; candidates with a session are still
-# served, and a visitor sent away ADMISSION_HOLD seconds ago (default 2) is admitted at the page's next refresh.
+# served. ADMISSION_HOLD (seconds, default 0: off): a visitor sent away that long ago is admitted anyway.
 worker_class = admission_worker(int(os.environ.get("ADMISSION_QUEUE", 4)), Config.SESSION_COOKIE_NAME,
-                                float(os.environ.get("ADMISSION_HOLD", 2)))
+                                float(os.environ.get("ADMISSION_HOLD", 0)))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

@@ -8,9 +8,10 @@ threads) are waiting, it looks at a new request's head without consuming it (``M
 request carries no portal session cookie and is not on the always-admitted paths (the bank's notification,
 the health check, the back office, static files), answers it at once from the main thread: ``503`` with
 ``Retry-After`` and a small page that refreshes itself. No database, no template, no personal data.
-That answer also sets a cookie with the time (``busy_since``): a visitor who has waited ``ADMISSION_HOLD``
-seconds since (the page's own refresh, 15 s later) is admitted anyway, so nobody is sent away twice in a row
-by bad luck. ``gunicorn.conf.py`` selects it (``admission_worker``); ``ADMISSION_QUEUE=-1`` switches the
+That answer also sets a cookie with the time (``busy_since``); with ``ADMISSION_HOLD`` set (seconds), a visitor
+sent away at least that long ago is admitted anyway, so nobody is sent away twice in a row. Off by default:
+under sustained overload everyone sent away comes back admitted at the refresh, and the admitted users' p99
+was 7.5 s with a 2 s hold against 2.6 s without (400 users, docs/BENCHMARKS.md). ``gunicorn.conf.py`` selects it (``admission_worker``); ``ADMISSION_QUEUE=-1`` switches the
 shedding off.
 """
 from __future__ import annotations
@@ -45,10 +46,10 @@ def busy_response(now: float) -> bytes:
             b"Connection: close\r\nContent-Length: %d\r\n\r\n" % (RETRY_AFTER, now, len(_PAGE))) + _PAGE
 
 
-def should_turn_away(head: bytes, session_cookie: bytes = b"portal_session=", hold: float = 2.0,
+def should_turn_away(head: bytes, session_cookie: bytes = b"portal_session=", hold: float = 0,
                      now: float | None = None) -> bool:
     """Whether a request head (as peeked) is a new visitor's request that may wait outside: not a session
-    holder, not an always-admitted path, and not someone sent away at least ``hold`` seconds ago."""
+    holder, not an always-admitted path, and (``hold`` > 0) not someone sent away at least ``hold`` s ago."""
     if b"\r\n\r\n" not in head:
         return False  # not all there yet: let the worker read it
     request_line, _, headers = head.partition(b"\r\n")
@@ -60,15 +61,15 @@ def should_turn_away(head: bytes, session_cookie: bytes = b"portal_session=", ho
             continue
         if session_cookie in line:
             return False
-        waited = WAITED_RE.search(line)
+        waited = hold > 0 and WAITED_RE.search(line)
         if waited and (time.time() if now is None else now) - int(waited.group(1)) >= hold:
             return False
     return True
 
 
-def admission_worker(queue_limit: int, session_cookie: str, hold: float = 2.0) -> type:
+def admission_worker(queue_limit: int, session_cookie: str, hold: float = 0) -> type:
     """The worker class for gunicorn.conf.py's ``worker_class``, with its limit, the portal's cookie name and
-    the hold (seconds after which a visitor sent away is admitted anyway)."""
+    the hold (seconds after which a visitor sent away is admitted anyway; 0: never)."""
     return type("AdmissionWorker", (AdmissionWorker,),
                 {"queue_limit": queue_limit, "session_cookie": session_cookie.encode() + b"=", "hold": hold})
 
@@ -76,7 +77,7 @@ def admission_worker(queue_limit: int, session_cookie: str, hold: float = 2.0) -
 class AdmissionWorker(ThreadWorker):
     queue_limit = -1
     session_cookie = b"portal_session="
-    hold = 2.0
+    hold = 0.0
 
     def init_process(self):
         self.in_pool = 0

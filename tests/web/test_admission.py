@@ -36,6 +36,7 @@ def test_a_visitor_sent_away_is_admitted_once_the_hold_has_passed():
     assert not should_turn_away(head, hold=2, now=1002)  # waited the hold: comes in
     assert should_turn_away(b"GET /login HTTP/1.1\r\nCookie: xbusy_since=1\r\n\r\n", hold=2, now=1002)
     assert should_turn_away(b"GET /login HTTP/1.1\r\nCookie: busy_since=soon\r\n\r\n", hold=2, now=1002)
+    assert should_turn_away(head, now=5000)  # no hold (the default): the cookie counts for nothing
 
 
 def _free_port() -> int:
