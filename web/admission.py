@@ -3,16 +3,16 @@ candidates already inside (a portal session cookie: in the wizard, paying) keep 
 
 The gthread worker accepts connections in its main thread and hands each request to a pool of
 ``threads``; past that, requests wait in the pool's queue and every page gets slower for everyone. This
-worker counts what it has handed over; once more than ``ADMISSION_QUEUE`` requests (default: twice the
-threads) are waiting, it looks at a new request's head without consuming it (``MSG_PEEK``) and, if the
+worker counts what it has handed over; once more than ``ADMISSION_QUEUE`` requests (default 4: one thread's
+worth) are waiting, it looks at a new request's head without consuming it (``MSG_PEEK``) and, if the
 request carries no portal session cookie and is not on the always-admitted paths (the bank's notification,
 the health check, the back office, static files), answers it at once from the main thread: ``503`` with
 ``Retry-After`` and a small page that refreshes itself. No database, no template, no personal data.
 That answer also sets a cookie with the time (``busy_since``); with ``ADMISSION_HOLD`` set (seconds), a visitor
 sent away at least that long ago is admitted anyway, so nobody is sent away twice in a row. Off by default:
 under sustained overload everyone sent away comes back admitted at the refresh, and the admitted users' p99
-was 7.5 s with a 2 s hold against 2.6 s without (400 users, docs/BENCHMARKS.md). ``gunicorn.conf.py`` selects it (``admission_worker``); ``ADMISSION_QUEUE=-1`` switches the
-shedding off.
+was 7.5 s with a 2 s hold against 2.6 s without (400 users, docs/BENCHMARKS.md). ``gunicorn.conf.py`` selects
+it (``admission_worker``); ``ADMISSION_QUEUE=-1`` switches the shedding off.
 """
 from __future__ import annotations
 
