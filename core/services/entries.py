@@ -7,7 +7,7 @@ still uses are unlocked (the guide: 可通过放弃相关报考项目来解锁).
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import exists, select, update
 
 from core.db import db
 from core.models import Candidate, Registration, RegistrationEntry
@@ -15,21 +15,12 @@ from core.models.candidate import ENTRY_MODELS
 from core.registration.states import SUBMITTED_LIVE
 
 
-_INSERT_ENTRIES = insert(RegistrationEntry)  # built once: one INSERT for all of a submission's entries
-
-
 def lock_entries(registration: Registration, ids: dict[str, list[int]]) -> None:
-    """Record the entries a registration uses and lock the editable ones (caller's transaction).
-
-    The rows are written with one Core INSERT, not as ORM objects: no unit-of-work flush on 提交's path;
-    ``registration.entries`` is read from the database when next needed (after the commit)."""
-    none = {f"{kind}_id": None for kind in ENTRY_MODELS}
-    rows = [{**none, "registration_id": registration.id, f"{kind}_id": entry_id}
-            for kind in ENTRY_MODELS for entry_id in sorted(set(ids.get(kind, ())))]
-    if rows:
-        db.session.execute(_INSERT_ENTRIES, rows)
+    """Record the entries a registration uses and lock the editable ones (caller's transaction)."""
     for kind, model in ENTRY_MODELS.items():
         chosen = sorted(set(ids.get(kind, ())))
+        for entry_id in chosen:
+            db.session.add(RegistrationEntry(registration_id=registration.id, **{f"{kind}_id": entry_id}))
         if chosen:
             db.session.execute(update(model)
                                .where(model.id.in_(chosen), model.candidate_id == registration.candidate_id,
