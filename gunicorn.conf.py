@@ -17,9 +17,11 @@ from web.admission import admission_worker
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
-# gthread with admission control (web/admission.py): once more than ADMISSION_QUEUE requests (default 2 x threads)
-# wait in a process, new visitors get a quick 503 系统繁忙 page; candidates with a session are still served.
-worker_class = admission_worker(int(os.environ.get("ADMISSION_QUEUE", 2 * threads)), Config.SESSION_COOKIE_NAME)
+# gthread with admission control (web/admission.py): once more than ADMISSION_QUEUE requests (default 4: one
+# thread's worth) wait in a process, new visitors get a quick 503 系统繁忙 page; candidates with a session are still
+# served. ADMISSION_HOLD (seconds, default 0: off): a visitor sent away that long ago is admitted anyway.
+worker_class = admission_worker(int(os.environ.get("ADMISSION_QUEUE", 4)), Config.SESSION_COOKIE_NAME,
+                                float(os.environ.get("ADMISSION_HOLD", 0)))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

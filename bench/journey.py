@@ -16,7 +16,9 @@ What it does, for each number of users, on a database it empties first (never po
    (each page, then its form) → 提交 → 考试报名 list, and once per journey the trivial ``GET /healthz`` and
    the minimal page ``GET /_baseline`` (one indexed query, a 20-row template: bench/baseline_wsgi.py, served by
    the same gunicorn);
-4. every answer must be the expected one (200 for a page, 302/303 for a form); anything else is an error;
+4. every answer must be the expected one (200 for a page, 302/303 for a form); anything else is an error,
+   except admission control's 503 系统繁忙 page (timed on its own line): that user waits for the page's
+   refresh (15 s) and starts the journey again, keeping the page's ``busy_since`` cookie as a browser would;
 5. reports requests/s, p50/p95/p99 per page, the error rate, and the CPU time spent by the app server, its
    PostgreSQL backends and the load generator (the machine is shared: CPU per request is the number to scale
    from), and each page's server CPU per request beside the minimal page's (issue 19's ratio); prints one
@@ -51,7 +53,13 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SUBMIT_RE = re.compile(r'name="submit_token" value="([^"]+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BASELINE = "GET /_baseline (minimal page)"
-UNTIMED = ("GET /healthz (trivial)", BASELINE)  # not journey pages
+BUSY = "503 系统繁忙 (waiting page)"
+UNTIMED = ("GET /healthz (trivial)", BASELINE, BUSY)  # not journey pages
+REFRESH = 15  # the waiting page refreshes itself after this many seconds (web/admission.py)
+
+
+class TurnedAway(Exception):
+    """Admission control answered with the 系统繁忙 page: the visitor waits for its refresh."""
 
 
 def free_port() -> int:
@@ -141,6 +149,7 @@ class Stats:
         self.errors: dict[str, int] = {}
         self.samples: list[str] = []
         self.journeys = 0
+        self.turned_away = 0  # journeys interrupted by the 系统繁忙 page (started again after its refresh)
 
     def add(self, label: str, seconds: float, ok: bool, detail: str = "") -> None:
         with self.lock:
@@ -182,6 +191,11 @@ class User:
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
+        if response.status == 503 and "系统繁忙".encode() in data:  # admission control: not an error
+            self.stats.add(BUSY, elapsed, True)
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            raise TurnedAway(label)
         ok = response.status in expect
         self.stats.add(label, elapsed, ok, f"{response.status} {path}")
         if response.getheader("Connection", "").lower() == "close":
@@ -205,7 +219,8 @@ class User:
         return location
 
     def journey(self, cand: dict, school_query: str) -> None:
-        self.cookies.clear()
+        # a new visitor, but the browser keeps the time it was sent away (admission control's hold)
+        self.cookies = {k: v for k, v in self.cookies.items() if k == "busy_since"}
         html = self.page("GET /login", "/login")
         self.form("POST /login", "/login", html, {"username": cand["username"], "password": PASSWORD})
         self.page("GET / (首页)", "/")
@@ -301,8 +316,15 @@ def run(args, users: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         warm = Stats()  # one journey per worker thread before measuring (imports, template compilation)
-        warmers = [threading.Thread(target=User(port, warm, 0, random.Random(k), "warm:").journey,
-                                    args=(people.pop(), queries[k % len(queries)])) for k in range(10)]
+        def warm_up(k: int, cand: dict) -> None:
+            user = User(port, warm, 0, random.Random(k), "warm:")
+            for _ in range(3):  # cold workers may send a visitor away: try again after the hold
+                try:
+                    return user.journey(cand, queries[k % len(queries)])
+                except TurnedAway:
+                    time.sleep(3)
+
+        warmers = [threading.Thread(target=warm_up, args=(k, people.pop())) for k in range(10)]
         for t in warmers:
             t.start()
         for t in warmers:
@@ -324,7 +346,15 @@ def run(args, users: int) -> dict:
                     if not pool:
                         return
                     cand = pool.pop()
-                user.journey(cand, rng.choice(queries))
+                try:
+                    user.journey(cand, rng.choice(queries))
+                except TurnedAway:  # as a browser: the waiting page refreshes itself, the journey starts again
+                    with pool_lock:
+                        pool.append(cand)
+                    with stats.lock:
+                        stats.turned_away += 1
+                    time.sleep(REFRESH)
+                    continue
                 with stats.lock:
                     stats.journeys += 1
 
@@ -394,7 +424,8 @@ def report(args, results: list[dict]) -> str:
         errors = sum(s.errors.values())
         pages = total - sum(len(s.latency.get(label, [])) for label in UNTIMED)
         lines.append(f"### {r['users']} concurrent users — {s.journeys} journeys, {total} requests in {r['wall']:.0f} s "
-                     f"= **{total / r['wall']:.1f} requests/s**, errors {errors} ({100 * errors / max(total, 1):.2f} %)\n")
+                     f"= **{total / r['wall']:.1f} requests/s**, errors {errors} ({100 * errors / max(total, 1):.2f} %)"
+                     f", journeys sent to the 系统繁忙 page {s.turned_away}\n")
         lines.append("| page | requests | p50 ms | p95 ms | p99 ms | max ms | errors |")
         lines.append("|---|---|---|---|---|---|---|")
         every = []
@@ -402,7 +433,7 @@ def report(args, results: list[dict]) -> str:
             every.extend(values if label not in UNTIMED else [])
             lines.append(f"| {label} | {len(values)} | {pct(values, 50):.0f} | {pct(values, 95):.0f} | "
                          f"{pct(values, 99):.0f} | {max(values) * 1000:.0f} | {s.errors.get(label, 0)} |")
-        lines.append(f"| **all pages (without /healthz and /_baseline)** | {len(every)} | {pct(every, 50):.0f} | {pct(every, 95):.0f} | "
+        lines.append(f"| **all pages (without /healthz, /_baseline and the 系统繁忙 page)** | {len(every)} | {pct(every, 50):.0f} | {pct(every, 95):.0f} | "
                      f"{pct(every, 99):.0f} | {max(every) * 1000:.0f} | "
                      f"{errors - s.errors.get('GET /healthz (trivial)', 0)} |\n")
         lines.append(f"CPU during the run: app server {r['server_cpu']:.1f} s "

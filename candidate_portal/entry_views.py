@@ -11,7 +11,7 @@ from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from candidate_portal.profile_views import ROW_FIELDS
 from core.db import db
-from core.models import CertificateType, TrainingType
+from core.services import entry_types
 from core.models.candidate import EDUCATION_LEVELS, ENTRY_LABELS, STUDY_MODES
 from core.registration import steps
 from core.registration.draft import STEPS
@@ -25,11 +25,7 @@ def _row(entry, kind: str) -> dict:
 
 
 def _page(reg, step: str, kind: str, entry, row: dict, errors: dict | None = None, status: int = 200):
-    options = {"levels": EDUCATION_LEVELS, "study_modes": STUDY_MODES,
-               "training_types": {str(t.id): t.name for t in db.session.scalars(
-                   db.select(TrainingType).order_by(TrainingType.id))},
-               "certificate_types": {str(t.id): t.name for t in db.session.scalars(
-                   db.select(CertificateType).order_by(CertificateType.id))}}
+    options = {"levels": EDUCATION_LEVELS, "study_modes": STUDY_MODES, **entry_types.type_names()}
     reason = {"locked": LOCKED_MESSAGE, "verified": VERIFIED_MESSAGE}.get(entry.state)
     findings = [f for f in steps.findings_for_step(reg, step) if f.step == step]  # why the entry may need a fix
     return render_template("portal/registration/entry_edit.html", reg=reg, step=step, kind=kind, entry=entry,

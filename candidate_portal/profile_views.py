@@ -16,10 +16,10 @@ from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core.db import db
 from core.documents import pages as doc_pages
-from core.models import CertificateType, TrainingType, WorkUnit
+from core.models import WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS,
                                    MILITARY, SEXES, STUDY_MODES)
-from core.services import photos, schools, staff_actions
+from core.services import entry_types, photos, schools, staff_actions
 from core.services import profile as profile_service
 from core.registration.access import own_draft
 from core.services.errors import DomainError, NotAllowed
@@ -92,11 +92,7 @@ def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_e
         error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
-        training_types={str(t.id): t.name for t in db.session.scalars(
-            db.select(TrainingType).order_by(TrainingType.id))},
-        certificate_types={str(t.id): t.name for t in db.session.scalars(
-            db.select(CertificateType).order_by(CertificateType.id))},
-        photo_limits=photos.limits(), corrections=staff_actions.corrections_for(cand.id)), status
+        **entry_types.type_names(), photo_limits=photos.limits(), corrections=staff_actions.corrections_for(cand.id)), status
 
 
 def _picker(form) -> dict:

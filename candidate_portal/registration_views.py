@@ -180,14 +180,15 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
     if kept:  # refused when the candidate went back: shown again as typed, with its messages
         form, errors = MultiDict(kept["form"]), kept["errors"]
     chosen = _chosen(reg, step, form)
+    settings = eligibility.settings_for(reg.exam_year_id)  # read once for the findings and the certificate
     context = dict(
         reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
-        form=form or {}, findings=steps.findings_for_step(reg, step, chosen), military=MILITARY,
+        form=form or {}, findings=steps.findings_for_step(reg, step, chosen, settings), military=MILITARY,
         chosen=chosen, bar=_bar(reg, step),
         done=set(draft.Draft.of(reg).done), window=window.window_text(reg.exam_year),
         opt=_options(step))
     if step == "certificates":
-        context["certificate_required"] = steps.certificate_required(reg)
+        context["certificate_required"] = steps.certificate_required(reg, settings)
     if step in _STEP_KINDS:
         context["entry_docs"] = doc_pages.entry_documents(reg)
     if step == "site":

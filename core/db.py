@@ -23,7 +23,7 @@ db = get_sqla_class()()
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["db", "Model", "utcnow", "to_shanghai", "SHANGHAI", "reports_session"]
+__all__ = ["db", "Model", "utcnow", "to_shanghai", "SHANGHAI", "reports_session", "commit_keeping_loaded"]
 
 _engine_lock = threading.Lock()
 
@@ -56,6 +56,20 @@ def _reports_engine() -> Engine | None:
                 event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
             app.extensions["reports_engine"] = engine
         return app.extensions["reports_engine"]
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded, for a request that goes on with the same objects
+    (a wizard step saved, then 提交 in the same request): what it wrote is what it would read back, and
+    reloading the registration and the candidate cost two statements. Only for values this request loaded
+    and wrote itself; anything another transaction may change meanwhile is read again by who needs it (the
+    seat is a conditional UPDATE, the state a guarded transition)."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def utcnow() -> datetime:

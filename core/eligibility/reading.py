@@ -1,6 +1,8 @@
 """The rules' inputs from the database: a year's settings, a registration's facts, its verdict."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, literal, null, select, union_all
+
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
 from core.eligibility.table import DEFAULTS, RuleSettings, certificate_required, evaluate
@@ -10,14 +12,23 @@ from core.registration.draft import Draft
 from core.registration.states import DRAFT
 
 
+# Both kinds of setting in one round trip (the wizard's pages and 提交 read them); built once, at import.
+_RULE, _ROUTE = EligibilityRuleSetting, EligibilityRouteSetting
+_SETTINGS = union_all(
+    select(literal("rule").label("kind"), _RULE.rule.label("code"), _RULE.enabled.label("on"), _RULE.params)
+    .where(_RULE.exam_year_id == bindparam("year")),
+    select(literal("route"), _ROUTE.route, _ROUTE.open, null()).where(_ROUTE.exam_year_id == bindparam("year")))
+
+
 def settings_for(exam_year_id: int) -> RuleSettings:
     """The exam year's rule and route settings (rows override the defaults)."""
     s = RuleSettings()
-    for row in db.session.scalars(db.select(EligibilityRuleSetting).filter_by(exam_year_id=exam_year_id)):
-        s.enabled[row.rule] = row.enabled
-        s.params[row.rule] = {**DEFAULTS.get(row.rule, {}), **(row.params or {})}
-    for row in db.session.scalars(db.select(EligibilityRouteSetting).filter_by(exam_year_id=exam_year_id)):
-        s.routes[row.route] = row.open
+    for kind, code, on, params in db.session.execute(_SETTINGS, {"year": exam_year_id}):
+        if kind == "route":
+            s.routes[code] = on
+        else:
+            s.enabled[code] = on
+            s.params[code] = {**DEFAULTS.get(code, {}), **(params or {})}
     return s
 
 

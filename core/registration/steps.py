@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core import eligibility
 from core import validators as v
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.messages import Msg
 from core.models import Registration, Site
 from core.models.candidate import MILITARY
@@ -20,17 +20,18 @@ from core.services import audit, photos, profile
 from core.services.errors import NotAllowed
 from core.models.candidate import ENTRY_MODELS
 
-def findings_for_step(reg: Registration, step: str,
-                      chosen: dict[str, set[int]] | None = None) -> list[eligibility.Finding]:
+def findings_for_step(reg: Registration, step: str, chosen: dict[str, set[int]] | None = None,
+                      settings: eligibility.RuleSettings | None = None) -> list[eligibility.Finding]:
     """The eligibility findings shown on a step: those of this step and the ones before (each rule
-    declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page."""
+    declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page; ``settings``:
+    the year's settings when the caller has read them already."""
     upto = STEP_NAMES.index(step)
-    return [f for f in eligibility.check(reg, chosen=chosen) if STEP_NAMES.index(f.step) <= upto]
+    return [f for f in eligibility.check(reg, settings, chosen) if STEP_NAMES.index(f.step) <= upto]
 
 
-def certificate_required(reg: Registration) -> bool:
+def certificate_required(reg: Registration, settings: eligibility.RuleSettings | None = None) -> bool:
     """选择证书 required? The same evaluation as submission (the year's routes and switches)."""
-    return eligibility.needs_certificate(reg)
+    return eligibility.needs_certificate(reg, settings)
 
 
 # The field a refusal is shown beside, by rule, when the step's page has it (else the step's own field).
@@ -61,7 +62,7 @@ def _finish(reg: Registration, step: str, **values) -> None:
         setattr(draft, key, value)
     draft.finish(step)
     draft.store(reg)
-    db.session.commit()
+    commit_keeping_loaded()  # 提交 goes on with the registration and the candidate just loaded
 
 
 def _refuse_or_finish(reg: Registration, step: str) -> None:

@@ -4,6 +4,7 @@ Every query is a round trip to PostgreSQL and CPU in the app server (docs/BENCHM
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import event
@@ -106,3 +107,50 @@ def test_the_registration_lists_take_the_same_queries_for_one_registration_or_th
         # the candidate, then the registrations with all they show; the list adds, once for all cards, the open
         # payment orders and the fee schedules (the fee and 支付确认中 on each card)
         assert len(seen) == len(one[url]) == {"/": 2, "/registration": 4}[url], seen
+
+
+def test_submission_reads_nothing_back_after_the_site_step_commits(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id, site_id, region_id = reg.id, cat["site"].id, cat["region"].id
+    login_as(client, cand)
+    html = client.get(f"/registration/{reg_id}/step/site").get_data(as_text=True)
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    seen, response = statements(client, f"/registration/{reg_id}/step/site",
+                                {"csrf_token": csrf_token_from(html), "region_id": region_id, "site_id": site_id,
+                                 "attempts": "1", "action": "submit", "submit_token": token})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    # the step's commit keeps the registration and the candidate loaded: each is read once
+    assert len([s for s in seen if s.startswith("SELECT registrations.")]) == 1, seen
+    assert len([s for s in seen if s.startswith("SELECT candidates.")]) == 0, seen  # joined with the session
+    assert len([s for s in seen if "eligibility_" in s]) == 1, seen  # rules and routes in one query
+    assert seen[-1].startswith("UPDATE sites SET taken"), seen  # the hot row last, then COMMIT
+    assert len(seen) <= 16, seen  # 18 before: the registration and the candidate read back, two setting reads
+    session.expire_all()
+    assert session.get(Registration, reg_id).status == "submitted"
+
+
+def test_a_step_page_reads_the_years_eligibility_settings_once(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id = reg.id
+    login_as(client, cand)
+    for step in ("entries", "certificates", "site"):  # certificates: its findings and whether one is required
+        seen, response = statements(client, f"/registration/{reg_id}/step/{step}")
+        assert response.status_code == 200
+        assert len([s for s in seen if "eligibility_" in s]) == 1, (step, seen)
+
+
+def test_the_profile_page_reads_the_training_and_certificate_types_in_one_query(client, session):
+    cand = ready_candidate()
+    session.commit()
+    login_as(client, cand)
+    client.get("/")  # the consent, once per session
+    seen, response = statements(client, "/profile")
+    assert response.status_code == 200
+    assert len([s for s in seen if "training_types" in s or "certificate_types" in s]) == 1, seen
+    assert len(seen) <= 8, seen  # 9 before: the types in two queries
