@@ -16,7 +16,7 @@ event never fail each other either.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,12 +32,31 @@ PENDING = "notify_pending"  # session.info flag: this transaction queued deliver
 def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) -> int:
     """Queue the messages of one event (see the module's text); returns the rows written (0: already queued)."""
     cand = candidate if isinstance(candidate, Candidate) else db.session.get(Candidate, candidate)
+    return _write(_rows(cand, db.session.get(NotifySettings, cand.id), template, params, key, utcnow()))
+
+
+def queue_many(template: str, items: list[tuple[int, dict, str]]) -> int:
+    """Queue one event each for many candidates: ``items`` are (candidate id, params, key). The candidates and
+    their settings are read in one query each and the messages written by one INSERT per 1,000 rows, instead of
+    a ``queue`` per candidate. Same rules and idempotency as ``queue``; returns the rows written."""
+    ids = sorted({cand_id for cand_id, _params, _key in items})
+    cands, prefs = {}, {}
+    for chunk in range(0, len(ids), 5000):
+        part = ids[chunk:chunk + 5000]
+        cands.update({c.id: c for c in db.session.scalars(select(Candidate).where(Candidate.id.in_(part)))})
+        prefs.update({p.candidate_id: p for p in db.session.scalars(
+            select(NotifySettings).where(NotifySettings.candidate_id.in_(part)))})
+    now = utcnow()
+    rows = [row for cand_id, params, key in items
+            for row in _rows(cands[cand_id], prefs.get(cand_id), template, params, key, now)]
+    return _write(rows)
+
+
+def _rows(cand: Candidate, prefs: NotifySettings | None, template: str, params: dict, key: str, now) -> list[dict]:
     t = TEMPLATES[template]
-    prefs = db.session.get(NotifySettings, cand.id) or NotifySettings(lang="zh", email_enabled=True,
-                                                                       sms_enabled=True)
+    prefs = prefs or NotifySettings(lang="zh", email_enabled=True, sms_enabled=True)
     text = render(template, prefs.lang, {"name": cand.name, **params},
                   hide=(cand.doc_number, cand.permit_number or ""))
-    now = utcnow()
     base = dict(candidate_id=cand.id, template=template, params=params, lang=prefs.lang, subject=text.subject,
                 attempts=0, next_attempt_at=now, created_at=now, recipient=None, body_html=None)
     rows = [dict(base, key=f"{key}:inbox", channel="inbox", body_text=text.text, state="sent", sent_at=now)]
@@ -45,9 +64,19 @@ def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) 
         rows.append(dict(base, key=f"{key}:{channel}", channel=channel, recipient=recipient, sent_at=None,
                          body_text=text.sms if channel == "sms" else text.text, state="queued",
                          body_html=text.html if channel == "email" else None))
-    # one round trip (SQLAlchemy's "insertmanyvalues"), a cached statement: those already there are skipped
-    written = len(db.session.connection().execute(_insert_ignoring_duplicates().returning(Message.id), rows).all())
-    if written and len(rows) > 1:
+    return rows
+
+
+def _write(rows: list[dict]) -> int:
+    """One multi-row INSERT per 1,000 rows; those already there (same key) are skipped."""
+    written = deliverable = 0
+    for chunk in range(0, len(rows), 1000):
+        part = rows[chunk:chunk + 1000]
+        channels = dict(db.session.connection().execute(
+            _insert_ignoring_duplicates().values(part).returning(Message.id, Message.channel)).all())
+        written += len(channels)
+        deliverable += sum(1 for channel in channels.values() if channel != "inbox")
+    if deliverable:
         db.session.info[PENDING] = True
     return written
 
