@@ -5,7 +5,7 @@
 On PostgreSQL the rows go through ``COPY ... FROM STDIN`` on the psycopg connection that the SQLAlchemy session
 already uses, so they are part of its transaction (a rollback removes them). Elsewhere (SQLite) one executemany.
 No Python-side column defaults are applied: give every NOT NULL column without a server default.
-The session is flushed first, so pending ORM changes (e.g. deleted rows whose unique keys the new rows reuse)
+``rows`` is read to a list before the copy starts. The session is flushed first, so pending ORM changes (e.g. deleted rows whose unique keys the new rows reuse)
 reach the database before the copy.
 """
 from __future__ import annotations
@@ -20,17 +20,15 @@ from core.db import db
 def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``) into ``table``; returns the number written."""
     db.session.flush()
+    rows = list(rows)  # before the COPY: nothing may use the connection while it copies (a lazy load would hang)
     conn = db.session.connection()
     if conn.dialect.name != "postgresql":
-        params = [dict(zip(columns, row)) for row in rows]
-        if params:
-            conn.execute(table.insert(), params)
-        return len(params)
+        if rows:
+            conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+        return len(rows)
     quote = conn.dialect.identifier_preparer
     statement = (f"COPY {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) FROM STDIN")
-    count = 0
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
-            count += 1
-    return count
+    return len(rows)
