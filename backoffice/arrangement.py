@@ -29,7 +29,8 @@ from core.models.arrangement import ARRANGED_PART_LABELS, PART_LABELS
 from core.registration.lifecycle import Actor
 from core.services import audit, scope
 from core.services.errors import DomainError
-from reports.admission_documents import sheets_pdf, site_workbook
+from reports import tasks
+from reports.admission_documents import site_workbook
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLAN_PARTS = {"written": "医学综合（含军事医学），在报名考点", "skills": "实践技能，在实践技能基地"}
@@ -270,15 +271,17 @@ class ArrangementView(BaseView):
             flash(exc.message, "danger")
         return redirect(url_for("ArrangementView.run", run_id=run.id))
 
-    @expose("/sites/<int:site_id>/sheets.pdf")
+    @expose("/sites/<int:site_id>/sheets", methods=["POST"])
     @has_access
     def sheets(self, site_id: int):
+        """签到表和门贴 of the whole site: a background job (photos downscaled, rooms laid out in parallel)."""
         site = _site(site_id)
-        sheets = admission.site_sheets(site.id)
-        pdf = sheets_pdf(sheets, Path(current_app.config["PHOTO_DIR"]))
-        audit.record("arrangement.sheets.printed", **Actor.staff(g.user).audit_fields(), obj=site)
-        db.session.commit()
-        return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"签到表和门贴-{site.code}.pdf")
+        try:
+            job = tasks.start_site_sheets(g.user, site.id)
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for("ArrangementView.overview"))
+        return redirect(url_for("ReportJobView.page", job_id=job.id))
 
     @expose("/sites/<int:site_id>/arrangement.xlsx")
     @has_access

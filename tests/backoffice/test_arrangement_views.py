@@ -55,11 +55,17 @@ def test_plan_then_publish_through_the_pages(client, admin_app, monkeypatch, pub
     assert "只能发布尚未发布的预排结果" in again.get_data(as_text=True)
 
 
-def test_sheets_and_workbook(client, published_site, staff):
-    _login(client, staff["site"])
+def test_sheets_and_workbook(client, admin_app, monkeypatch, published_site, staff):
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")
+    token = _login(client, staff["site"])
     site = published_site["site"]
     seats = db.session.scalars(select(SeatAssignment)).all()
-    pdf = client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf")
+    resp = client.post(f"/admin/arrangement/sites/{site.id}/sheets", data={"csrf_token": token})
+    assert resp.status_code == 302 and "/reports/jobs/" in resp.headers["Location"]
+    job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    status = client.get(f"/admin/reports/jobs/{job_id}.json").get_json()
+    assert status["state"] == "done" and status["progress"] == 100 and "签到表和门贴" in status["message"]
+    pdf = client.get(status["download_url"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "签到表" in text and all(s.admission_number in text for s in seats)
@@ -67,14 +73,14 @@ def test_sheets_and_workbook(client, published_site, staff):
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("考场", "考场位置", "座位号", "准考证号") and len(rows) == 2 + len(seats)
     actions = set(db.session.scalars(select(AuditEntry.action)))
-    assert {"arrangement.sheets.printed", "arrangement.site.exported"} <= actions
+    assert {"arrangement.sheets.requested", "arrangement.site.exported"} <= actions
 
 
 def test_foreign_staff_see_nothing_of_the_site(client, published_site, staff):
     token = _login(client, staff["foreign"])
     site = published_site["site"]
     assert published_site["site"].name not in client.get("/admin/arrangement/").get_data(as_text=True)
-    assert client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf").status_code == 404
+    assert client.post(f"/admin/arrangement/sites/{site.id}/sheets", data={"csrf_token": token}).status_code == 404
     assert client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": site.id,
                                                         "exam_year_id": published_site["year"].id}).status_code == 404
     number = db.session.scalars(select(SeatAssignment.admission_number)).first()
