@@ -21,7 +21,7 @@ from backoffice.catalogue import CatalogueView, region_in_scope
 from core import jobs
 from core.arrangement import admission, checkin, rooms_import, service
 from core.arrangement import needs as arrangement_needs
-from core.arrangement.job import KIND
+from core.arrangement.job import KIND, start_region
 from core.db import db
 from core.models import (ArrangementRun, ExamRoom, ExamSession, ExamYear, Region, Registration, SeatAssignment,
                          Site, TicketWindow)
@@ -168,7 +168,8 @@ class ArrangementView(BaseView):
     method_permission_name = {"overview": "list", "plan": "arrange", "run": "arrange", "publish": "arrange",
                               "discard": "arrange", "sheets": "print", "workbook": "print",
                               "import_form": "import", "import_rooms": "import", "checkin_form": "checkin",
-                              "checkin_post": "checkin", "photo": "checkin", "accessible": "arrange"}
+                              "checkin_post": "checkin", "photo": "checkin", "accessible": "arrange",
+                              "region": "arrange"}
     default_view = "overview"
 
     def _overview(self, errors=None, values=None, status=200):
@@ -183,8 +184,10 @@ class ArrangementView(BaseView):
             drafts.setdefault(r.site_id, {})[r.part] = r
         sites = {str(s["site_id"]): s["site"] for s in stats}
         needs = arrangement_needs.staff_list(g.user, year_id)
+        regions = {str(i): n for i, n in db.session.execute(
+            select(Region.id, Region.name).where(scope.manageable_region_clause(g.user)).order_by(Region.code))}
         return self.render_template("backoffice/arrangement.html", title="考场编排", stats=stats, drafts=drafts,
-                                    sites=sites, parts=PLAN_PARTS, needs=needs,
+                                    sites=sites, parts=PLAN_PARTS, needs=needs, regions=regions,
                                     years=years, year_id=str(year_id or ""), errors=errors or {},
                                     values=values or {}), status
 
@@ -215,6 +218,21 @@ class ArrangementView(BaseView):
         job = jobs.enqueue(KIND, owner_type="staff", owner_id=g.user.id, on_created=audit_request,
                            params={"site_ids": [site.id], "exam_year_id": year_id, "seed": seed, "part": part},
                            message="考场预排已加入任务队列。")
+        return redirect(url_for("ReportJobView.page", job_id=job.id))
+
+    @expose("/region", methods=["POST"])
+    @has_access
+    def region(self):
+        """全区预排 / 全区编排并发布: every site of one region as a background job (core/arrangement/job.py)."""
+        year_id = _int(request.form.get("region_exam_year_id"))
+        if year_id is None or db.session.get(ExamYear, year_id) is None:
+            return self._overview({"region_exam_year_id": "请选择考试年度。"}, request.form, 400)
+        try:
+            job = start_region(g.user, _int(request.form.get("region_id")), year_id,
+                               request.form.get("region_part", "written"), request.form.get("publish") == "1")
+        except DomainError as exc:
+            field = {"part": "region_part"}.get(exc.field, exc.field or "region_id")
+            return self._overview({field: exc.message}, request.form, 400)
         return redirect(url_for("ReportJobView.page", job_id=job.id))
 
     @expose("/accessible", methods=["POST"])
