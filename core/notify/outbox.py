@@ -15,6 +15,8 @@ event never fail each other either.
 """
 from __future__ import annotations
 
+import json
+
 from flask import current_app
 from sqlalchemy import event, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -67,17 +69,42 @@ def _rows(cand: Candidate, prefs: NotifySettings | None, template: str, params: 
     return rows
 
 
+COPY_FROM = 200  # at least this many rows: on PostgreSQL through COPY into a temporary table (see _write)
+_COLUMNS = ("key", "candidate_id", "channel", "template", "params", "lang", "recipient", "subject", "body_text",
+            "body_html", "state", "attempts", "next_attempt_at", "sent_at", "created_at")
+
+
 def _write(rows: list[dict]) -> int:
-    """The rows in as few round trips as possible: one cached INSERT ... ON CONFLICT DO NOTHING RETURNING, sent by
-    SQLAlchemy's "insertmanyvalues" as one multi-row INSERT per 1,000 rows (a ``.values([...])`` statement of
-    thousands of rows instead costs seconds to compile, uncached). Those already there (same key) are skipped."""
+    """The rows in as few round trips as possible; those already there (same key) are skipped. Few rows, or not
+    PostgreSQL: one cached INSERT ... ON CONFLICT DO NOTHING RETURNING, sent by SQLAlchemy's "insertmanyvalues"
+    as one multi-row INSERT per 1,000 rows (a ``.values([...])`` statement of thousands of rows instead costs
+    seconds to compile, uncached). Many rows on PostgreSQL: COPY into a temporary table (dropped at commit), then
+    one INSERT ... SELECT ... ON CONFLICT DO NOTHING (COPY itself cannot skip duplicates)."""
     if not rows:
         return 0
-    written = db.session.connection().execute(
-        _insert_ignoring_duplicates().returning(Message.channel), rows).scalars().all()
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        written = _copy_in(conn, rows)
+    else:
+        written = conn.execute(_insert_ignoring_duplicates().returning(Message.channel), rows).scalars().all()
     if any(channel != "inbox" for channel in written):
         db.session.info[PENDING] = True
     return len(written)
+
+
+def _copy_in(conn, rows: list[dict]) -> list[str]:
+    from sqlalchemy import text
+    cols = ", ".join(_COLUMNS)
+    conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS notify_incoming "
+                      "(LIKE notify_messages INCLUDING DEFAULTS) ON COMMIT DROP"))
+    with conn.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY notify_incoming ({cols}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c], ensure_ascii=False) if c == "params" else row[c] for c in _COLUMNS])
+    channels = conn.execute(text(f"INSERT INTO notify_messages ({cols}) SELECT {cols} FROM notify_incoming "
+                                 "ORDER BY id ON CONFLICT (key) DO NOTHING RETURNING channel")).scalars().all()
+    conn.execute(text("TRUNCATE notify_incoming"))
+    return channels
 
 
 def queue_code(cand: Candidate, channel: str, recipient: str, params: dict, *, key: str) -> None:

@@ -148,7 +148,10 @@ def test_plan_and_publish_failing_half_way_writes_nothing(site):
 
 # --- queue_many -------------------------------------------------------------------------------------
 
-def test_queue_many_writes_every_message_in_one_insert_and_skips_those_already_queued(site):
+@pytest.mark.parametrize("copy_from", [1000, 5])
+def test_queue_many_writes_every_message_in_one_insert_and_skips_those_already_queued(site, monkeypatch, copy_from):
+    """copy_from 5: on PostgreSQL through COPY into a temporary table and one INSERT ... SELECT."""
+    monkeypatch.setattr(outbox, "COPY_FROM", copy_from)
     _cat, _rooms, regs = site
     cands = [r.candidate_id for r in regs]
     outbox.queue(cands[0], "admission_ticket", {"number": "X", "date": "2027-08-01"}, key="t:0")
@@ -166,6 +169,8 @@ def test_queue_many_writes_every_message_in_one_insert_and_skips_those_already_q
     db.session.commit()
     assert written == 24  # the first was already there
     assert len([s for s in statements if s.lstrip().upper().startswith("INSERT INTO NOTIFY_MESSAGES")]) == 1
+    copied = any("FROM notify_incoming" in s for s in statements)
+    assert copied == (copy_from == 5 and db.engine.dialect.name == "postgresql")
     got = dict(db.session.execute(select(Message.candidate_id, Message.body_text)
                                   .where(Message.channel == "inbox")).all())
     assert sorted(got) == sorted(cands)
