@@ -10,6 +10,8 @@
 - ``publish`` writes a draft run's seats in ONE transaction: seats kept stay with their number, moved and
   released seats are recorded in ``seat_moves``, the run becomes published and the earlier one is superseded.
   A crash half-way rolls everything back: candidates see the old arrangement or the new one, never half.
+- ``plan_and_publish`` plans and publishes one site in ONE transaction without a draft (the region-wide job
+  and the bench use it); seats and moves are written with COPY on PostgreSQL (core/bulk.py).
 - One arrangement per site at a time (``arrangement_locks``): a second run is refused while one plans or publishes.
 - ``published`` (blinker signal) is sent inside the publishing transaction, after the seats are written;
   receivers (notifications: 准考证可打印) queue their work there so that a rollback sends nothing.
