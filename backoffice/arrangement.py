@@ -22,7 +22,7 @@ from core import jobs
 from core.arrangement import admission, checkin, rooms_import, service
 from core.arrangement import needs as arrangement_needs
 from core.arrangement import report as run_report
-from core.arrangement.job import KIND
+from core.arrangement.job import KIND, start_region
 from core.db import db
 from core.models import (ArrangementRun, ExamRoom, ExamSession, ExamYear, Region, Registration, SeatAssignment,
                          Site, TicketWindow)
@@ -30,7 +30,8 @@ from core.models.arrangement import ARRANGED_PART_LABELS, PART_LABELS
 from core.registration.lifecycle import Actor
 from core.services import audit, scope
 from core.services.errors import DomainError
-from reports.admission_documents import sheets_pdf, site_workbook
+from reports import tasks
+from reports.admission_documents import site_workbook
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLAN_PARTS = {"written": "医学综合（含军事医学），在报名考点", "skills": "实践技能，在实践技能基地"}
@@ -168,7 +169,8 @@ class ArrangementView(BaseView):
     method_permission_name = {"overview": "list", "plan": "arrange", "run": "arrange", "publish": "arrange",
                               "discard": "arrange", "sheets": "print", "workbook": "print",
                               "import_form": "import", "import_rooms": "import", "checkin_form": "checkin",
-                              "checkin_post": "checkin", "photo": "checkin", "accessible": "arrange"}
+                              "checkin_post": "checkin", "photo": "checkin", "accessible": "arrange",
+                              "region": "arrange"}
     default_view = "overview"
 
     def _overview(self, errors=None, values=None, status=200):
@@ -183,8 +185,10 @@ class ArrangementView(BaseView):
             drafts.setdefault(r.site_id, {})[r.part] = r
         sites = {str(s["site_id"]): s["site"] for s in stats}
         needs = arrangement_needs.staff_list(g.user, year_id)
+        regions = {str(i): n for i, n in db.session.execute(
+            select(Region.id, Region.name).where(scope.manageable_region_clause(g.user)).order_by(Region.code))}
         return self.render_template("backoffice/arrangement.html", title="考场编排", stats=stats, drafts=drafts,
-                                    sites=sites, parts=PLAN_PARTS, needs=needs,
+                                    sites=sites, parts=PLAN_PARTS, needs=needs, regions=regions,
                                     years=years, year_id=str(year_id or ""), errors=errors or {},
                                     values=values or {}), status
 
@@ -215,6 +219,21 @@ class ArrangementView(BaseView):
         job = jobs.enqueue(KIND, owner_type="staff", owner_id=g.user.id, on_created=audit_request,
                            params={"site_ids": [site.id], "exam_year_id": year_id, "seed": seed, "part": part},
                            message="考场预排已加入任务队列。")
+        return redirect(url_for("ReportJobView.page", job_id=job.id))
+
+    @expose("/region", methods=["POST"])
+    @has_access
+    def region(self):
+        """全区预排 / 全区编排并发布: every site of one region as a background job (core/arrangement/job.py)."""
+        year_id = _int(request.form.get("region_exam_year_id"))
+        if year_id is None or db.session.get(ExamYear, year_id) is None:
+            return self._overview({"region_exam_year_id": "请选择考试年度。"}, request.form, 400)
+        try:
+            job = start_region(g.user, _int(request.form.get("region_id")), year_id,
+                               request.form.get("region_part", "written"), request.form.get("publish") == "1")
+        except DomainError as exc:
+            field = {"part": "region_part"}.get(exc.field, exc.field or "region_id")
+            return self._overview({field: exc.message}, request.form, 400)
         return redirect(url_for("ReportJobView.page", job_id=job.id))
 
     @expose("/accessible", methods=["POST"])
@@ -272,15 +291,17 @@ class ArrangementView(BaseView):
             flash(exc.message, "danger")
         return redirect(url_for("ArrangementView.run", run_id=run.id))
 
-    @expose("/sites/<int:site_id>/sheets.pdf")
+    @expose("/sites/<int:site_id>/sheets", methods=["POST"])
     @has_access
     def sheets(self, site_id: int):
+        """签到表和门贴 of the whole site: a background job (photos downscaled, rooms laid out in parallel)."""
         site = _site(site_id)
-        sheets = admission.site_sheets(site.id)
-        pdf = sheets_pdf(sheets, Path(current_app.config["PHOTO_DIR"]))
-        audit.record("arrangement.sheets.printed", **Actor.staff(g.user).audit_fields(), obj=site)
-        db.session.commit()
-        return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"签到表和门贴-{site.code}.pdf")
+        try:
+            job = tasks.start_site_sheets(g.user, site.id)
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for("ArrangementView.overview"))
+        return redirect(url_for("ReportJobView.page", job_id=job.id))
 
     @expose("/sites/<int:site_id>/arrangement.xlsx")
     @has_access

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime
@@ -122,32 +119,7 @@ def forms_pdf(snapshots: Sequence[dict], photo_dir: Path, mask_documents: bool =
                 render_chunk(forms, photo_dir, mask_documents, parts[i])
                 finished(i)
         else:
-            _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished)
+            pdf_parts.render_in_children(
+                "reports.form_worker", [{"snapshots": list(c), "photo_dir": str(photo_dir),
+                                         "mask_documents": mask_documents} for c in chunks], parts, workers, finished)
         return pdf_parts.join(parts, target)
-
-
-def _render_in_children(chunks, parts, photo_dir, mask_documents, workers, finished) -> None:
-    root = Path(__file__).resolve().parent.parent
-    pending = list(range(len(chunks)))
-    running: dict[int, subprocess.Popen] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                i = pending.pop(0)
-                proc = subprocess.Popen([sys.executable, "-m", "reports.form_worker", str(parts[i])],
-                                        stdin=subprocess.PIPE, cwd=root)
-                proc.stdin.write(json.dumps({"snapshots": list(chunks[i]), "photo_dir": str(photo_dir),
-                                             "mask_documents": mask_documents}).encode())
-                proc.stdin.close()
-                running[i] = proc
-            for i, proc in list(running.items()):
-                if proc.poll() is None:
-                    continue
-                del running[i]
-                if proc.returncode != 0:
-                    raise RuntimeError(f"form worker for chunk {i} exited with {proc.returncode}")
-                finished(i)
-            time.sleep(0.02)
-    finally:
-        for proc in running.values():
-            proc.kill()

@@ -124,3 +124,45 @@ def run_site_print(ctx: JobContext, params: dict) -> JobResult:
     purpose = params.get("purpose", PRINT_PURPOSE)
     return JobResult(path=path, name=f"报名申请表-{site.code}-{utcnow():%Y%m%d}-{purpose}.pdf",
                      message=f"已生成 {len(snapshots)} 份报名申请表（一个 PDF 文件）。")
+
+
+# --- 签到表 and 门贴 of a whole site (考场编排) ------------------------------------------------------
+
+SHEETS_JOB = "arrangement.sheets"
+
+
+def _sheets_site(user, site_id: int) -> Site:
+    from core.services import scope
+    site = db.session.get(Site, site_id)
+    if site is None or user is None or not user.active or not scope.can_see_site(user, site):
+        raise DomainError("所选考点不存在或不在您的管理范围内。", field="site_id")
+    return site
+
+
+def start_site_sheets(user, site_id: int) -> Job:
+    """签到表和门贴: queue the PDF of every room of one site (photos included) for this staff user; audited."""
+    site = _sheets_site(user, site_id)
+    params = {"site_id": site.id}
+    return enqueue(SHEETS_JOB, owner_type="staff", owner_id=user.id, params=params,
+                   message=f"{site.name}签到表和门贴已加入任务队列。",
+                   on_created=_audited(user, "arrangement.sheets.requested", params))
+
+
+@job_handler(SHEETS_JOB)
+def run_site_sheets(ctx: JobContext, params: dict) -> JobResult:
+    from core.arrangement import admission
+    from reports.admission_documents import sheets_pdf
+    if ctx.owner_type != "staff":
+        raise DomainError("只有考务人员可以执行该任务。")
+    site = _sheets_site(db.session.get(User, ctx.owner_id), int(params["site_id"]))  # the scope of now
+    sheets = admission.site_sheets(site.id)
+    if not sheets:
+        raise DomainError(f"{site.name}尚无已发布的考场编排。")
+    seats = sum(len(s["rows"]) for s in sheets)
+    ctx.progress(1, f"共 {len(sheets)} 个考场、{seats} 人，正在缩小照片并排版……")
+    path = ctx.output_path(".pdf")
+    sheets_pdf(sheets, Path(current_app.config["PHOTO_DIR"]), target=path,
+               workers=current_app.config["PRINT_WORKERS"],
+               progress=lambda done, total: ctx.progress(95 * done / total, f"已排版 {done} / {total} 部分"))
+    return JobResult(path=path, name=f"签到表和门贴-{site.code}-{utcnow():%Y%m%d}.pdf",
+                     message=f"已生成 {len(sheets)} 个考场的签到表和门贴（{seats} 人，一个 PDF 文件）。")

@@ -10,6 +10,8 @@
 - ``publish`` writes a draft run's seats in ONE transaction: seats kept stay with their number, moved and
   released seats are recorded in ``seat_moves``, the run becomes published and the earlier one is superseded.
   A crash half-way rolls everything back: candidates see the old arrangement or the new one, never half.
+- ``plan_and_publish`` plans and publishes one site in ONE transaction without a draft (the region-wide job
+  and the bench use it); seats and moves are written with COPY on PostgreSQL (core/bulk.py).
 - One arrangement per site at a time (``arrangement_locks``): a second run is refused while one plans or publishes.
 - ``published`` (blinker signal) is sent inside the publishing transaction, after the seats are written;
   receivers (notifications: 准考证可打印) queue their work there so that a rollback sends nothing.
@@ -24,6 +26,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.arrangement import numbers
+from core.bulk import copy_rows
 from core.arrangement.plan import Candidate, Plan, Room, arrange, arrange_by_session
 from core.db import db, utcnow
 from core.models import (ArrangementLock, ArrangementRun, Candidate as CandidateRow, ExamRoom, ExamSession,
@@ -39,6 +42,8 @@ from core.services.errors import DomainError
 published = Namespace().signal("arrangement-published")
 published.connect(notify_events.tickets_published)  # 准考证 messages to the candidates (core/notify/events.py)
 
+SEAT_COLUMNS = ("registration_id", "site_id", "room_id", "seat", "admission_number", "run_id", "part")
+MOVE_COLUMNS = ("run_id", "registration_id", "from_number", "to_number", "reason", "created_at")
 LOCK_STALE_AFTER = timedelta(minutes=30)  # a lock older than this was left by a killed process
 BUSY = "该考点正在编排或发布中，请等待当前任务完成后再试。"
 
@@ -157,31 +162,45 @@ def plan_part(part: str, exam_year_id: int, cands: list[Candidate], rooms: list[
     return arrange_by_session(cands, rooms, seed, previous, before, order)
 
 
-def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
-              part: str = "written") -> ArrangementRun:
-    """A draft run (预排) of the site for one exam part: planned, stored, not published. Caller commits."""
-    _check_part(part)
-    acquire(site_id, f"plan by {actor.label}")
-    try:  # the lock covers the reading and planning; the draft is written after (publish re-checks its base)
-        cands, rooms = site_input(site_id, exam_year_id, part)
-        base = published_run(site_id, exam_year_id, part)
-        previous = published_seats(site_id, part) if base else None
-        seed = secrets.randbelow(2**31) if seed is None else seed
-        plan = plan_part(part, exam_year_id, cands, rooms, seed, previous, base)
-    finally:
-        release(site_id)
-    run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state="draft", part=part,
+def _plan(site_id: int, exam_year_id: int, seed: int | None, part: str):
+    """Read the site's input and run the planner: (plan, base run, seed). Under the site's lock (caller)."""
+    cands, rooms = site_input(site_id, exam_year_id, part)
+    base = published_run(site_id, exam_year_id, part)
+    previous = published_seats(site_id, part) if base else None
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    return plan_part(part, exam_year_id, cands, rooms, seed, previous, base), base, seed
+
+
+def _new_run(site_id: int, exam_year_id: int, part: str, seed: int, plan, base, actor: Actor, state: str,
+             keep_plan: bool = True) -> ArrangementRun:
+    run = ArrangementRun(site_id=site_id, exam_year_id=exam_year_id, seed=seed, state=state, part=part,
                          base_run_id=base.id if base else None,
-                         plan={str(k): list(v) for k, v in plan.seats.items()},
+                         plan={str(k): list(v) for k, v in plan.seats.items()} if keep_plan else {},
                          unplaced={str(k): v for k, v in plan.unplaced.items()},
                          sessions={str(k): v for k, v in plan.sessions.items()},
                          placed_count=len(plan.seats), moved_count=len(plan.moved),
                          created_by_id=actor.id if actor.kind == "staff" else None)
     db.session.add(run)
     db.session.flush()
-    audit.record("arrangement.planned", **actor.audit_fields(), obj=run,
-                 after={"site_id": site_id, "part": part, "seed": seed, "placed": len(plan.seats),
-                        "unplaced": len(plan.unplaced), "moved": len(plan.moved)})
+    return run
+
+
+def _summary(run: ArrangementRun) -> dict:
+    return {"site_id": run.site_id, "part": run.part, "seed": run.seed, "placed": run.placed_count,
+            "unplaced": len(run.unplaced), "moved": run.moved_count}
+
+
+def plan_site(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
+              part: str = "written") -> ArrangementRun:
+    """A draft run (预排) of the site for one exam part: planned, stored, not published. Caller commits."""
+    _check_part(part)
+    acquire(site_id, f"plan by {actor.label}")
+    try:  # the lock covers the reading and planning; the draft is written after (publish re-checks its base)
+        plan, base, seed = _plan(site_id, exam_year_id, seed, part)
+    finally:
+        release(site_id)
+    run = _new_run(site_id, exam_year_id, part, seed, plan, base, actor, "draft")
+    audit.record("arrangement.planned", **actor.audit_fields(), obj=run, after=_summary(run))
     return run
 
 
@@ -198,15 +217,7 @@ def publish(run_id: int, actor: Actor) -> ArrangementRun:
         base = published_run(run.site_id, run.exam_year_id, run.part)
         if (base.id if base else None) != run.base_run_id:
             raise DomainError("该考点的编排在预排之后已发布过，请重新预排。")
-        changed = _write_seats(run, base)
-        run.state, run.published_at = "published", utcnow()
-        if base is not None:
-            base.state = "discarded"
-        audit.record("arrangement.published", **actor.audit_fields(), obj=run,
-                     after={"site_id": run.site_id, "part": run.part, "seed": run.seed,
-                            "placed": run.placed_count,
-                            "unplaced": len(run.unplaced), "moved": run.moved_count})
-        published.send(run, registration_ids=changed)
+        _publish(run, base, {int(k): tuple(v) for k, v in run.plan.items()}, actor)
         db.session.commit()
         return run
     except Exception:
@@ -216,7 +227,37 @@ def publish(run_id: int, actor: Actor) -> ArrangementRun:
         release(run.site_id)
 
 
-def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
+def plan_and_publish(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
+                     part: str = "written") -> ArrangementRun:
+    """Plan and publish one site in ONE transaction (committed here), without a draft: the same plan as
+    ``plan_site`` then ``publish`` with the same seed. The run keeps its report (unplaced, counts); its seats
+    are in seat_assignments. A failure anywhere rolls everything back (the site keeps its arrangement)."""
+    _check_part(part)
+    acquire(site_id, f"plan and publish by {actor.label}")
+    try:
+        plan, base, seed = _plan(site_id, exam_year_id, seed, part)
+        run = _new_run(site_id, exam_year_id, part, seed, plan, base, actor, "draft", keep_plan=False)
+        _publish(run, base, plan.seats, actor)
+        db.session.commit()
+        return run
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        release(site_id)
+
+
+def _publish(run: ArrangementRun, base: ArrangementRun | None, wanted: dict[int, tuple[int, int]],
+             actor: Actor) -> None:
+    changed = _write_seats(run, base, wanted)
+    run.state, run.published_at = "published", utcnow()
+    if base is not None:
+        base.state = "discarded"
+    audit.record("arrangement.published", **actor.audit_fields(), obj=run, after=_summary(run))
+    published.send(run, registration_ids=changed)
+
+
+def _write_seats(run: ArrangementRun, base: ArrangementRun | None, wanted: dict[int, tuple[int, int]]) -> list[int]:
     """Make seat_assignments equal the run's plan; record each change. Returns the changed registrations."""
     site = db.session.get(Site, run.site_id)
     year = db.session.get(ExamYear, run.exam_year_id)
@@ -224,13 +265,12 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
                                            .where(ExamRoom.site_id == run.site_id)).all())
     current = {a.registration_id: a for a in db.session.scalars(
         select(SeatAssignment).where(SeatAssignment.site_id == run.site_id, SeatAssignment.part == run.part))}
-    wanted = {int(k): tuple(v) for k, v in run.plan.items()}
     if run.part == "skills":  # a site moved to this base: its candidates' seats at the former base move here
         for chunk in range(0, len(wanted), 5000):
             current.update({a.registration_id: a for a in db.session.scalars(select(SeatAssignment).where(
                 SeatAssignment.part == "skills", SeatAssignment.site_id != run.site_id,
                 SeatAssignment.registration_id.in_(sorted(wanted)[chunk:chunk + 5000])))})
-    changed, moves, seats = [], [], []
+    changed, moves, seats, now = [], [], [], utcnow()
     gone = [a for reg, a in current.items() if wanted.get(reg) != (a.room_id, a.seat)]
     for a in gone:  # free their seats and numbers first (same transaction)
         db.session.delete(a)
@@ -240,24 +280,18 @@ def _write_seats(run: ArrangementRun, base: ArrangementRun | None) -> list[int]:
         if old is not None and (old.room_id, old.seat) == (room_id, seat):
             continue
         number = numbers.admission_number(year.year, site.region.code, site.id, room_numbers[room_id], seat)
-        seats.append(dict(registration_id=reg_id, site_id=site.id, room_id=room_id, seat=seat,
-                          admission_number=number, run_id=run.id, part=run.part))
+        seats.append((reg_id, site.id, room_id, seat, number, run.id, run.part))
         changed.append(reg_id)
         if base is not None or old is not None:  # (old without base: moved here from another base)
-            moves.append(dict(run_id=run.id, registration_id=reg_id, to_number=number,
-                              from_number=old.admission_number if old else None,
-                              reason="调整考场" if old else "新增编排", created_at=utcnow()))
+            moves.append((run.id, reg_id, old.admission_number if old else None, number,
+                          "调整考场" if old else "新增编排", now))
     for a in gone:
         if a.registration_id not in wanted:
             changed.append(a.registration_id)
-            moves.append(dict(run_id=run.id, registration_id=a.registration_id, from_number=a.admission_number,
-                              to_number=None, reason=run.unplaced.get(str(a.registration_id), "报名已失效"),
-                              created_at=utcnow()))
-    db.session.flush()
-    if seats:  # one executemany, not an ORM object per seat
-        db.session.execute(SeatAssignment.__table__.insert(), seats)
-    if moves:
-        db.session.execute(SeatMove.__table__.insert(), moves)
+            moves.append((run.id, a.registration_id, a.admission_number, None,
+                          run.unplaced.get(str(a.registration_id), "报名已失效"), now))
+    copy_rows(SeatAssignment.__table__, SEAT_COLUMNS, seats)  # COPY on PostgreSQL, same transaction
+    copy_rows(SeatMove.__table__, MOVE_COLUMNS, moves)
     return changed
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.db import db, to_shanghai, utcnow
 from core.models import KnownDevice, PaymentOrder, Refund, Registration, TicketWindow
 from core.money import fen_to_yuan
-from core.notify.outbox import queue
+from core.notify.outbox import queue, queue_many
 
 # transition name (lifecycle.TRANSITIONS) -> template (templates.TEMPLATES); a transition not named here
 # (discard: a draft nobody else saw) sends nothing
@@ -59,15 +59,21 @@ def tickets_published(run, *, registration_ids: list[int], **_) -> None:
     准考证 is new or changed is told from when it prints."""
     if not registration_ids:
         return
-    regs = list(db.session.scalars(select(Registration).where(Registration.id.in_(registration_ids))))
+    regs = []
+    for chunk in range(0, len(registration_ids), 5000):
+        regs += db.session.execute(select(Registration.id, Registration.candidate_id, Registration.number,
+                                          Registration.region_id, Registration.exam_year_id)
+                                   .where(Registration.id.in_(registration_ids[chunk:chunk + 5000]))).all()
     windows = {(w.region_id, w.exam_year_id): w.opens_at for w in db.session.scalars(select(TicketWindow).where(
         TicketWindow.region_id.in_({r.region_id for r in regs}),
         TicketWindow.exam_year_id.in_({r.exam_year_id for r in regs})))}
+    items = []
     for reg in regs:
         opens = windows.get((reg.region_id, reg.exam_year_id))
-        queue(reg.candidate_id, "admission_ticket",
-              {"number": reg.number or "—", "date": f"{to_shanghai(opens):%Y-%m-%d}" if opens else "—"},
-              key=f"ticket:{reg.id}:{run.id}")
+        items.append((reg.candidate_id, {"number": reg.number or "—",
+                                         "date": f"{to_shanghai(opens):%Y-%m-%d}" if opens else "—"},
+                      f"ticket:{reg.id}:{run.id}"))
+    queue_many("admission_ticket", items)  # one INSERT per 1,000 messages (core/notify/outbox.py)
 
 
 def payment_paid(order: PaymentOrder) -> None:

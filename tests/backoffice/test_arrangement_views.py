@@ -55,11 +55,17 @@ def test_plan_then_publish_through_the_pages(client, admin_app, monkeypatch, pub
     assert "只能发布尚未发布的预排结果" in again.get_data(as_text=True)
 
 
-def test_sheets_and_workbook(client, published_site, staff):
-    _login(client, staff["site"])
+def test_sheets_and_workbook(client, admin_app, monkeypatch, published_site, staff):
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")
+    token = _login(client, staff["site"])
     site = published_site["site"]
     seats = db.session.scalars(select(SeatAssignment)).all()
-    pdf = client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf")
+    resp = client.post(f"/admin/arrangement/sites/{site.id}/sheets", data={"csrf_token": token})
+    assert resp.status_code == 302 and "/reports/jobs/" in resp.headers["Location"]
+    job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    status = client.get(f"/admin/reports/jobs/{job_id}.json").get_json()
+    assert status["state"] == "done" and status["progress"] == 100 and "签到表和门贴" in status["message"]
+    pdf = client.get(status["download_url"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "签到表" in text and all(s.admission_number in text for s in seats)
@@ -67,14 +73,14 @@ def test_sheets_and_workbook(client, published_site, staff):
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("考场", "考场位置", "座位号", "准考证号") and len(rows) == 2 + len(seats)
     actions = set(db.session.scalars(select(AuditEntry.action)))
-    assert {"arrangement.sheets.printed", "arrangement.site.exported"} <= actions
+    assert {"arrangement.sheets.requested", "arrangement.site.exported"} <= actions
 
 
 def test_foreign_staff_see_nothing_of_the_site(client, published_site, staff):
     token = _login(client, staff["foreign"])
     site = published_site["site"]
     assert published_site["site"].name not in client.get("/admin/arrangement/").get_data(as_text=True)
-    assert client.get(f"/admin/arrangement/sites/{site.id}/sheets.pdf").status_code == 404
+    assert client.post(f"/admin/arrangement/sites/{site.id}/sheets", data={"csrf_token": token}).status_code == 404
     assert client.post("/admin/arrangement/plan", data={"csrf_token": token, "site_id": site.id,
                                                         "exam_year_id": published_site["year"].id}).status_code == 404
     number = db.session.scalars(select(SeatAssignment.admission_number)).first()
@@ -346,3 +352,58 @@ def test_another_region_s_site_is_not_theirs_to_change(client, base_site, staff)
     assert resp.status_code == 404
     db.session.expire_all()
     assert db.session.get(Site, site.id).skills_base_id == base.id
+
+
+def test_region_wide_dry_run_and_publish_with_a_busy_site_failing_alone(client, admin_app, monkeypatch,
+                                                                         published_site, staff):
+    """全区预排 and 全区编排并发布 (a background job over every site of the region): per-site summary with
+    reasons; a site busy with another run fails alone, the other sites are published; audited; progress 100."""
+    from core.models import ArrangementLock, Site
+    from core.db import utcnow
+    from tests.factories import arranged_registrations
+    monkeypatch.setitem(admin_app.config, "JOB_BACKEND", "inline")
+    cat = published_site
+    second = Site(region=cat["region"], code="S99998", name="西城区考点", capacity=100)
+    busy = Site(region=cat["region"], code="S99999", name="朝阳区考点", capacity=100)
+    db.session.add_all([second, busy])
+    db.session.flush()
+    make_rooms(second, cat["sessions"]["physician"] + [cat["sessions"]["military"]], 2)
+    for reg in arranged_registrations({**cat, "site": second}, 3):
+        reg.needs_accessible_room = True  # no accessible room at this site: reported with the reason
+    db.session.add(ArrangementLock(site_id=busy.id, holder="another run", locked_at=utcnow()))
+    db.session.commit()
+    token = _login(client, staff["region"])
+    page = client.get("/admin/arrangement/").get_data(as_text=True)
+    assert '<label for="f-region_id"' in page and "全区编排并发布" in page
+
+    def run(publish):
+        resp = client.post("/admin/arrangement/region", data={
+            "csrf_token": token, "region_id": cat["region"].id, "region_exam_year_id": cat["year"].id,
+            "region_part": "written", "publish": publish})
+        assert resp.status_code == 302 and "/reports/jobs/" in resp.headers["Location"]
+        job_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+        return client.get(f"/admin/reports/jobs/{job_id}.json").get_json()
+
+    dry = run("0")
+    assert dry["state"] == "done" and dry["progress"] == 100
+    assert "西城区考点：已安排 0 人，未能安排 3 人（无可用的无障碍考场 3 人）" in dry["message"]
+    assert "朝阳区考点：失败，该考点正在编排或发布中" in dry["message"]
+    assert not db.session.scalars(select(SeatAssignment).where(SeatAssignment.site_id == second.id)).all()
+    done = run("1")
+    assert "2 个考点已发布，1 个考点失败" in done["message"]
+    db.session.expire_all()
+    published = db.session.scalars(select(ArrangementRun).where(ArrangementRun.site_id == second.id,
+                                                               ArrangementRun.state == "published")).all()
+    assert len(published) == 1 and len(published[0].unplaced) == 3
+    assert len(db.session.scalars(select(SeatAssignment).where(SeatAssignment.site_id == cat["site"].id)).all()) == 5
+    actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("arrangement.%"))))
+    assert actions.count("arrangement.region.requested") == 2 and "arrangement.published" in actions
+
+
+def test_region_wide_arrangement_of_another_region_is_refused(client, published_site, staff):
+    token = _login(client, staff["foreign"])
+    resp = client.post("/admin/arrangement/region", data={
+        "csrf_token": token, "region_id": published_site["region"].id,
+        "region_exam_year_id": published_site["year"].id, "region_part": "written", "publish": "1"})
+    assert resp.status_code == 400 and "不在您的管理范围内" in resp.get_data(as_text=True)
+    assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "arrangement.region.requested")).all()

@@ -66,11 +66,11 @@ def test_a_run_while_another_publishes_is_refused_and_nothing_is_doubled(app, si
     inside, go_on = threading.Event(), threading.Event()
     real = service._write_seats
 
-    def held(run, base):  # the first publication pauses half-way, holding the lock and its transaction
+    def held(run, base, wanted):  # the first publication pauses half-way, holding the lock and its transaction
         if run.id == first_id:
             inside.set()
             assert go_on.wait(30)
-        return real(run, base)
+        return real(run, base, wanted)
 
     monkeypatch.setattr(service, "_write_seats", held)
     results = {}

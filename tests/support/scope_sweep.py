@@ -23,7 +23,7 @@ DETAIL = [
     ("region edit post", "POST", "/admin/regions/edit/{obj}", "region", {"national", "region"}),
     ("fee delete", "POST", "/admin/fees/delete/{obj}", "fee", {"national", "region"}),
     # 考场编排 (issue 18)
-    ("sign-in sheets", "GET", "/admin/arrangement/sites/{obj}/sheets.pdf", "site", {"national", "region", "site"}),
+    ("sign-in sheets", "POST", "/admin/arrangement/sites/{obj}/sheets", "site", {"national", "region", "site"}),
     ("site arrangement", "GET", "/admin/arrangement/sites/{obj}/arrangement.xlsx", "site",
      {"national", "region", "site"}),
     ("arrangement run", "GET", "/admin/arrangement/runs/{obj}", "run", {"national", "region"}),
