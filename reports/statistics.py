@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from sqlalchemy import func, literal_column, select
 
+from core.arrangement.service import sittings
 from core.db import reports_session, to_shanghai
 from core.documents import review as online_review
 from core.models import ArrangementRun, ExamRoom, ExamSubject, ExamYear, Region, Registration, SeatAssignment, Site
@@ -133,7 +134,7 @@ def arrangement(scope: ReportScope, exam_year_id: int | None = None) -> Table:
     sites = _rows(select(Site.id, Site.name).join(Region, Region.id == Site.region_id)
                   .where(scope.site_clause()).order_by(Region.code, Site.code))
     ids = [i for i, _n in sites]
-    rooms = {i: (n, c) for i, n, c in _rows(select(ExamRoom.site_id, func.count(), func.sum(ExamRoom.capacity))
+    rooms = {i: (n, c) for i, n, c in _rows(select(ExamRoom.site_id, func.count(), func.sum(ExamRoom.capacity * sittings(exam_year_id)))
                                              .where(ExamRoom.site_id.in_(ids), ExamRoom.closed.is_(False))
                                              .group_by(ExamRoom.site_id))}
     seats = {i: (u, f) for i, u, f in _rows(select(SeatAssignment.site_id, func.count(SeatAssignment.room_id.distinct()),

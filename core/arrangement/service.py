@@ -22,7 +22,7 @@ import secrets
 from datetime import timedelta
 
 from blinker import Namespace
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.arrangement import numbers
@@ -305,12 +305,25 @@ def discard(run_id: int, actor: Actor) -> None:
 
 # --- statistics -------------------------------------------------------------------------------------
 
+def sittings(exam_year_id: int | None):
+    """How many times a room's seats are filled: once for 医学综合 (a seat covers all of a candidate's written
+    sessions), once per 实践技能 session it hosts (each day has its own candidates); a room hosting nothing counts once."""
+    hosted = (select(func.count()).select_from(room_sessions.join(ExamSession, ExamSession.id == room_sessions.c.session_id))
+              .where(room_sessions.c.room_id == ExamRoom.id))
+    if exam_year_id is not None:
+        hosted = hosted.where(ExamSession.exam_year_id == exam_year_id)
+    skills = hosted.where(ExamSession.part == "skills").scalar_subquery()
+    return skills + case((hosted.where(ExamSession.part != "skills").scalar_subquery() > 0, 1),
+                         (skills == 0, 1), else_=0)
+
+
 def site_statistics(site_ids: list[int], exam_year_id: int | None = None) -> list[dict]:
     """Per site: rooms, rooms used, seats, seats filled, unplaced (of the published run)."""
     rooms = dict(db.session.execute(select(ExamRoom.site_id, func.count()).where(
         ExamRoom.site_id.in_(site_ids), ExamRoom.closed.is_(False)).group_by(ExamRoom.site_id)).all())
-    seats = dict(db.session.execute(select(ExamRoom.site_id, func.sum(ExamRoom.capacity)).where(
-        ExamRoom.site_id.in_(site_ids), ExamRoom.closed.is_(False)).group_by(ExamRoom.site_id)).all())
+    seats = dict(db.session.execute(select(ExamRoom.site_id, func.sum(ExamRoom.capacity * sittings(exam_year_id)))
+                                    .where(ExamRoom.site_id.in_(site_ids), ExamRoom.closed.is_(False))
+                                    .group_by(ExamRoom.site_id)).all())
     used = dict(db.session.execute(select(SeatAssignment.site_id, func.count(func.distinct(SeatAssignment.room_id)))
                                    .where(SeatAssignment.site_id.in_(site_ids))
                                    .group_by(SeatAssignment.site_id)).all())
