@@ -124,6 +124,8 @@ def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int =
                              "cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}",
                              "body": urlencode({"csrf_token": csrf, "submit_token": f"bench-{reg.id}"})})
         db.session.commit()
+        db.session.execute(text("ANALYZE"))  # planner statistics, as a database in service has (a fresh one has none)
+        db.session.commit()
     return requests
 
 
