@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 from blinker import Namespace
@@ -212,19 +213,12 @@ def publish(run_id: int, actor: Actor) -> ArrangementRun:
     run = db.session.get(ArrangementRun, run_id)
     if run is None or run.state != "draft":
         raise DomainError("只能发布尚未发布的预排结果。")
-    acquire(run.site_id, f"publish by {actor.label}")
-    try:
+    with _one_transaction(run.site_id, f"publish by {actor.label}"):
         base = published_run(run.site_id, run.exam_year_id, run.part)
         if (base.id if base else None) != run.base_run_id:
             raise DomainError("该考点的编排在预排之后已发布过，请重新预排。")
         _publish(run, base, {int(k): tuple(v) for k, v in run.plan.items()}, actor)
-        db.session.commit()
-        return run
-    except Exception:
-        db.session.rollback()
-        raise
-    finally:
-        release(run.site_id)
+    return run
 
 
 def plan_and_publish(site_id: int, exam_year_id: int, actor: Actor, seed: int | None = None,
@@ -233,13 +227,20 @@ def plan_and_publish(site_id: int, exam_year_id: int, actor: Actor, seed: int | 
     ``plan_site`` then ``publish`` with the same seed. The run keeps its report (unplaced, counts); its seats
     are in seat_assignments. A failure anywhere rolls everything back (the site keeps its arrangement)."""
     _check_part(part)
-    acquire(site_id, f"plan and publish by {actor.label}")
-    try:
+    with _one_transaction(site_id, f"plan and publish by {actor.label}"):
         plan, base, seed = _plan(site_id, exam_year_id, seed, part)
         run = _new_run(site_id, exam_year_id, part, seed, plan, base, actor, "draft", keep_plan=False)
         _publish(run, base, plan.seats, actor)
+    return run
+
+
+@contextmanager
+def _one_transaction(site_id: int, holder: str):
+    """Under the site's lock: commit what the block wrote, or roll all of it back; release the lock either way."""
+    acquire(site_id, holder)
+    try:
+        yield
         db.session.commit()
-        return run
     except Exception:
         db.session.rollback()
         raise
