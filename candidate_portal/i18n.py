@@ -16,6 +16,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext
 
 from core.messages import Msg
+from web.i18n import translate
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -38,12 +39,12 @@ def translate_message(msg):
         return msg  # gettext("") would return the catalogue header
     if isinstance(msg, Msg):
         return _translate_msg(msg)
-    return gettext(msg)
+    return translate(msg)
 
 
 def _translate_msg(msg: Msg) -> str:
     """The sentence's translation filled in with the parameters, those the catalogue knows translated too."""
-    template = gettext(msg.template)
+    template = translate(msg.template)
     if template == msg.template:
         return str(msg)  # a Chinese page, or a template the catalogue lacks
     return template % {name: _param(value, _in_sentence(template, name)) for name, value in msg.params.items()}
@@ -68,7 +69,7 @@ def _param(value, in_sentence: bool) -> str:
 
 def _label(text: str, in_sentence: bool) -> str:
     """'民族' -> 'ethnic group' inside a sentence; at a sentence's start or in quotes it keeps its capital."""
-    label = gettext(text)
+    label = translate(text)
     if in_sentence and label != text and label[1:2].islower():
         return label[0].lower() + label[1:]
     return label

@@ -217,7 +217,8 @@ def registration_step(registration_id: int, step: str):
     return page
 
 
-def _save(reg: Registration, step: str, form) -> None:
+def _save(reg: Registration, step: str, form):
+    """Saves the step; the 考点 step returns the site it read (with its region) for 提交 to find in the session."""
     if step == "basic":
         upload = request.files.get("photo")
         steps.save_basic(reg, form, upload.read() if upload and upload.filename else None)
@@ -228,7 +229,8 @@ def _save(reg: Registration, step: str, form) -> None:
     elif step == "certificates":
         steps.save_certificates(reg, form.getlist("certificate_ids"))
     elif step == "site":
-        steps.save_site(reg, form)
+        return steps.save_site(reg, form)
+    return None
 
 
 @bp.post("/registration/<int:registration_id>/step/<step>")
@@ -266,8 +268,9 @@ def registration_step_save(registration_id: int, step: str):
     if missing and there >= here:  # saving a step whose earlier steps are not passed: go there first
         flash(translate_message(missing[1]), "error")
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
+    saved = None
     try:
-        _save(reg, step, form)
+        saved = _save(reg, step, form)  # held until 提交 below: the site it read stays in the session
     except DomainError as exc:
         db.session.rollback()
         if there >= here:  # 下一步 and 提交 stay until the step is right
@@ -277,7 +280,7 @@ def registration_step_save(registration_id: int, step: str):
         flash(_("“%(step)s”中有填写有误的内容，未保存；您填写的内容已保留，回到这一步即可按提示修改。",
                 step=translate_message(BAR[here][1])), "error")
     if action == "submit" and step == "site":
-        return _submit(reg, form.get("submit_token", ""))
+        return _submit(reg, form.get("submit_token", ""), saved)
     if BAR_NAMES[there] == "subjects":
         return redirect(url_for("portal.registration_subjects"))
     # the id from the URL: reg.id after the step's commit would read the row back
@@ -309,7 +312,9 @@ def _destination(here: int, action: str) -> int:
     return BAR_NAMES.index(target) if action.startswith("goto:") and target in BAR_NAMES else here
 
 
-def _submit(reg: Registration, token: str):
+def _submit(reg: Registration, token: str, site_read=None):
+    """site_read: the site the 考点 step has just read, referenced here so that it stays in the session (whose
+    identity map holds objects weakly) and submit_registration's session.get of it runs no statement."""
     try:
         done = submission.submit_registration(current_candidate(), reg.id, token)
     except Incomplete as exc:

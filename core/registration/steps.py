@@ -6,6 +6,7 @@ draft, in one transaction; a refused step saves nothing (the photo excepted: kep
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core import eligibility
 from core import validators as v
@@ -232,11 +233,17 @@ def choose_region(reg: Registration, raw):
     return region
 
 
-def save_site(reg: Registration, form: dict) -> None:
-    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt)."""
+def save_site(reg: Registration, form: dict) -> Site:
+    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt).
+
+    Returns the site with its region, read in one statement: while the caller holds it, 提交's
+    ``session.get`` of the same site finds it in the session instead of reading it again."""
     errors: dict[str, str] = {}
-    region = region_or_none(form.get("region_id"))
-    site = db.session.get(Site, int(form["site_id"])) if str(form.get("site_id", "")).isdigit() else None
+    site = (db.session.get(Site, int(form["site_id"]), options=[joinedload(Site.region)])
+            if str(form.get("site_id", "")).isdigit() else None)
+    raw_region = str(form.get("region_id") or "")
+    region = (site.region if site is not None and raw_region.isdigit() and site.region_id == int(raw_region)
+              else region_or_none(raw_region))  # a site of another region (or none): the region alone
     if region is None:
         errors["region_id"] = "请选择考区。"
     elif site is None or site.region_id != region.id:
@@ -254,6 +261,7 @@ def save_site(reg: Registration, form: dict) -> None:
         db.session.commit()
         raise v.FieldErrors(errors)
     _finish(reg, "site", region_id=region.id, site_id=site.id, attempts=attempts)
+    return site
 
 
 def first_step_missing(reg: Registration, step: str) -> tuple[str, str] | None:

@@ -127,7 +127,11 @@ def test_submission_reads_nothing_back_after_the_site_step_commits(client, sessi
     assert len([s for s in seen if s.startswith("SELECT candidates.")]) == 0, seen  # joined with the session
     assert len([s for s in seen if "eligibility_" in s]) == 1, seen  # rules and routes in one query
     assert seen[-1].startswith("UPDATE sites SET taken"), seen  # the hot row last, then COMMIT
-    assert len(seen) <= 16, seen  # 18 before: the registration and the candidate read back, two setting reads
+    # the step reads the site with its region in one statement, and 提交 finds that site in the session
+    assert len([s for s in seen if s.startswith("SELECT sites.")]) == 1, seen
+    assert not [s for s in seen if s.startswith("SELECT regions.")], seen
+    assert len(seen) <= 14, seen  # 18, then 16 before: the registration and the candidate read back, two
+    # setting reads; then the region and the site read again by 提交
     session.expire_all()
     assert session.get(Registration, reg_id).status == "submitted"
 

@@ -23,3 +23,27 @@ def test_an_english_page_has_english_buttons(client):
     client.set_cookie("lang", "en")
     html = client.get("/login").get_data(as_text=True)
     assert 'lang="en"' in html and "登录" not in html.split("<main", 1)[-1].split("</main>")[0]
+
+
+def test_a_kept_translation_is_per_language_and_parameters_are_still_escaped(app):
+    """`_('text')` without parameters is kept per catalogue (web/i18n.py): each language keeps its own, in an
+    escaped page and in plain text alike; a translation with parameters escapes them as before."""
+    template = app.jinja_env.from_string(
+        "{{ _('上一步') }}|{{ _('删除%(what)s %(n)s', what='<b>', n=1) }}|{{ _('100%%') }}"
+        "{% autoescape false %}|{{ _('上一步') }}|{{ _('删除%(what)s %(n)s', what='<b>', n=1) }}{% endautoescape %}")
+    for lang, first in (("zh", "上一步"), ("en", "Previous"), ("zh", "上一步"), ("en", "Previous")):
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            shown = template.render().split("|")
+        assert shown[0] == shown[3] == first
+        assert "&lt;b&gt;" in shown[1] and "<b>" not in shown[1]
+        assert "<b>" in shown[4]
+        assert shown[2] == "100%"
+
+
+def test_the_tr_filter_follows_force_locale(app):
+    template = app.jinja_env.from_string("{{ text|tr }}")  # (a constant would be translated at compile time)
+    with app.test_request_context("/", headers={"Cookie": "lang=zh"}):
+        first = template.render(text="上一步")
+        with force_locale("en"):
+            forced = template.render(text="上一步")
+        assert [first, forced, template.render(text="上一步")] == ["上一步", "Previous", "上一步"]
