@@ -81,7 +81,9 @@ def test_a_saturated_worker_turns_new_visitors_away_and_serves_those_inside(one_
     results = {}
     slow = threading.Thread(target=lambda: results.setdefault("slow", _get(port, "/slow?s=5")))
     slow.start()
+    deadline = time.monotonic() + 30
     while not slow_started.exists():  # the only thread is now busy
+        assert time.monotonic() < deadline and slow.is_alive() or slow_started.exists(), "the slow request never started"
         time.sleep(0.05)
     started = time.perf_counter()
     status, headers, body = _get(port, "/login")
