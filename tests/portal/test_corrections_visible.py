@@ -48,7 +48,9 @@ def test_candidate_sees_field_old_new_date_and_reason_without_staff_name(app, ap
     other = make_candidate(name="李四")
     make_registration(candidate=other, cat=cat)
     db.session.commit()
-    old_doc, new_doc = cand.doc_number, id_number(seq="777")
+    # a number nobody holds (the factory numbers candidates by a running sequence that can reach any seq)
+    taken = set(db.session.scalars(select(Candidate.doc_number)))
+    old_doc, new_doc = cand.doc_number, next(n for n in (id_number(seq=f"{s:03d}") for s in range(1000)) if n not in taken)
     username = _correct(app, admin_app, cand, cat, name="张珊", sex="F", doc_number=new_doc)
 
     db.session.expire_all()
