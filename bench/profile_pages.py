@@ -6,7 +6,8 @@
 Seeds the database as bench/journey.py does (it is emptied: never point it at real data), then runs the journey
 ``--journeys`` times with a fresh candidate each (no HTTP, no gunicorn, no think time), the first two untimed.
 Prints per page the mean CPU of the request (``time.thread_time``) and the SQL statements it ran; with
-``--profile LABEL`` also the statements of one of them and a cProfile of that page's requests (top functions by cumulative and own time).
+``--profile LABEL`` also the statements of one of them and a cProfile of that page's requests (top functions by cumulative and own time;
+``--profile all``: every page but the login; ``--dump FILE`` keeps the profile for pstats).
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class InProcessUser(User):
             seen.append(" ".join(statement.split())[:160])
 
         event.listen(self.engine, "before_cursor_execute", count)
-        profiling = label == self.profile_label
+        profiling = label == self.profile_label or (self.profile_label == "all" and "login" not in label)
         start = time.thread_time()
         if profiling:
             self.profiler.enable()
@@ -69,6 +70,7 @@ def main() -> None:
     parser.add_argument("--journeys", type=int, default=30)
     parser.add_argument("--profile", help="a page label as printed, e.g. 'GET /profile (个人信息中心)'")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", help="also write the profile to this file (pstats format)")
     args = parser.parse_args()
 
     people, queries = seed(args.db, args.journeys)
@@ -101,6 +103,8 @@ def main() -> None:
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
         print(out.getvalue())
+        if args.dump:
+            profiler.dump_stats(args.dump)
 
 
 if __name__ == "__main__":
