@@ -60,10 +60,11 @@ class ProfileGroup:
     rows: list[ProfileRow]
 
 
-def profile_groups(candidate) -> list[ProfileGroup]:
+def profile_groups(candidate, entries: dict[str, list]) -> list[ProfileGroup]:
     """What 个人信息 shows under 审核材料: the candidate's own documents, then each entry's proof (education →
     毕业证书 and 备案表, …), each with its upload, whether it may be changed now, and which of the candidate's
-    网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required)."""
+    网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required).
+    entries: kind -> the candidate's entries in the page's order (core.services.profile_page, read already)."""
     have = service.current(candidate.id)
     needed = _needed_by(candidate)
 
@@ -80,7 +81,7 @@ def profile_groups(candidate) -> list[ProfileGroup]:
         own.append(Requirement("practice", KINDS["practice"]))
     groups = [ProfileGroup("own", "", "docs-own", rows(own))]
     for kind in ENTRY_MODELS:
-        for entry in getattr(candidate, f"{kind}s"):
+        for entry in entries[kind]:
             requirements = for_entry(kind, entry)
             groups.append(ProfileGroup(kind, requirements[0].entry, f"docs-{kind}-{entry.id}", rows(requirements)))
     return groups
