@@ -86,7 +86,7 @@ def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_e
     corrections = staff_actions.corrections_for(cand.id) if data.corrected else []
     return render_template(
         "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed, summary=summary,
-        doc_groups=doc_pages.profile_groups(cand, data.entries), doc_errors=doc_errors or {},
+        doc_groups=doc_pages.profile_groups(cand, data), doc_errors=doc_errors or {},
         entry_labels=ENTRY_LABELS,
         doc_accept=DOCUMENT_ACCEPT, doc_max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024),
         error_labels=_error_labels(errors or {}),

@@ -18,7 +18,7 @@ from core.registration.states import CORRECTION, DRAFT
 class Row:
     slot: str
     label: str
-    document: Document | None
+    document: Document | None  # or the row core.services.profile_page read (id, slot, content_type, pages)
     link: RegistrationDocument | None
     changeable: bool
 
@@ -46,7 +46,7 @@ def rows_for(reg: Registration) -> list[Row]:
 class ProfileRow:
     slot: str
     label: str  # what to upload, e.g. 毕业证书
-    document: Document | None
+    document: Document | None  # or the row core.services.profile_page read (id, slot, content_type, pages)
     changeable: bool  # upload or replace now (not frozen by a registration under review)
     deletable: bool
     needed_by: list[str]  # the candidate's 网上审核 registrations (their subjects) that need it
@@ -60,20 +60,21 @@ class ProfileGroup:
     rows: list[ProfileRow]
 
 
-def profile_groups(candidate, entries: dict[str, list]) -> list[ProfileGroup]:
+def profile_groups(candidate, data) -> list[ProfileGroup]:
     """What 个人信息 shows under 审核材料: the candidate's own documents, then each entry's proof (education →
     毕业证书 and 备案表, …), each with its upload, whether it may be changed now, and which of the candidate's
     网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required).
-    entries: kind -> the candidate's entries in the page's order (core.services.profile_page, read already)."""
-    have = service.current(candidate.id)
-    needed = _needed_by(candidate)
+    data: the entries, current documents (with their uses) and whether there is a live registration, read
+    in one statement (core.services.profile_page.ProfileData)."""
+    have = data.documents
+    needed = _needed_by(candidate) if data.live_registrations else {}
 
     def rows(requirements) -> list[ProfileRow]:
         out = []
         for r in requirements:
             doc = have.get(r.slot)
-            out.append(ProfileRow(r.slot, r.label, doc, doc is None or service.replaceable(doc),
-                                  doc is not None and service.deletable(doc), needed.get(r.slot, [])))
+            out.append(ProfileRow(r.slot, r.label, doc, doc is None or service.replaceable(doc, doc.uses),
+                                  doc is not None and service.deletable(doc, doc.uses), needed.get(r.slot, [])))
         return out
 
     own = for_candidate(candidate)
@@ -81,7 +82,7 @@ def profile_groups(candidate, entries: dict[str, list]) -> list[ProfileGroup]:
         own.append(Requirement("practice", KINDS["practice"]))
     groups = [ProfileGroup("own", "", "docs-own", rows(own))]
     for kind in ENTRY_MODELS:
-        for entry in entries[kind]:
+        for entry in data.entries[kind]:
             requirements = for_entry(kind, entry)
             groups.append(ProfileGroup(kind, requirements[0].entry, f"docs-{kind}-{entry.id}", rows(requirements)))
     return groups
