@@ -67,7 +67,7 @@ def profile_groups(candidate, data) -> list[ProfileGroup]:
     data: the entries, current documents (with their uses) and whether there is a live registration, read
     in one statement (core.services.profile_page.ProfileData)."""
     have = data.documents
-    needed = _needed_by(candidate) if data.live_registrations else {}
+    needed = _needed_by(candidate, data.entries) if data.live_registrations else {}
 
     def rows(requirements) -> list[ProfileRow]:
         out = []
@@ -88,14 +88,14 @@ def profile_groups(candidate, data) -> list[ProfileGroup]:
     return groups
 
 
-def _needed_by(candidate) -> dict[str, list[str]]:
+def _needed_by(candidate, entries: dict[str, list]) -> dict[str, list[str]]:
     """slot -> the subjects of the candidate's live 网上审核 registrations that need it: a draft by the entries
     ticked so far, a submitted one by the documents frozen with it."""
     out: dict[str, list[str]] = {}
     for reg in registrations_of(candidate):
         if not reg.is_live or not online_for(reg):
             continue
-        slots = ([r.slot for r in required_for(reg)] if reg.status == DRAFT
+        slots = ([r.slot for r in required_for(reg, entries=entries)] if reg.status == DRAFT
                  else [link.slot for link in service.links_of(reg.id)])
         for slot in slots:
             out.setdefault(slot, []).append(reg.subject.name)

@@ -12,7 +12,8 @@ from sqlalchemy import event
 from core.db import db
 from core.documents import service
 from core.models import CandidateSession, Certificate, Registration, Training
-from tests.factories import dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate, ready_draft
+from tests.factories import (dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate, ready_draft,
+                             upload_required)
 from tests.support.web import csrf_token_from, text
 
 
@@ -182,3 +183,18 @@ def test_the_profile_page_takes_no_query_per_entry_or_document(client, session, 
     assert response.status_code == 200 and "协和" in text(response) and text(response).count("doc-thumb") == 2
     assert len(seen) == 2, seen  # 14 before: the entries' type names and each document's uses one by one
 
+
+
+def test_the_profile_page_with_a_live_online_draft_reads_each_documents_uses_at_once(client, online):
+    reg = db.session.get(Registration, online["reg_id"])
+    upload_required(reg)  # five documents
+    subject = reg.subject.name
+    login_as(client, reg.candidate)
+    client.get("/")
+    seen, response = statements(client, "/profile")
+    assert response.status_code == 200 and f"报名“{subject}”需要" in text(response)
+    assert not [s for s in seen if s.startswith("SELECT registration_documents.")], seen  # with the documents
+    # the session; the page's one statement; the draft, its region's review mode and what its subject's rules
+    # ask of the entries ticked (core.eligibility reads the educations and trainings as objects). 20 before:
+    # the uses of each document one by one, the entry lists twice.
+    assert len(seen) <= 7, seen
