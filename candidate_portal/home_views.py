@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from candidate_portal.auth import consent_missing, current_candidate
 from candidate_portal.blueprint import bp
 from core.documents import review
-from core.registration.access import registrations_of
 from core.registration.states import CORRECTION
+from core.services import home_page
 
 
 def _notices(cand) -> list[str]:
@@ -32,7 +32,7 @@ def index():
         return render_template("portal/index.html")
     if (ask := consent_missing(cand)) is not None:
         return ask
-    registrations = registrations_of(cand)
+    registrations = home_page.registrations(cand.id)
     corrections = [(r, review.to_correct(r)) for r in registrations if r.status == CORRECTION]
     return render_template("portal/home.html", cand=cand, registrations=registrations, notices=_notices(cand),
                            corrections=corrections)

@@ -19,7 +19,7 @@ from core.documents import pages as doc_pages
 from core.models import WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS,
                                    MILITARY, SEXES, STUDY_MODES)
-from core.services import entry_types, photos, schools, staff_actions
+from core.services import photos, profile_page, schools, staff_actions
 from core.services import profile as profile_service
 from core.registration.access import own_draft
 from core.services.errors import DomainError, NotAllowed
@@ -51,19 +51,14 @@ def _parse(form) -> profile_service.ProfileSubmission:
     return sub
 
 
-def _from_database(cand) -> profile_service.ProfileSubmission:
+def _from_database(cand, data: profile_page.ProfileData) -> profile_service.ProfileSubmission:
     sub = profile_service.ProfileSubmission(
         contact={k: getattr(cand, k) or "" for k in CONTACT_FIELDS},
         work={k: getattr(cand, k) or "" for k in WORK_FIELDS})
     for kind, fields in ROW_FIELDS.items():
         sub.rows[kind] = [{f: "" if getattr(e, f) is None else str(getattr(e, f)) for f in fields}
-                          for e in _entries(cand, kind) if e.editable]
+                          for e in data.entries[kind] if e.editable]
     return sub
-
-
-def _entries(cand, kind: str):
-    return {"education": cand.educations, "training": cand.trainings,
-            "certificate": cand.certificates}[kind]
 
 
 def _error_labels(errors: dict) -> dict[str, str]:
@@ -81,18 +76,23 @@ def _error_labels(errors: dict) -> dict[str, str]:
     return labels
 
 
-def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_errors=None):
+def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_errors=None, data=None):
     """summary: the 提交未成功 list above the form (after 提交; a reload only frames the fields in red);
-    doc_errors: a refused upload or delete of a document, by slot, shown beside its field under 审核材料."""
-    fixed = {kind: [e for e in _entries(cand, kind) if not e.editable] for kind in ROW_FIELDS}
+    doc_errors: a refused upload or delete of a document, by slot, shown beside its field under 审核材料;
+    data: the entries, type names and corrections flag, when the caller has read them already."""
+    if data is None:
+        data = profile_page.read(cand.id)
+    fixed = {kind: [e for e in data.entries[kind] if not e.editable] for kind in ROW_FIELDS}
+    corrections = staff_actions.corrections_for(cand.id) if data.corrected else []
     return render_template(
         "portal/profile/profile.html", cand=cand, sub=sub, errors=errors or {}, fixed=fixed, summary=summary,
-        doc_groups=doc_pages.profile_groups(cand), doc_errors=doc_errors or {}, entry_labels=ENTRY_LABELS,
+        doc_groups=doc_pages.profile_groups(cand, data), doc_errors=doc_errors or {},
+        entry_labels=ENTRY_LABELS,
         doc_accept=DOCUMENT_ACCEPT, doc_max_mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024),
         error_labels=_error_labels(errors or {}),
         picker=picker, doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY,
         employment=EMPLOYMENT, levels=EDUCATION_LEVELS, study_modes=STUDY_MODES,
-        **entry_types.type_names(), photo_limits=photos.limits(), corrections=staff_actions.corrections_for(cand.id)), status
+        **data.types, photo_limits=photos.limits(), corrections=corrections), status
 
 
 def _picker(form) -> dict:
@@ -109,10 +109,11 @@ def _picker(form) -> dict:
 def profile():
     cand = current_candidate()
     if request.method == "GET":
-        sub = _from_database(cand)
-        if not cand.educations:  # every exam needs an education entry: offer the first row
+        data = profile_page.read(cand.id)
+        sub = _from_database(cand, data)
+        if not data.entries["education"]:  # every exam needs an education entry: offer the first row
             sub.rows["education"].append({})
-        return _render(cand, sub)
+        return _render(cand, sub, data=data)
     sub = _parse(request.form)
     action = request.form.get("action", "submit")
     if action != "submit":  # a reload (+, 删除, 选择…): what was typed wrong keeps its red frame
@@ -178,7 +179,8 @@ def registration_work_unit_picker(registration_id: int):
 
 def render_with_document_errors(cand, doc_errors: dict, status: int = 422):
     """个人信息 as saved, with a refused document upload or delete beside its field (candidate_portal/document_views)."""
-    return _render(cand, _from_database(cand), doc_errors=doc_errors, status=status)
+    data = profile_page.read(cand.id)
+    return _render(cand, _from_database(cand, data), doc_errors=doc_errors, status=status, data=data)
 
 
 @bp.post("/profile/photo")
@@ -190,7 +192,8 @@ def upload_photo():
         photos.save_photo(cand, upload.read() if upload else b"")
     except DomainError as exc:
         db.session.rollback()
-        return _render(cand, _from_database(cand), {"photo": exc.message}, status=422)
+        data = profile_page.read(cand.id)
+        return _render(cand, _from_database(cand, data), {"photo": exc.message}, status=422, data=data)
     flash(_("照片已上传。"), "success")
     return redirect(url_for("portal.profile") + "#basic")
 

@@ -18,7 +18,7 @@ from core.registration.states import CORRECTION, DRAFT
 class Row:
     slot: str
     label: str
-    document: Document | None
+    document: Document | None  # or the row core.services.profile_page read (id, slot, content_type, pages)
     link: RegistrationDocument | None
     changeable: bool
 
@@ -46,7 +46,7 @@ def rows_for(reg: Registration) -> list[Row]:
 class ProfileRow:
     slot: str
     label: str  # what to upload, e.g. 毕业证书
-    document: Document | None
+    document: Document | None  # or the row core.services.profile_page read (id, slot, content_type, pages)
     changeable: bool  # upload or replace now (not frozen by a registration under review)
     deletable: bool
     needed_by: list[str]  # the candidate's 网上审核 registrations (their subjects) that need it
@@ -60,19 +60,21 @@ class ProfileGroup:
     rows: list[ProfileRow]
 
 
-def profile_groups(candidate) -> list[ProfileGroup]:
+def profile_groups(candidate, data) -> list[ProfileGroup]:
     """What 个人信息 shows under 审核材料: the candidate's own documents, then each entry's proof (education →
     毕业证书 and 备案表, …), each with its upload, whether it may be changed now, and which of the candidate's
-    网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required)."""
-    have = service.current(candidate.id)
-    needed = _needed_by(candidate)
+    网上审核 registrations need it (the same rules as the registration's 审核材料 page: core.documents.required).
+    data: the entries, current documents (with their uses) and whether there is a live registration, read
+    in one statement (core.services.profile_page.ProfileData)."""
+    have = data.documents
+    needed = _needed_by(candidate, data.entries) if data.live_registrations else {}
 
     def rows(requirements) -> list[ProfileRow]:
         out = []
         for r in requirements:
             doc = have.get(r.slot)
-            out.append(ProfileRow(r.slot, r.label, doc, doc is None or service.replaceable(doc),
-                                  doc is not None and service.deletable(doc), needed.get(r.slot, [])))
+            out.append(ProfileRow(r.slot, r.label, doc, doc is None or service.replaceable(doc, doc.uses),
+                                  doc is not None and service.deletable(doc, doc.uses), needed.get(r.slot, [])))
         return out
 
     own = for_candidate(candidate)
@@ -80,20 +82,20 @@ def profile_groups(candidate) -> list[ProfileGroup]:
         own.append(Requirement("practice", KINDS["practice"]))
     groups = [ProfileGroup("own", "", "docs-own", rows(own))]
     for kind in ENTRY_MODELS:
-        for entry in getattr(candidate, f"{kind}s"):
+        for entry in data.entries[kind]:
             requirements = for_entry(kind, entry)
             groups.append(ProfileGroup(kind, requirements[0].entry, f"docs-{kind}-{entry.id}", rows(requirements)))
     return groups
 
 
-def _needed_by(candidate) -> dict[str, list[str]]:
+def _needed_by(candidate, entries: dict[str, list]) -> dict[str, list[str]]:
     """slot -> the subjects of the candidate's live 网上审核 registrations that need it: a draft by the entries
     ticked so far, a submitted one by the documents frozen with it."""
     out: dict[str, list[str]] = {}
     for reg in registrations_of(candidate):
         if not reg.is_live or not online_for(reg):
             continue
-        slots = ([r.slot for r in required_for(reg)] if reg.status == DRAFT
+        slots = ([r.slot for r in required_for(reg, entries=entries)] if reg.status == DRAFT
                  else [link.slot for link in service.links_of(reg.id)])
         for slot in slots:
             out.setdefault(slot, []).append(reg.subject.name)

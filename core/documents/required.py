@@ -34,15 +34,17 @@ class Requirement:
         return f"{self.label}（{self.entry}）" if self.entry else self.label
 
 
-def required_for(reg, chosen: dict[str, set[int]] | None = None) -> list[Requirement]:
-    """The documents of a registration (a draft: the entries ticked so far) in the order shown."""
+def required_for(reg, chosen: dict[str, set[int]] | None = None, entries: dict[str, list] | None = None
+                 ) -> list[Requirement]:
+    """The documents of a registration (a draft: the entries ticked so far) in the order shown. entries: kind ->
+    the candidate's entries when the caller has read them already (个人信息: core.services.profile_page)."""
     cand = reg.candidate
     chosen = chosen or chosen_ids(reg)
     out = for_candidate(cand)
     if _practice_rule_applies(reg, chosen):
         out.append(Requirement("practice", KINDS["practice"]))
     for kind, model in ENTRY_MODELS.items():
-        for entry in getattr(cand, f"{kind}s"):
+        for entry in entries[kind] if entries is not None else getattr(cand, f"{kind}s"):
             if entry.id in chosen.get(kind, ()):
                 out += for_entry(kind, entry)
     return out

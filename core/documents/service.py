@@ -51,13 +51,17 @@ def _uses(document_id: int) -> list[tuple[RegistrationDocument, str]]:
         .where(RegistrationDocument.document_id == document_id, Registration.status.in_(SUBMITTED_LIVE))).tuples())
 
 
-def replaceable(doc: Document) -> bool:
-    return all(status == CORRECTION and link.verdict == "correction" for link, status in _uses(doc.id))
+def replaceable(doc: Document, uses: list[tuple[str | None, str]] | None = None) -> bool:
+    """uses: (verdict, registration status) of each live submitted registration using it, when read already
+    (个人信息 reads them for all the candidate's documents at once: core/services/profile_page.py)."""
+    if uses is None:
+        uses = [(link.verdict, status) for link, status in _uses(doc.id)]
+    return all(status == CORRECTION and verdict == "correction" for verdict, status in uses)
 
 
-def deletable(doc: Document) -> bool:
+def deletable(doc: Document, uses: list[tuple[str | None, str]] | None = None) -> bool:
     """Delete: only while no live submitted registration uses the document (not even one waiting for 补正)."""
-    return doc.retired_at is None and not _uses(doc.id)
+    return doc.retired_at is None and not (_uses(doc.id) if uses is None else uses)
 
 
 def _actor(candidate: Candidate) -> dict:

@@ -5,7 +5,7 @@ Only the candidate's own rows are ever read or changed here: another candidate's
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from core.db import db, utcnow
 from core.models import Message
@@ -23,14 +23,28 @@ def unread_count(candidate_id: int) -> int:
                                                                   Message.read_at.is_(None))) or 0
 
 
-def messages_of(candidate_id: int, page: int = 1) -> tuple[list[Message], int]:
-    """One page of messages, newest first, and the number of pages."""
-    total = db.session.scalar(select(func.count(Message.id)).where(*_own(candidate_id))) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.scalars(select(Message).where(*_own(candidate_id)).order_by(Message.id.desc())
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return list(rows), pages
+# one page of messages and, beside each, how many there are in all: one statement, built once
+_PAGE = (select(Message.id, Message.subject, Message.body_text, Message.created_at, Message.read_at,
+                func.count().over().label("total"))
+         .where(Message.candidate_id == bindparam("candidate_id"), Message.channel == "inbox")
+         .order_by(Message.id.desc()).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+def _page(candidate_id: int, page: int) -> list:
+    return db.session.execute(_PAGE, {"candidate_id": candidate_id, "limit": PAGE_SIZE,
+                                      "offset": (page - 1) * PAGE_SIZE}).all()
+
+
+def messages_of(candidate_id: int, page: int = 1) -> tuple[list, int]:
+    """One page of messages (rows: id, subject, body_text, created_at, read_at), newest first, and the number
+    of pages. A page past the last (an old link) shows the last page."""
+    page = max(page, 1)
+    rows = _page(candidate_id, page)
+    if not rows and page > 1:
+        total = db.session.scalar(select(func.count(Message.id)).where(*_own(candidate_id))) or 0
+        rows = _page(candidate_id, max(1, -(-total // PAGE_SIZE)))
+    total = rows[0].total if rows else 0
+    return rows, max(1, -(-total // PAGE_SIZE))
 
 
 def mark_read(candidate_id: int, message_id: int) -> None:

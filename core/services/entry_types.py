@@ -1,4 +1,5 @@
-"""The 培训类型 and 证书类型 names the entry forms offer (个人信息, the wizard's 修改), both in one query."""
+"""The 培训类型 and 证书类型 names the entry forms offer (the wizard's 修改; 个人信息 reads them with its entries:
+core/services/profile_page.py), both in one query."""
 from __future__ import annotations
 
 from sqlalchemy import literal, select, union_all

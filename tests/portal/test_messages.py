@@ -97,3 +97,21 @@ def test_preferences_are_saved_and_language_follows_the_portal(client, app_ctx):
     db.session.expire_all()
     s = settings_of(cand.id)
     assert (s.email_enabled, s.sms_enabled, s.lang) == (False, True, "en")
+
+
+def test_pages_of_twenty_the_count_read_with_the_page(client, app_ctx):
+    from tests.portal.test_page_queries import statements
+    cand = make_candidate()
+    for n in range(25):
+        queue(cand, "payment_paid", {**PAID, "receipt": f"JF{n}"}, key=f"k{n}")
+    login_as(client, cand)
+    seen, response = statements(client, "/messages")
+    page = text(response)
+    assert page.count('class="card message') == 20 and "第 1 / 2 页" in page and "JF24" in page
+    # the session with the candidate, the page with the count beside each row, the notification settings
+    # (4 before: the count apart)
+    assert len(seen) == 3, seen
+    page = text(client.get("/messages?page=2"))
+    assert page.count('class="card message') == 5 and "第 2 / 2 页" in page and "JF0" in page
+    page = text(client.get("/messages?page=7"))  # past the last page (an old link): the last one
+    assert page.count('class="card message') == 5 and "JF0" in page

@@ -10,9 +10,11 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from core.db import db
-from core.models import CandidateSession, Registration
-from tests.factories import login_as, make_candidate, make_catalogue, ready_candidate, ready_draft
-from tests.support.web import csrf_token_from
+from core.documents import service
+from core.models import CandidateSession, Certificate, Registration, Training
+from tests.factories import (dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate, ready_draft,
+                             upload_required)
+from tests.support.web import csrf_token_from, text
 
 
 def statements(client, url: str, data: dict | None = None) -> tuple[list[str], object]:
@@ -149,7 +151,7 @@ def test_a_step_page_reads_the_years_eligibility_settings_once(client, session):
         assert len([s for s in seen if "eligibility_" in s]) == 1, (step, seen)
 
 
-def test_the_profile_page_reads_the_training_and_certificate_types_in_one_query(client, session):
+def test_the_profile_page_reads_entries_types_and_corrections_in_one_query(client, session):
     cand = ready_candidate()
     session.commit()
     login_as(client, cand)
@@ -157,4 +159,42 @@ def test_the_profile_page_reads_the_training_and_certificate_types_in_one_query(
     seen, response = statements(client, "/profile")
     assert response.status_code == 200
     assert len([s for s in seen if "training_types" in s or "certificate_types" in s]) == 1, seen
-    assert len(seen) <= 8, seen  # 9 before: the types in two queries
+    assert len([s for s in seen if "audit_log" in s]) == 1, seen  # no corrections: not read again
+    # the session with its candidate; entries, types, documents, live registrations and corrections in one
+    # (core/services/profile_page.py). 8 before: the entry lists, the types, documents, registrations and
+    # corrections apart.
+    assert len(seen) == 2, seen
+
+
+def test_the_profile_page_takes_no_query_per_entry_or_document(client, session, document_store):
+    cand = ready_candidate()
+    types = dictionaries()
+    db.session.add_all([
+        Training(candidate_id=cand.id, training_type_id=types["住院医师规范化培训"].id, institution="协和",
+                 start_ym="2015-08", end_ym="2018-07", certificate_number="T1", state="locked"),
+        Certificate(candidate_id=cand.id, certificate_type_id=types["执业助理医师"].id, issue_ym="2019-01",
+                    cert_number="C1")])
+    db.session.flush()
+    service.upload(cand, "id_front", jpeg(800, 600))
+    service.upload(cand, f"diploma:education:{cand.educations[0].id}", jpeg(800, 600))
+    login_as(client, cand)
+    client.get("/")
+    seen, response = statements(client, "/profile")
+    assert response.status_code == 200 and "协和" in text(response) and text(response).count("doc-thumb") == 2
+    assert len(seen) == 2, seen  # 14 before: the entries' type names and each document's uses one by one
+
+
+
+def test_the_profile_page_with_a_live_online_draft_reads_each_documents_uses_at_once(client, online):
+    reg = db.session.get(Registration, online["reg_id"])
+    upload_required(reg)  # five documents
+    subject = reg.subject.name
+    login_as(client, reg.candidate)
+    client.get("/")
+    seen, response = statements(client, "/profile")
+    assert response.status_code == 200 and f"报名“{subject}”需要" in text(response)
+    assert not [s for s in seen if s.startswith("SELECT registration_documents.")], seen  # with the documents
+    # the session; the page's one statement; the draft, its region's review mode and what its subject's rules
+    # ask of the entries ticked (core.eligibility reads the educations and trainings as objects). 20 before:
+    # the uses of each document one by one, the entry lists twice.
+    assert len(seen) <= 7, seen
