@@ -217,19 +217,20 @@ def registration_step(registration_id: int, step: str):
     return page
 
 
-def _save(reg: Registration, step: str, form):
-    """Saves the step; the 考点 step returns the site it read (with its region) for 提交 to find in the session."""
+def _save(reg: Registration, step: str, form, then: str):
+    """Saves the step, with ``then``, the page the candidate goes to (recorded in the same commit: that page's GET
+    writes nothing); the 考点 step returns the site it read (with its region) for 提交 to find in the session."""
     if step == "basic":
         upload = request.files.get("photo")
-        steps.save_basic(reg, form, upload.read() if upload and upload.filename else None)
+        steps.save_basic(reg, form, upload.read() if upload and upload.filename else None, then=then)
     elif step == "work":
-        steps.save_work(reg, form)
+        steps.save_work(reg, form, then=then)
     elif step == "entries":
-        steps.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"))
+        steps.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"), then=then)
     elif step == "certificates":
-        steps.save_certificates(reg, form.getlist("certificate_ids"))
+        steps.save_certificates(reg, form.getlist("certificate_ids"), then=then)
     elif step == "site":
-        return steps.save_site(reg, form)
+        return steps.save_site(reg, form, then=then)
     return None
 
 
@@ -270,12 +271,13 @@ def registration_step_save(registration_id: int, step: str):
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     saved = None
     try:
-        saved = _save(reg, step, form)  # held until 提交 below: the site it read stays in the session
+        saved = _save(reg, step, form, BAR_NAMES[there])  # held until 提交: the site it read stays in the session
     except DomainError as exc:
         db.session.rollback()
         if there >= here:  # 下一步 and 提交 stay until the step is right
             return _render_step(reg, step, _errors(exc), form, 422)
         # 上一步 always goes back: the refused input is kept in the draft (never in the profile)
+        draft.heading_to(reg, BAR_NAMES[there])  # in keep_unsaved's commit
         draft.keep_unsaved(reg, step, {k: form.getlist(k) for k in form}, _errors(exc))
         flash(_("“%(step)s”中有填写有误的内容，未保存；您填写的内容已保留，回到这一步即可按提示修改。",
                 step=translate_message(BAR[here][1])), "error")

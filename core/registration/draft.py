@@ -51,9 +51,10 @@ class Draft:
 
     @classmethod
     def of(cls, reg: Registration) -> Draft:
-        """A copy: changing it changes the row only through ``store`` (the ORM compares old and new)."""
-        data = copy.deepcopy(reg.draft_data or {})
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        """A copy: changing it changes the row only through ``store`` (the ORM compares old and new). The lists
+        (of strings and ids) are copied flat; only the refused input kept (``unsaved``, usually empty) deeply."""
+        data = reg.draft_data or {}
+        return cls(**{name: _copy(data[name]) for name in _FIELDS if name in data})
 
     def store(self, reg: Registration) -> None:
         reg.draft_data = asdict(self)
@@ -68,6 +69,18 @@ class Draft:
         """A step saved: it counts as done, and what it had kept unsaved is dropped."""
         self.done = sorted(set(self.done) | {step}, key=STEP_NAMES.index)
         self.unsaved.pop(step, None)
+
+
+_FIELDS = [f.name for f in fields(Draft)]
+
+
+def _copy(value):
+    """A list (steps, ids) flat; a dict (the refused input kept) deeply, only when it holds something."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return copy.deepcopy(value) if value else {}
+    return value
 
 
 def start_registration(candidate: Candidate, subject_id: int) -> Registration:
@@ -120,8 +133,16 @@ def unsaved(reg: Registration, step: str) -> dict | None:
     return kept
 
 
+def heading_to(reg: Registration, step: str) -> None:
+    """A step's form leads to ``step``: remember it with what the form saves (same commit), so the GET of that
+    step finds it recorded and writes nothing (go_to_step)."""
+    if step in STEP_NAMES:
+        reg.draft_step = step
+
+
 def go_to_step(reg: Registration, step: str) -> None:
-    """Remember where the candidate is (a closed browser resumes here)."""
+    """Remember where the candidate is (a closed browser resumes here); a step reached by its link or typed
+    URL rather than by the previous step's form."""
     if step in STEP_NAMES and reg.draft_step != step:
         reg.draft_step = step
         db.session.commit()
