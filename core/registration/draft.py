@@ -11,9 +11,10 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core import messages
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.messages import Msg
 from core.models import Candidate, ExamSubject, Registration
 from core.registration.access import live_for_year
@@ -85,7 +86,7 @@ def _copy(value):
 
 def start_registration(candidate: Candidate, subject_id: int) -> Registration:
     """开始新的报名 for a subject: a new draft, or the existing draft of that exam year (resumed)."""
-    subject = db.session.get(ExamSubject, subject_id)
+    subject = db.session.get(ExamSubject, subject_id, options=[joinedload(ExamSubject.exam_year)])
     if subject is None:
         raise DomainError("请选择报考类别。", "subject_id")
     require_window_open(subject.exam_year)
@@ -98,14 +99,14 @@ def start_registration(candidate: Candidate, subject_id: int) -> Registration:
         if live.subject_id != subject.id:
             live.subject_id = subject.id
             live.draft_step = "basic"
-            db.session.commit()
+            commit_keeping_loaded()  # the page goes on to the draft's step: nothing read back
         return live
     reg = Registration(candidate_id=candidate.id, exam_year_id=subject.exam_year_id, subject_id=subject.id,
                        draft_step="basic")  # status: the model's default, DRAFT
     Draft().store(reg)
     db.session.add(reg)
     try:
-        db.session.commit()
+        commit_keeping_loaded()  # its id and step name the page it goes to: nothing read back
     except IntegrityError:  # another tab created the draft a moment ago
         db.session.rollback()
         return live_for_year(candidate, subject.exam_year_id)

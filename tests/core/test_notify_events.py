@@ -167,6 +167,16 @@ def test_english_candidates_get_english(notify_on, session):
     assert "has been submitted" in mail.get_body(("plain",)).get_content()
 
 
+def test_a_submission_follows_the_preferences_it_reads_with_the_status_update(notify_on, session):
+    from core.models import NotifySettings
+    cand = ready_candidate(email="zhao@example.cn")
+    db.session.add(NotifySettings(candidate_id=cand.id, email_enabled=False, sms_enabled=True))
+    reg = ready_draft(cand, make_catalogue())
+    db.session.commit()
+    submission.submit_registration(cand, reg.id, "t1")
+    assert sorted(m.channel for m in messages()) == ["inbox", "sms"]  # not essential: no e-mail
+
+
 def test_non_essential_messages_follow_the_preferences(notify_on, session):
     from core.models import NotifySettings
     cand = ready_candidate(email="wang@example.cn")
