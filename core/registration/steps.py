@@ -24,8 +24,7 @@ def findings_for_step(reg: Registration, step: str, chosen: dict[str, set[int]] 
     """The eligibility findings shown on a step: those of this step and the ones before (each rule
     declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page; ``settings``:
     the year's settings when the caller has read them already."""
-    upto = STEP_NAMES.index(step)
-    return [f for f in eligibility.check(reg, settings, chosen) if STEP_NAMES.index(f.step) <= upto]
+    return eligibility.check(reg, settings, chosen, upto=step)
 
 
 def certificate_required(reg: Registration, settings: eligibility.RuleSettings | None = None) -> bool:
@@ -45,9 +44,7 @@ def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set
     """A step is passed only when no blocking finding shown on it remains: its own and those of the steps
     before (a rule of 工作情况 such as R1 is known once the diploma is ticked at 教育经历); the same
     evaluation, under the same settings, as submission."""
-    upto = STEP_NAMES.index(step)
-    found = [f for f in eligibility.blocking(eligibility.check(reg, chosen=chosen))
-             if STEP_NAMES.index(f.step) <= upto]
+    found = eligibility.blocking(eligibility.check(reg, chosen=chosen, upto=step))
     if found:
         found.sort(key=lambda f: f.step != step)  # the step's own findings first
         field = REFUSAL_FIELD.get(found[0].rule)
