@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from blinker import Namespace
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db, utcnow
@@ -161,7 +161,8 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
         changes = {**_stamps(name, actor, reason), **(values or {}), "status": t.target, "updated_at": utcnow()}
         row = db.session.execute(update(Registration).where(*where).values(**changes)
                                  .returning(Registration.payment_status, Registration.site_id, *_PREFS)
-                                 .execution_options(synchronize_session=False)).first()
+                                 .execution_options(synchronize_session=False),
+                                 {"prefs_of": reg.candidate_id}).first()
         if row is None:
             raise _stale(reg, t)
         outcome.notify_prefs = _prefs(reg.candidate_id, row)
@@ -185,8 +186,9 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
 
 # The candidate's notification settings come back with the status UPDATE, for the message the transition
 # queues (core.notify.events): most candidates have no row, which a session.get would ask the database for.
-_PREFS = tuple(select(column).where(NotifySettings.candidate_id == Registration.candidate_id)
-               .correlate(Registration).scalar_subquery().label(f"notify_{column.key}")
+# By the candidate's id, not correlated: SQLite names the columns of an UPDATE's RETURNING without their table.
+_PREFS = tuple(select(column).where(NotifySettings.candidate_id == bindparam("prefs_of")).scalar_subquery()
+               .label(f"notify_{column.key}")
                for column in (NotifySettings.lang, NotifySettings.email_enabled, NotifySettings.sms_enabled))
 
 
