@@ -43,7 +43,7 @@ def list_subjects(f: SubjectFilter | None = None) -> list[ExamSubject]:
 
 # Rows of what the 选择考区及考点 step shows, not whole objects: built once.
 _REGIONS = select(Region.id, Region.name).order_by(Region.code)
-_SITES = (select(Site.id, Site.name, Site.address, (Site.capacity - Site.taken).label("seats_left"))
+_SITES = (select(Site.id, Site.name, Site.address, Site.seats_left.label("seats_left"))
           .where(Site.region_id == bindparam("region")).order_by(Site.code))
 
 
