@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import messages
 from core.db import commit_keeping_loaded, db
@@ -59,6 +60,11 @@ class Draft:
 
     def store(self, reg: Registration) -> None:
         reg.draft_data = asdict(self)
+
+    def hold(self, reg: Registration) -> None:
+        """In the registration as loaded, not written: 提交 right after writes it with the submission's UPDATE
+        (core.registration.submission), or ``write_held`` when 提交 is refused."""
+        set_committed_value(reg, "draft_data", asdict(self))
 
     def ids(self, kind: str) -> list[int]:
         return getattr(self, f"{kind}_ids")
@@ -132,6 +138,13 @@ def unsaved(reg: Registration, step: str) -> dict | None:
     if kept:
         kept = {**kept, "errors": {f: messages.load(m) for f, m in kept["errors"].items()}}
     return kept
+
+
+def write_held(reg: Registration, data: dict) -> None:
+    """提交 refused: the 考点 step it held is saved all the same, as if saved on its own before (committed)."""
+    db.session.rollback()
+    reg.draft_data, reg.draft_step = data, "site"
+    db.session.commit()
 
 
 def heading_to(reg: Registration, step: str) -> None:

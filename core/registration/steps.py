@@ -51,13 +51,17 @@ def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set
         raise StepRefused(found, step, field if field in PAGE_FIELDS[step] else STEP_FIELD[step])
 
 
-def _finish(reg: Registration, step: str, then: str | None = None, **values) -> None:
+def _finish(reg: Registration, step: str, then: str | None = None, hold: bool = False, **values) -> None:
     """The step is saved: its draft values, done, nothing kept unsaved; committed. ``then``: the step the
-    candidate goes to next, recorded in the same commit (its page then writes nothing, draft.go_to_step)."""
+    candidate goes to next, recorded in the same commit (its page then writes nothing, draft.go_to_step);
+    ``hold``: 提交 follows, and writes the draft with the submission (``Draft.hold``)."""
     draft = Draft.of(reg)
     for key, value in values.items():
         setattr(draft, key, value)
     draft.finish(step)
+    if hold:
+        draft.hold(reg)
+        return
     draft.store(reg)
     if then:
         heading_to(reg, then)
@@ -233,8 +237,9 @@ def choose_region(reg: Registration, raw):
     return region
 
 
-def save_site(reg: Registration, form: dict, *, then: str | None = None) -> Site:
-    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt).
+def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: bool = False) -> Site:
+    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt); ``hold``: for 提交,
+    which writes the draft with the submission (one UPDATE of the registration, not two).
 
     Returns the site with its region, read in one statement: while the caller holds it, 提交's
     ``session.get`` of the same site finds it in the session instead of reading it again."""
@@ -260,7 +265,7 @@ def save_site(reg: Registration, form: dict, *, then: str | None = None) -> Site
         draft.store(reg)
         db.session.commit()
         raise v.FieldErrors(errors)
-    _finish(reg, "site", then, region_id=region.id, site_id=site.id, attempts=attempts)
+    _finish(reg, "site", then, hold, region_id=region.id, site_id=site.id, attempts=attempts)
     return site
 
 
