@@ -217,19 +217,21 @@ def registration_step(registration_id: int, step: str):
     return page
 
 
-def _save(reg: Registration, step: str, form):
-    """Saves the step; the 考点 step returns the site it read (with its region) for 提交 to find in the session."""
+def _save(reg: Registration, step: str, form, then: str, submitting: bool = False):
+    """Saves the step, with ``then``, the page the candidate goes to (recorded in the same commit: that page's GET
+    writes nothing); the 考点 step returns the site it read (with its region) for 提交 to find in the session, and
+    before 提交 leaves its draft for the submission to write."""
     if step == "basic":
         upload = request.files.get("photo")
-        steps.save_basic(reg, form, upload.read() if upload and upload.filename else None)
+        steps.save_basic(reg, form, upload.read() if upload and upload.filename else None, then=then)
     elif step == "work":
-        steps.save_work(reg, form)
+        steps.save_work(reg, form, then=then)
     elif step == "entries":
-        steps.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"))
+        steps.save_entries(reg, form.getlist("education_ids"), form.getlist("training_ids"), then=then)
     elif step == "certificates":
-        steps.save_certificates(reg, form.getlist("certificate_ids"))
+        steps.save_certificates(reg, form.getlist("certificate_ids"), then=then)
     elif step == "site":
-        return steps.save_site(reg, form)
+        return steps.save_site(reg, form, then=then, hold=submitting)
     return None
 
 
@@ -270,17 +272,19 @@ def registration_step_save(registration_id: int, step: str):
         return redirect(url_for("portal.registration_step", registration_id=registration_id, step=missing[0]))
     saved = None
     try:
-        saved = _save(reg, step, form)  # held until 提交 below: the site it read stays in the session
+        # held until 提交: the site it read stays in the session
+        saved = _save(reg, step, form, BAR_NAMES[there], submitting=action == "submit" and step == "site")
     except DomainError as exc:
         db.session.rollback()
         if there >= here:  # 下一步 and 提交 stay until the step is right
             return _render_step(reg, step, _errors(exc), form, 422)
         # 上一步 always goes back: the refused input is kept in the draft (never in the profile)
+        draft.heading_to(reg, BAR_NAMES[there])  # in keep_unsaved's commit
         draft.keep_unsaved(reg, step, {k: form.getlist(k) for k in form}, _errors(exc))
         flash(_("“%(step)s”中有填写有误的内容，未保存；您填写的内容已保留，回到这一步即可按提示修改。",
                 step=translate_message(BAR[here][1])), "error")
     if action == "submit" and step == "site":
-        return _submit(reg, form.get("submit_token", ""), saved)
+        return _submit(reg, form.get("submit_token", ""), saved, held=reg.draft_data if saved else None)
     if BAR_NAMES[there] == "subjects":
         return redirect(url_for("portal.registration_subjects"))
     # the id from the URL: reg.id after the step's commit would read the row back
@@ -312,27 +316,34 @@ def _destination(here: int, action: str) -> int:
     return BAR_NAMES.index(target) if action.startswith("goto:") and target in BAR_NAMES else here
 
 
-def _submit(reg: Registration, token: str, site_read=None):
+def _submit(reg: Registration, token: str, site_read=None, held: dict | None = None):
     """site_read: the site the 考点 step has just read, referenced here so that it stays in the session (whose
-    identity map holds objects weakly) and submit_registration's session.get of it runs no statement."""
+    identity map holds objects weakly) and submit_registration's session.get of it runs no statement; held: the
+    draft that step left for the submission to write, saved on its own when 提交 is refused."""
     try:
         done = submission.submit_registration(current_candidate(), reg.id, token)
-    except Incomplete as exc:
-        flash(translate_message(exc.message), "error")
-        return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
-    except SiteFull as exc:
-        return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
-    except DocumentsMissing as exc:
-        flash(translate_message(exc.message), "error")
-        return redirect(url_for("portal.registration_documents", registration_id=reg.id), 303)
-    except NotEligible as exc:
-        return _render_step(db.session.get(Registration, reg.id), "site",
-                            {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)
     except DomainError as exc:
-        flash(translate_message(exc.message), "error")
-        return redirect(url_for("portal.registrations"))
+        if held is not None:
+            draft.write_held(reg, held)
+        return _refused(reg, exc)
     flash(_("报名已提交，报名号 %(number)s。请打印报名申请表，并按考区公告参加现场资格审核。", number=done.number), "success")
     return redirect(url_for("portal.registrations"), 303)
+
+
+def _refused(reg: Registration, exc: DomainError):
+    if isinstance(exc, Incomplete):
+        flash(translate_message(exc.message), "error")
+        return redirect(url_for("portal.registration_step", registration_id=reg.id, step=exc.step))
+    if isinstance(exc, SiteFull):
+        return _render_step(db.session.get(Registration, reg.id), "site", {"site_id": exc.message}, None, 409)
+    if isinstance(exc, DocumentsMissing):
+        flash(translate_message(exc.message), "error")
+        return redirect(url_for("portal.registration_documents", registration_id=reg.id), 303)
+    if isinstance(exc, NotEligible):
+        return _render_step(db.session.get(Registration, reg.id), "site",
+                            {"_form": _("报名未能提交：请按以下提示修改后再提交。")}, None, 422)
+    flash(translate_message(exc.message), "error")
+    return redirect(url_for("portal.registrations"))
 
 
 @bp.get("/registration/<int:registration_id>/sites")

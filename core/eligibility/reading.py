@@ -5,10 +5,10 @@ from sqlalchemy import bindparam, literal, null, select, union_all
 
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
-from core.eligibility.table import DEFAULTS, RuleSettings, certificate_required, evaluate
+from core.eligibility.table import DEFAULTS, RULES, RuleSettings, certificate_required, evaluate
 from core.models import EligibilityRouteSetting, EligibilityRuleSetting
 from core.models.candidate import ENTRY_MODELS
-from core.registration.draft import Draft
+from core.registration.draft import STEP_NAMES, Draft
 from core.registration.states import DRAFT
 
 
@@ -18,6 +18,13 @@ _SETTINGS = union_all(
     select(literal("rule").label("kind"), _RULE.rule.label("code"), _RULE.enabled.label("on"), _RULE.params)
     .where(_RULE.exam_year_id == bindparam("year")),
     select(literal("route"), _ROUTE.route, _ROUTE.open, null()).where(_ROUTE.exam_year_id == bindparam("year")))
+
+
+# By wizard step: whether a finding shown there reads the entries (no rule of 基本情况 does; a route, known
+# from the diplomas, is shown from 教育经历 on).
+_ENTRY_FACTS = {"educations", "trainings", "certificates"}
+_READS_ENTRIES = {step: any(_ENTRY_FACTS & set(r.reads) for r in RULES if STEP_NAMES.index(r.step) <= i)
+                  or i >= STEP_NAMES.index("entries") for i, step in enumerate(STEP_NAMES)}
 
 
 def settings_for(exam_year_id: int) -> RuleSettings:
@@ -48,20 +55,24 @@ def education_fact(e, selected: bool) -> EducationFact:
                          diploma_number=e.diploma_number, selected=selected)
 
 
-def facts_for(registration, chosen: dict[str, set[int]] | None = None) -> Facts:
+def facts_for(registration, chosen: dict[str, set[int]] | None = None, entries: bool = True) -> Facts:
     """Facts of a registration: the profile as it is now plus the entries ticked in the draft (or used);
-    ``chosen`` replaces those ids (a step checking what is ticked on its page before saving it)."""
+    ``chosen`` replaces those ids (a step checking what is ticked on its page before saving it); ``entries``
+    False: without the 教育经历, 培训经历 and 证书 (not read)."""
     cand, subject = registration.candidate, registration.subject
     chosen = chosen or chosen_ids(registration)
+    educations, trainings = (cand.educations, cand.trainings) if entries else ((), ())
+    if not entries:
+        chosen = {kind: () for kind in chosen}  # no certificate either
     return Facts(
         level=subject.level, category=subject.category, subcategory=subject.subcategory, route=subject.route,
         cutoff=registration.exam_year.cutoff_date, year=registration.exam_year.year,
-        educations=tuple(education_fact(e, e.id in chosen["education"]) for e in cand.educations),
+        educations=tuple(education_fact(e, e.id in chosen["education"]) for e in educations),
         trainings=tuple(TrainingFact(label=f"{t.institution} {t.training_type.name}",
                                      type_name=t.training_type.name,
                                      selectable_for_physician=t.training_type.selectable_for_physician,
                                      selected=t.id in chosen["training"])
-                        for t in cand.trainings),
+                        for t in trainings),
         certificates=tuple(CertificateFact(type_name=c.certificate_type.name,
                                            qualifies_assistant=c.certificate_type.qualifies_assistant,
                                            issue_ym=c.issue_ym, cert_number=c.cert_number,
@@ -87,10 +98,16 @@ def chosen_ids(registration) -> dict[str, set[int]]:
     return out
 
 
-def check(registration, settings: RuleSettings | None = None,
-          chosen: dict[str, set[int]] | None = None) -> list[Finding]:
-    """The verdict for a registration under its exam year's settings (wizard, submission, reviewer)."""
-    return evaluate(facts_for(registration, chosen), settings or settings_for(registration.exam_year_id))
+def check(registration, settings: RuleSettings | None = None, chosen: dict[str, set[int]] | None = None,
+          upto: str | None = None) -> list[Finding]:
+    """The verdict for a registration under its exam year's settings (wizard, submission, reviewer); ``upto``:
+    only the findings a wizard step shows (its own and the earlier steps'), read from the facts they need."""
+    if upto is None:
+        return evaluate(facts_for(registration, chosen), settings or settings_for(registration.exam_year_id))
+    last = STEP_NAMES.index(upto)
+    facts = facts_for(registration, chosen, entries=_READS_ENTRIES[upto])
+    return [f for f in evaluate(facts, settings or settings_for(registration.exam_year_id))
+            if STEP_NAMES.index(f.step) <= last]
 
 
 def needs_certificate(registration, settings: RuleSettings | None = None) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.db import db, to_shanghai, utcnow
 from core.models import KnownDevice, PaymentOrder, Refund, Registration, TicketWindow
 from core.money import fen_to_yuan
-from core.notify.outbox import queue, queue_many
+from core.notify.outbox import UNREAD, queue, queue_many
 
 # transition name (lifecycle.TRANSITIONS) -> template (templates.TEMPLATES); a transition not named here
 # (discard: a draft nobody else saw) sends nothing
@@ -44,7 +44,8 @@ def on_transitioned(reg: Registration, *, name: str, actor=None, outcome=None, *
         params["deadline"] = reg.correction_deadline.isoformat() if reg.correction_deadline else "—"
     # a case may go through 补正 more than once: each request, resubmission and lapse is its own event
     again = f":{reg.review_version}" if name in ("request_correction", "resubmit", "lapse_correction") else ""
-    queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}{again}")
+    queue(reg.candidate_id, template, params, key=f"registration:{reg.id}:{name}{again}",
+          prefs=outcome.notify_prefs if outcome is not None else UNREAD)
 
 
 def correction_reminder(reg: Registration) -> None:

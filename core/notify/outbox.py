@@ -31,10 +31,16 @@ from core.notify.templates import TEMPLATES, render
 PENDING = "notify_pending"  # session.info flag: this transaction queued deliverable messages
 
 
-def queue(candidate: Candidate | int, template: str, params: dict, *, key: str) -> int:
-    """Queue the messages of one event (see the module's text); returns the rows written (0: already queued)."""
+UNREAD = object()  # queue's ``prefs`` not given: read them
+
+
+def queue(candidate: Candidate | int, template: str, params: dict, *, key: str, prefs=UNREAD) -> int:
+    """Queue the messages of one event (see the module's text); returns the rows written (0: already queued).
+    ``prefs``: the candidate's ``NotifySettings`` (None: they have none) when the caller has read them already."""
     cand = candidate if isinstance(candidate, Candidate) else db.session.get(Candidate, candidate)
-    return _write(_rows(cand, db.session.get(NotifySettings, cand.id), template, params, key, utcnow()))
+    if prefs is UNREAD:
+        prefs = db.session.get(NotifySettings, cand.id)
+    return _write(_rows(cand, prefs, template, params, key, utcnow()))
 
 
 def queue_many(template: str, items: list[tuple[int, dict, str]]) -> int:

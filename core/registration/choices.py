@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from core.db import db, utcnow
@@ -41,16 +41,22 @@ def list_subjects(f: SubjectFilter | None = None) -> list[ExamSubject]:
     return list(db.session.scalars(stmt))
 
 
-def regions() -> list[Region]:
-    """The 考区 to choose from, in one query (their 考点 are listed once one is chosen)."""
-    return list(db.session.scalars(select(Region).order_by(Region.code)))
+# Rows of what the 选择考区及考点 step shows, not whole objects: built once.
+_REGIONS = select(Region.id, Region.name).order_by(Region.code)
+_SITES = (select(Site.id, Site.name, Site.address, Site.seats_left.label("seats_left"))
+          .where(Site.region_id == bindparam("region")).order_by(Site.code))
 
 
-def sites_of(region_id: int | None) -> list[Site]:
-    """The 考点 of one 考区 with their seats left (none before a 考区 is chosen)."""
+def regions() -> list:
+    """The 考区 to choose from (id, name), in one query (their 考点 are listed once one is chosen)."""
+    return db.session.execute(_REGIONS).all()
+
+
+def sites_of(region_id: int | None) -> list:
+    """The 考点 of one 考区 (id, name, address, seats_left) (none before a 考区 is chosen)."""
     if region_id is None:
         return []
-    return list(db.session.scalars(select(Site).filter_by(region_id=region_id).order_by(Site.code)))
+    return db.session.execute(_SITES, {"region": region_id}).all()
 
 
 def region_or_none(raw) -> Region | None:

@@ -11,9 +11,11 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import messages
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.messages import Msg
 from core.models import Candidate, ExamSubject, Registration
 from core.registration.access import live_for_year
@@ -51,12 +53,18 @@ class Draft:
 
     @classmethod
     def of(cls, reg: Registration) -> Draft:
-        """A copy: changing it changes the row only through ``store`` (the ORM compares old and new)."""
-        data = copy.deepcopy(reg.draft_data or {})
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        """A copy: changing it changes the row only through ``store`` (the ORM compares old and new). The lists
+        (of strings and ids) are copied flat; only the refused input kept (``unsaved``, usually empty) deeply."""
+        data = reg.draft_data or {}
+        return cls(**{name: _copy(data[name]) for name in _FIELDS if name in data})
 
     def store(self, reg: Registration) -> None:
         reg.draft_data = asdict(self)
+
+    def hold(self, reg: Registration) -> None:
+        """In the registration as loaded, not written: 提交 right after writes it with the submission's UPDATE
+        (core.registration.submission), or ``write_held`` when 提交 is refused."""
+        set_committed_value(reg, "draft_data", asdict(self))
 
     def ids(self, kind: str) -> list[int]:
         return getattr(self, f"{kind}_ids")
@@ -70,9 +78,21 @@ class Draft:
         self.unsaved.pop(step, None)
 
 
+_FIELDS = [f.name for f in fields(Draft)]
+
+
+def _copy(value):
+    """A list (steps, ids) flat; a dict (the refused input kept) deeply, only when it holds something."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return copy.deepcopy(value) if value else {}
+    return value
+
+
 def start_registration(candidate: Candidate, subject_id: int) -> Registration:
     """开始新的报名 for a subject: a new draft, or the existing draft of that exam year (resumed)."""
-    subject = db.session.get(ExamSubject, subject_id)
+    subject = db.session.get(ExamSubject, subject_id, options=[joinedload(ExamSubject.exam_year)])
     if subject is None:
         raise DomainError("请选择报考类别。", "subject_id")
     require_window_open(subject.exam_year)
@@ -85,14 +105,14 @@ def start_registration(candidate: Candidate, subject_id: int) -> Registration:
         if live.subject_id != subject.id:
             live.subject_id = subject.id
             live.draft_step = "basic"
-            db.session.commit()
+            commit_keeping_loaded()  # the page goes on to the draft's step: nothing read back
         return live
     reg = Registration(candidate_id=candidate.id, exam_year_id=subject.exam_year_id, subject_id=subject.id,
                        draft_step="basic")  # status: the model's default, DRAFT
     Draft().store(reg)
     db.session.add(reg)
     try:
-        db.session.commit()
+        commit_keeping_loaded()  # its id and step name the page it goes to: nothing read back
     except IntegrityError:  # another tab created the draft a moment ago
         db.session.rollback()
         return live_for_year(candidate, subject.exam_year_id)
@@ -120,8 +140,23 @@ def unsaved(reg: Registration, step: str) -> dict | None:
     return kept
 
 
+def write_held(reg: Registration, data: dict) -> None:
+    """提交 refused: the 考点 step it held is saved all the same, as if saved on its own before (committed)."""
+    db.session.rollback()
+    reg.draft_data, reg.draft_step = data, "site"
+    db.session.commit()
+
+
+def heading_to(reg: Registration, step: str) -> None:
+    """A step's form leads to ``step``: remember it with what the form saves (same commit), so the GET of that
+    step finds it recorded and writes nothing (go_to_step)."""
+    if step in STEP_NAMES:
+        reg.draft_step = step
+
+
 def go_to_step(reg: Registration, step: str) -> None:
-    """Remember where the candidate is (a closed browser resumes here)."""
+    """Remember where the candidate is (a closed browser resumes here); a step reached by its link or typed
+    URL rather than by the previous step's form."""
     if step in STEP_NAMES and reg.draft_step != step:
         reg.draft_step = step
         db.session.commit()

@@ -35,12 +35,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from blinker import Namespace
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.db import db, utcnow
-from core.models import Registration, Site
+from core.models import NotifySettings, Registration, Site
 from core.notify import events as notify_events
+from core.notify.outbox import UNREAD
 from core.payments.orders import request_refund
 from core.registration.errors import SiteFull, StaleState
 from core.registration.states import (ABANDONED, APPROVED, CORRECTED, CORRECTION, DRAFT, ENDED, EXPIRED,
@@ -125,6 +126,7 @@ class Outcome:
     entries_unlocked: dict[str, list[int]] = field(default_factory=dict)
     refund_requested: bool = False
     changes: dict = field(default_factory=dict)  # the columns written
+    notify_prefs: object = UNREAD  # the candidate's NotifySettings (None: no row), for the transition's message
 
     def keep_loaded(self, reg: Registration) -> None:
         """After the commit: the registration shows what was written, without reading it back."""
@@ -158,10 +160,12 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
     else:
         changes = {**_stamps(name, actor, reason), **(values or {}), "status": t.target, "updated_at": utcnow()}
         row = db.session.execute(update(Registration).where(*where).values(**changes)
-                                 .returning(Registration.payment_status, Registration.site_id)
-                                 .execution_options(synchronize_session=False)).first()
+                                 .returning(Registration.payment_status, Registration.site_id, *_PREFS)
+                                 .execution_options(synchronize_session=False),
+                                 {"prefs_of": reg.candidate_id}).first()
         if row is None:
             raise _stale(reg, t)
+        outcome.notify_prefs = _prefs(reg.candidate_id, row)
         outcome.changes = {**changes, "payment_status": row.payment_status}
         outcome.keep_loaded(reg)
         if t.target in SUBMITTED_LIVE and outcome.before == DRAFT:
@@ -178,6 +182,21 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
     if name == "submit" and not seats.take_seat(reg.site_id):  # the hot row last
         raise SiteFull.at(db.session.get(Site, reg.site_id))
     return outcome
+
+
+# The candidate's notification settings come back with the status UPDATE, for the message the transition
+# queues (core.notify.events): most candidates have no row, which a session.get would ask the database for.
+# By the candidate's id, not correlated: SQLite names the columns of an UPDATE's RETURNING without their table.
+_PREFS = tuple(select(column).where(NotifySettings.candidate_id == bindparam("prefs_of")).scalar_subquery()
+               .label(f"notify_{column.key}")
+               for column in (NotifySettings.lang, NotifySettings.email_enabled, NotifySettings.sms_enabled))
+
+
+def _prefs(candidate_id: int, row) -> NotifySettings | None:
+    if row.notify_lang is None:  # lang is NOT NULL: no row
+        return None
+    return NotifySettings(candidate_id=candidate_id, lang=row.notify_lang, email_enabled=row.notify_email_enabled,
+                          sms_enabled=row.notify_sms_enabled)
 
 
 def _stamps(name: str, actor: Actor, reason: str | None) -> dict:

@@ -5,29 +5,26 @@ draft, in one transaction; a refused step saves nothing (the photo excepted: kep
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from core import eligibility
 from core import validators as v
 from core.db import commit_keeping_loaded, db
 from core.messages import Msg
-from core.models import Registration, Site
+from core.models import Candidate, Registration, Site
 from core.models.candidate import MILITARY
 from core.registration.choices import region_or_none
-from core.registration.draft import STEP_NAMES, STEPS, Draft
+from core.registration.draft import STEP_NAMES, STEPS, Draft, heading_to
 from core.registration.errors import Incomplete, StepRefused
 from core.services import audit, photos, profile
 from core.services.errors import NotAllowed
-from core.models.candidate import ENTRY_MODELS
 
 def findings_for_step(reg: Registration, step: str, chosen: dict[str, set[int]] | None = None,
                       settings: eligibility.RuleSettings | None = None) -> list[eligibility.Finding]:
     """The eligibility findings shown on a step: those of this step and the ones before (each rule
     declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page; ``settings``:
     the year's settings when the caller has read them already."""
-    upto = STEP_NAMES.index(step)
-    return [f for f in eligibility.check(reg, settings, chosen) if STEP_NAMES.index(f.step) <= upto]
+    return eligibility.check(reg, settings, chosen, upto=step)
 
 
 def certificate_required(reg: Registration, settings: eligibility.RuleSettings | None = None) -> bool:
@@ -47,26 +44,31 @@ def _refuse_findings_of_step(reg: Registration, step: str, chosen: dict[str, set
     """A step is passed only when no blocking finding shown on it remains: its own and those of the steps
     before (a rule of 工作情况 such as R1 is known once the diploma is ticked at 教育经历); the same
     evaluation, under the same settings, as submission."""
-    upto = STEP_NAMES.index(step)
-    found = [f for f in eligibility.blocking(eligibility.check(reg, chosen=chosen))
-             if STEP_NAMES.index(f.step) <= upto]
+    found = eligibility.blocking(eligibility.check(reg, chosen=chosen, upto=step))
     if found:
         found.sort(key=lambda f: f.step != step)  # the step's own findings first
         field = REFUSAL_FIELD.get(found[0].rule)
         raise StepRefused(found, step, field if field in PAGE_FIELDS[step] else STEP_FIELD[step])
 
 
-def _finish(reg: Registration, step: str, **values) -> None:
-    """The step is saved: its draft values, done, nothing kept unsaved; committed."""
+def _finish(reg: Registration, step: str, then: str | None = None, hold: bool = False, **values) -> None:
+    """The step is saved: its draft values, done, nothing kept unsaved; committed. ``then``: the step the
+    candidate goes to next, recorded in the same commit (its page then writes nothing, draft.go_to_step);
+    ``hold``: 提交 follows, and writes the draft with the submission (``Draft.hold``)."""
     draft = Draft.of(reg)
     for key, value in values.items():
         setattr(draft, key, value)
     draft.finish(step)
+    if hold:
+        draft.hold(reg)
+        return
     draft.store(reg)
+    if then:
+        heading_to(reg, then)
     commit_keeping_loaded()  # 提交 goes on with the registration and the candidate just loaded
 
 
-def _refuse_or_finish(reg: Registration, step: str) -> None:
+def _refuse_or_finish(reg: Registration, step: str, then: str | None) -> None:
     """基本情况 and 工作情况: what was typed is checked by the rules of the step (R9, R1, R4 …) before it is
     kept; a refusal keeps nothing (the photo excepted) and says why beside the field."""
     try:
@@ -74,10 +76,10 @@ def _refuse_or_finish(reg: Registration, step: str) -> None:
     except StepRefused:
         db.session.rollback()
         raise
-    _finish(reg, step)
+    _finish(reg, step, then)
 
 
-def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> None:
+def save_basic(reg: Registration, form: dict, photo: bytes | None = None, *, then: str | None = None) -> None:
     """基本情况: contact data, 本人身份, the 往来大陆通行证 for HK/Macau/Taiwan, and the photo."""
     cand = reg.candidate
     check = v.Checker()
@@ -97,10 +99,10 @@ def save_basic(reg: Registration, form: dict, photo: bytes | None = None) -> Non
     cand.military_identity = military
     if permit:
         cand.permit_number = permit
-    _refuse_or_finish(reg, "basic")
+    _refuse_or_finish(reg, "basic", then)
 
 
-def save_work(reg: Registration, form: dict) -> None:
+def save_work(reg: Registration, form: dict, *, then: str | None = None) -> None:
     """工作情况: saved to the profile (title date YYYY-MM, 在岗情况 incl. 当年毕业研究生, 试用期起始)."""
     check = v.Checker()
     check(profile.save_work, reg.candidate, form)
@@ -109,17 +111,19 @@ def save_work(reg: Registration, form: dict) -> None:
         db.session.rollback()
         check.done()
     reg.candidate.practice_start = practice
-    _refuse_or_finish(reg, "work")
+    _refuse_or_finish(reg, "work", then)
 
 
-def own_ids(kind: str, candidate_id: int, raw) -> list[int]:
-    """The ids in ``raw`` of the candidate's own entries of a kind (others' ids are dropped)."""
-    model = ENTRY_MODELS[kind]
+ENTRY_COLLECTIONS = {"education": "educations", "training": "trainings", "certificate": "certificates"}
+
+
+def own_ids(kind: str, candidate: Candidate, raw) -> list[int]:
+    """The ids in ``raw`` of the candidate's own entries of a kind (others' ids are dropped). Looked up in the
+    candidate's entries, which the step's eligibility check loads anyway: no statement of its own."""
     wanted = {int(x) for x in raw if str(x).isdigit()}
     if not wanted:
         return []
-    return sorted(db.session.scalars(select(model.id).where(model.id.in_(wanted),
-                                                            model.candidate_id == candidate_id)))
+    return sorted(e.id for e in getattr(candidate, ENTRY_COLLECTIONS[kind]) if e.id in wanted)
 
 
 def _ticked(reg: Registration, **ids) -> dict[str, set[int]]:
@@ -128,24 +132,24 @@ def _ticked(reg: Registration, **ids) -> dict[str, set[int]]:
     return chosen
 
 
-def save_entries(reg: Registration, education_ids, training_ids) -> None:
+def save_entries(reg: Registration, education_ids, training_ids, *, then: str | None = None) -> None:
     """教育经历和培训经历: the entries ticked for this registration (only the candidate's own); refused
     while a finding of this step blocks (a major that does not match the category, R11's diplomas …)."""
-    edu = own_ids("education", reg.candidate_id, education_ids)
+    edu = own_ids("education", reg.candidate, education_ids)
     if not edu:
         raise Incomplete("请勾选用于报考的教育经历；若没有，请点击栏目标题右侧的“+”按钮添加。", "entries",
                          "education_ids")
-    training = own_ids("training", reg.candidate_id, training_ids)
+    training = own_ids("training", reg.candidate, training_ids)
     _refuse_findings_of_step(reg, "entries", _ticked(reg, education=edu, training=training))
-    _finish(reg, "entries", education_ids=edu, training_ids=training)
+    _finish(reg, "entries", then, education_ids=edu, training_ids=training)
 
 
-def save_certificates(reg: Registration, certificate_ids) -> None:
+def save_certificates(reg: Registration, certificate_ids, *, then: str | None = None) -> None:
     """选择证书: passed when no finding of this step blocks (R2, R3 under the year's settings); else
     skippable. A closed route is said at 教育经历 already, and asks for no certificate here."""
-    ids = own_ids("certificate", reg.candidate_id, certificate_ids)
+    ids = own_ids("certificate", reg.candidate, certificate_ids)
     _refuse_findings_of_step(reg, "certificates", _ticked(reg, certificate=ids))
-    _finish(reg, "certificates", certificate_ids=ids)
+    _finish(reg, "certificates", then, certificate_ids=ids)
 
 
 def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> None:
@@ -155,7 +159,7 @@ def remember_ticks(reg: Registration, step: str, ticked: dict[str, list]) -> Non
     """
     draft = Draft.of(reg)
     for kind, raw in ticked.items():
-        draft.set_ids(kind, own_ids(kind, reg.candidate_id, raw))
+        draft.set_ids(kind, own_ids(kind, reg.candidate, raw))
     draft.unsaved.pop(step, None)
     draft.store(reg)
 
@@ -233,8 +237,9 @@ def choose_region(reg: Registration, raw):
     return region
 
 
-def save_site(reg: Registration, form: dict) -> Site:
-    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt).
+def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: bool = False) -> Site:
+    """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt); ``hold``: for 提交,
+    which writes the draft with the submission (one UPDATE of the registration, not two).
 
     Returns the site with its region, read in one statement: while the caller holds it, 提交's
     ``session.get`` of the same site finds it in the session instead of reading it again."""
@@ -260,7 +265,7 @@ def save_site(reg: Registration, form: dict) -> Site:
         draft.store(reg)
         db.session.commit()
         raise v.FieldErrors(errors)
-    _finish(reg, "site", region_id=region.id, site_id=site.id, attempts=attempts)
+    _finish(reg, "site", then, hold, region_id=region.id, site_id=site.id, attempts=attempts)
     return site
 
 

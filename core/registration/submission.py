@@ -72,7 +72,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
             reg, "submit", lifecycle.Actor.candidate(candidate),
             values=dict(site_id=site.id, region_id=site.region_id, number=number, attempts=draft.attempts,
                         military_unit=military_unit, snapshot=frozen, submit_token=token, submitted_at=now,
-                        draft_step=None, online_review=online),
+                        draft_step=None, online_review=online,
+                        draft_data=reg.draft_data),  # as the 考点 step held it (steps.save_site)
             entry_ids={k: list(v) for k, v in ids.items()},
             detail={"subject": frozen["subject"]["code"], "site": site.code})
         if online:

@@ -7,7 +7,7 @@ still uses are unlocked (the guide: 可通过放弃相关报考项目来解锁).
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 
 from core.db import db
 from core.models import Candidate, Registration, RegistrationEntry
@@ -17,10 +17,12 @@ from core.registration.states import SUBMITTED_LIVE
 
 def lock_entries(registration: Registration, ids: dict[str, list[int]]) -> None:
     """Record the entries a registration uses and lock the editable ones (caller's transaction)."""
+    rows = [{"registration_id": registration.id, "education_id": None, "training_id": None, "certificate_id": None,
+             f"{kind}_id": entry_id} for kind in ENTRY_MODELS for entry_id in sorted(set(ids.get(kind, ())))]
+    if rows:  # rows, not objects: nothing here reads them back, and the unit of work would cost more than the INSERT
+        db.session.execute(insert(RegistrationEntry), rows)
     for kind, model in ENTRY_MODELS.items():
         chosen = sorted(set(ids.get(kind, ())))
-        for entry_id in chosen:
-            db.session.add(RegistrationEntry(registration_id=registration.id, **{f"{kind}_id": entry_id}))
         if chosen:
             db.session.execute(update(model)
                                .where(model.id.in_(chosen), model.candidate_id == registration.candidate_id,

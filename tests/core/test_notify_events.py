@@ -167,6 +167,24 @@ def test_english_candidates_get_english(notify_on, session):
     assert "has been submitted" in mail.get_body(("plain",)).get_content()
 
 
+def test_a_submission_follows_the_candidates_own_preferences_read_with_the_status_update(notify_on, session):
+    from core.models import NotifySettings
+    cat = make_catalogue()
+    other = ready_candidate(email="qian@example.cn")
+    db.session.add(NotifySettings(candidate_id=other.id, lang="en", email_enabled=False, sms_enabled=False))
+    cand = ready_candidate(email="zhao@example.cn")  # no settings of their own: Chinese, every channel
+    reg = ready_draft(cand, cat)
+    db.session.commit()
+    submission.submit_registration(cand, reg.id, "t1")
+    assert sorted((m.channel, m.lang) for m in messages()) == [("email", "zh"), ("inbox", "zh"), ("sms", "zh")]
+    db.session.add(NotifySettings(candidate_id=cand.id, email_enabled=False, sms_enabled=True))
+    again = ready_draft(cand, make_catalogue())
+    db.session.commit()
+    submission.submit_registration(cand, again.id, "t2")
+    assert sorted(m.channel for m in messages() if m.key.startswith(f"registration:{again.id}:")) == [
+        "inbox", "sms"]  # not essential: no e-mail
+
+
 def test_non_essential_messages_follow_the_preferences(notify_on, session):
     from core.models import NotifySettings
     cand = ready_candidate(email="wang@example.cn")

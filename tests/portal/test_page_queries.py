@@ -81,6 +81,64 @@ def test_a_wizard_step_reads_the_draft_once_and_records_the_step(client, session
                                  "title_date": "2020-07", "practice_start": "2020-07", "action": "next"})
     assert response.status_code == 302 and response.location.endswith(f"/registration/{reg_id}/step/entries")
     assert len([s for s in seen if s.startswith("SELECT") and "FROM registrations" in s]) == 1, seen
+    # the step's commit recorded where the candidate goes: arriving there by the form writes nothing
+    assert len([s for s in seen if s.startswith("UPDATE registrations")]) == 1, seen
+    seen, response = statements(client, f"/registration/{reg_id}/step/entries")
+    assert response.status_code == 200
+    assert not [s for s in seen if not s.startswith("SELECT")], seen
+    assert session.get(Registration, reg_id).draft_step == "entries"
+
+
+def test_the_wizard_pages_statements(client, session):
+    """session+candidate, registration (with year and subject), the year's rule settings; from 工作情况 on the
+    entries the findings read (教育经历, 培训经历); then what each page lists (the types for the “+” forms, the
+    region's review mode for the documents beside the entries, the 考区 and 考点, the certificates)."""
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id = reg.id
+    login_as(client, cand)
+    client.get("/")  # the consent, once per session
+    expected = {"basic": 3, "work": 5, "entries": 7, "certificates": 8, "site": 9}  # basic: 5 before
+    for step, count in expected.items():
+        session.get(Registration, reg_id).draft_step = step  # arriving from the step before: nothing to write
+        seen, response = statements(client, f"/registration/{reg_id}/step/{step}")
+        assert response.status_code == 200
+        assert len(seen) == count, (step, [x[:60] for x in seen[3:]])
+    seen, _ = statements(client, f"/registration/{reg_id}/step/basic")
+    assert not [s for s in seen if "FROM educations" in s or "FROM trainings" in s], seen  # 基本情况's rules
+
+
+def test_saving_the_entries_step_checks_the_ids_against_the_entries_it_loads(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    reg = ready_draft(cand, cat)
+    session.commit()
+    reg_id, edu_id = reg.id, cand.educations[0].id
+    login_as(client, cand)
+    html = client.get(f"/registration/{reg_id}/step/entries").get_data(as_text=True)
+    seen, response = statements(client, f"/registration/{reg_id}/step/entries",
+                                {"csrf_token": csrf_token_from(html), "education_ids": [str(edu_id), "999999"],
+                                 "action": "next"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len([s for s in seen if "FROM educations" in s]) == 1, seen  # no separate id check
+    assert len(seen) <= 6, seen  # 7 before
+    session.expire_all()
+    assert session.get(Registration, reg_id).draft_data["education_ids"] == [edu_id]  # another's id dropped
+
+
+def test_starting_a_registration_reads_nothing_back(client, session):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    session.commit()
+    login_as(client, cand)
+    html = client.get("/registration/subjects").get_data(as_text=True)
+    seen, response = statements(client, "/registration/start",
+                                {"csrf_token": csrf_token_from(html), "subject_id": cat["subject"].id})
+    assert response.status_code == 302 and "/step/basic" in response.location
+    # session+candidate, the subject with its exam year, the year's registration if any, the INSERT
+    assert len(seen) == 4 and seen[-1].startswith("INSERT INTO registrations"), seen  # 6 before
 
 
 def _submitted(candidate_id: int, cat, n: int) -> Registration:
@@ -111,7 +169,7 @@ def test_the_registration_lists_take_the_same_queries_for_one_registration_or_th
         assert len(seen) == len(one[url]) == {"/": 2, "/registration": 4}[url], seen
 
 
-def test_submission_reads_nothing_back_after_the_site_step_commits(client, session):
+def test_submission_reads_nothing_back_after_the_site_step(client, session):
     cat = make_catalogue()
     cand = ready_candidate()
     reg = ready_draft(cand, cat)
@@ -122,9 +180,9 @@ def test_submission_reads_nothing_back_after_the_site_step_commits(client, sessi
     token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
     seen, response = statements(client, f"/registration/{reg_id}/step/site",
                                 {"csrf_token": csrf_token_from(html), "region_id": region_id, "site_id": site_id,
-                                 "attempts": "1", "action": "submit", "submit_token": token})
+                                 "attempts": "2", "action": "submit", "submit_token": token})
     assert response.status_code == 303, response.get_data(as_text=True)
-    # the step's commit keeps the registration and the candidate loaded: each is read once
+    # the step leaves the registration and the candidate loaded for 提交: each is read once
     assert len([s for s in seen if s.startswith("SELECT registrations.")]) == 1, seen
     assert len([s for s in seen if s.startswith("SELECT candidates.")]) == 0, seen  # joined with the session
     assert len([s for s in seen if "eligibility_" in s]) == 1, seen  # rules and routes in one query
@@ -132,8 +190,12 @@ def test_submission_reads_nothing_back_after_the_site_step_commits(client, sessi
     # the step reads the site with its region in one statement, and 提交 finds that site in the session
     assert len([s for s in seen if s.startswith("SELECT sites.")]) == 1, seen
     assert not [s for s in seen if s.startswith("SELECT regions.")], seen
-    assert len(seen) <= 14, seen  # 18, then 16 before: the registration and the candidate read back, two
-    # setting reads; then the region and the site read again by 提交
+    assert not [s for s in seen if s.startswith("SELECT notify_settings")], seen  # with the status UPDATE
+    # the 考点 step's draft (attempts changed) is written by the submission's UPDATE, not by one of its own
+    assert len([s for s in seen if s.startswith("UPDATE registrations")]) == 1, seen
+    assert len(seen) <= 13, seen  # 18, then 16, 15 before: the registration and the candidate read back, two
+    # setting reads; then the region and the site read again by 提交; the draft and the notification settings
+    # on their own
     session.expire_all()
     assert session.get(Registration, reg_id).status == "submitted"
 

@@ -95,3 +95,48 @@ def test_a_site_full_at_the_last_moment_lists_only_that_regions_sites(world, cli
     assert "广州考点" not in body and "广东省" in body
     session.expire_all()
     assert session.get(Registration, reg.id).status == "draft"
+
+
+def _submit_at(client, reg, site, attempts: str):
+    html = client.get(_url(reg)).get_data(as_text=True)
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    return client.post(_url(reg), data={"csrf_token": csrf_token_from(html), "region_id": site.region_id,
+                                        "site_id": site.id, "attempts": attempts, "action": "submit",
+                                        "submit_token": token})
+
+
+def test_a_refused_submission_keeps_the_site_step_as_chosen(world, client, session, monkeypatch):
+    """提交 writes the 考点 step's draft with the submission (one UPDATE); refused, the step is saved all the same."""
+    from core.services import seats
+    monkeypatch.setattr(seats, "take_seat", lambda site_id: False)  # filled by others at the last moment
+    reg, near = world["reg"], world["near"]
+    refused = _submit_at(client, reg, near, "3")
+    assert refused.status_code == 409 and "已报满" in refused.get_data(as_text=True)
+    session.expire_all()
+    kept = session.get(Registration, reg.id)
+    assert kept.status == "draft" and kept.draft_step == "site"
+    assert (kept.draft_data["region_id"], kept.draft_data["site_id"], kept.draft_data["attempts"]) == (
+        near.region_id, near.id, 3)
+    assert session.get(Site, near.id).taken == 0
+
+
+def test_a_submission_missing_the_photo_keeps_the_site_step_and_goes_to_it(world, client, session):
+    reg, near = world["reg"], world["near"]
+    world["cand"].photo_path = None
+    session.commit()
+    refused = _submit_at(client, reg, near, "2")
+    assert refused.status_code == 302 and refused.location.endswith(f"/registration/{reg.id}/step/basic")
+    session.expire_all()
+    kept = session.get(Registration, reg.id)
+    assert kept.status == "draft" and "site" in kept.draft_data["done"]
+    assert (kept.draft_data["site_id"], kept.draft_data["attempts"]) == (near.id, 2)
+
+
+def test_a_submission_writes_the_site_step_with_it(world, client, session):
+    reg, near = world["reg"], world["near"]
+    assert _submit_at(client, reg, near, "2").status_code == 303
+    session.expire_all()
+    done = session.get(Registration, reg.id)
+    assert (done.status, done.site_id, done.attempts, done.draft_step) == ("submitted", near.id, 2, None)
+    assert (done.draft_data["site_id"], done.draft_data["attempts"]) == (near.id, 2)
+    assert session.get(Site, near.id).taken == 1
