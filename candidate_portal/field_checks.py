@@ -7,7 +7,10 @@ validators' own, so the frame says what 提交 would say.
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import get_locale, gettext as _
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from candidate_portal.blueprint import bp
 
@@ -33,3 +36,15 @@ def field_checks() -> dict:
     return {"required": _("请填写%(label)s。"), "choose": _("请选择%(label)s。"),
             "formats": [{"pattern": pattern, "message": _(message), "names": list(names), "ignore": ignore}
                         for pattern, message, names, ignore in FORMATS]}
+
+
+_AS_JSON: dict[str, Markup] = {}  # per language: the same on every page, so made once
+
+
+@bp.app_template_global()
+def field_checks_json() -> Markup:
+    """``field_checks()|tojson`` (the same filter, the app's JSON), kept per language."""
+    key = str(get_locale())
+    if key not in _AS_JSON:
+        _AS_JSON[key] = htmlsafe_json_dumps(field_checks(), dumps=current_app.json.dumps)
+    return _AS_JSON[key]

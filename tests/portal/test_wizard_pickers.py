@@ -138,3 +138,22 @@ def test_the_page_checks_the_formats_the_server_checks(name):
             SERVER[name](value)
         assert str(refused.value.message) == message  # the frame says what 提交 would say
         assert not pattern.search(re.sub(ignore, "", value) if ignore else value), value
+
+
+
+@pytest.mark.parametrize("lang, required, mobile", [
+    ("zh", "请填写%(label)s。", "手机号码应为以1开头的11位数字。"),
+    ("en", "Please enter %(label)s.", "The mobile number must be 11 digits starting with 1.")])
+def test_the_red_frames_checks_are_in_the_pages_language(wizard, client, lang, required, mobile):
+    """The formats and messages profile.js reads (made once per language) are the page's language's."""
+    import json
+    client.set_cookie("lang", lang)  # before the first page: the test's app context keeps the first locale
+
+    def checks():
+        html = text(client.get(_step(wizard["reg"], "work")))
+        return json.loads(re.search(r'id="field-checks">(.*?)</script>', html, re.S).group(1))
+
+    first = checks()
+    assert first["required"] == required and first["formats"][0]["message"] == mobile
+    assert [f["pattern"] for f in first["formats"]] == [pattern for pattern, *_ in FORMATS]
+    assert checks() == first
