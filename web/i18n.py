@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_translations
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 KEPT_STRINGS = 5000  # per catalogue: templates' own texts; a `_(value)` of unbounded values stops being kept
@@ -36,11 +36,11 @@ def translate(text: str) -> str:
     return _translations().ugettext(text)
 
 
-@pass_context
-def template_gettext(context, string: str, **variables):
+@pass_eval_context  # not pass_context: after a {% set %} in a block or loop, Jinja copies the context per call
+def template_gettext(eval_ctx, string: str, **variables):
     """The templates' ``_()``/``gettext()``: what the i18n extension's newstyle gettext returns, the same
     Markup or text (``%%`` unescaped, parameters escaped), kept per catalogue when there are no parameters."""
-    autoescape = context.eval_ctx.autoescape
+    autoescape = eval_ctx.autoescape
     translations = _translations()
     if variables:
         text = translations.ugettext(string)
