@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from core.db import db
 from web.assets import init_assets
 from web.compression import gzip_response
+from web.cookie_session import KeptSerializerSessionInterface
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
@@ -22,6 +23,7 @@ def init_web(app: Flask) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    app.session_interface = KeptSerializerSessionInterface()
     CSRFProtect(app)
     load_exceptions()
     app.before_request(refuse_nul)
