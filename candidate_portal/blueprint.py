@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, url_for
 
+from core.privacy import notice
+
 bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")  # the portal's own CSS and JS, no CDN
 
@@ -36,11 +38,15 @@ def unread_messages() -> int:
 @bp.record_once
 def _portal_globals(state):
     """What every portal template may call, as Jinja globals: installed once, where a context processor
-    built the same dictionary again for every template rendered."""
+    built the same functions again for every template rendered."""
     from candidate_portal.auth import current_candidate
-    from core.privacy.notice import NOTICE_VERSION
     from core.privacy.retention import ACTIONS, SCHEDULE
 
-    state.app.jinja_env.globals.update(
-        current_candidate=current_candidate, nav_url=nav_url, unread_messages=unread_messages,
-        notice_version=NOTICE_VERSION, retention_schedule=SCHEDULE.values, retention_actions=ACTIONS)
+    state.app.jinja_env.globals.update(current_candidate=current_candidate, nav_url=nav_url,
+                                       unread_messages=unread_messages, retention_schedule=SCHEDULE.values,
+                                       retention_actions=ACTIONS)
+
+
+@bp.app_context_processor
+def _notice_version():
+    return {"notice_version": notice.NOTICE_VERSION}  # the module's value at each render (tests set another)

@@ -4,8 +4,9 @@ A portal page builds about ten links (5-10 µs each); the menu's, the footer's a
 differ between requests: an endpoint without values, or a static file by name, below the request's script
 root (``SCRIPT_NAME``, where a proxy mounts the site). Those are kept per script root; every other link (with
 an id, a ``next``, an anchor, external, relative to the blueprint) is built by Flask as before. This holds
-while no ``url_defaults`` adds per-request values (web/assets.py adds only the file's fingerprint) and URLs
-stay relative (no ``SERVER_NAME``); in debug mode nothing is kept, so an edited file's new fingerprint shows.
+while no ``url_defaults`` adds per-request values (web/assets.py adds only the file's fingerprint) and links
+are relative to the request's host (no ``SERVER_NAME`` among our settings, config.py); in debug mode nothing
+is kept, so an edited file's new fingerprint shows.
 """
 from __future__ import annotations
 
@@ -16,9 +17,7 @@ KEPT_URLS = 1000  # a bound, whatever script roots a proxy sends
 
 
 def keep_fixed_urls(app: Flask) -> None:
-    """Replace the templates' ``url_for`` (call after the app's url_defaults are registered)."""
-    if app.config.get("SERVER_NAME"):
-        return
+    """Replace the templates' ``url_for``."""
     build = app.jinja_env.globals["url_for"]
     kept: dict[tuple[str, str, str | None], str] = {}
 
