@@ -12,6 +12,7 @@ from candidate_portal import (account_views, api_views, field_checks, home_views
                               print_views, privacy_views, profile_views, registration_views)
 from candidate_portal.blueprint import bp
 from web.i18n import install_template_gettext
+from web.urls import keep_fixed_urls
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"  # translations/en/LC_MESSAGES
 
@@ -22,3 +23,4 @@ def init_portal(app: Flask) -> None:
     install_template_gettext(app)
     init_i18n(app)
     app.register_blueprint(bp)
+    keep_fixed_urls(app)

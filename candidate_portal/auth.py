@@ -9,7 +9,7 @@ import functools
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from core.db import db
+from core.db import commit_keeping_loaded
 from core.models import Candidate, Registration
 from core.privacy import notice
 from core.registration import access
@@ -32,7 +32,7 @@ def log_in(candidate: Candidate) -> None:
     session.clear()
     session[SESSION_KEY] = sessions.open_session(candidate, request.remote_addr)
     session.permanent = False
-    db.session.commit()
+    commit_keeping_loaded()  # the login goes on with the candidate it has just read (must_change_password)
     g.candidate = candidate
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, url_for
 
+from core.privacy import notice
+
 bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")  # the portal's own CSS and JS, no CDN
 
@@ -16,25 +18,35 @@ def _forget_previous_request():
     g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
 
 
-@bp.app_context_processor
-def _portal_globals():
+def nav_url(endpoint: str, fallback: str = "#") -> str:
+    """A menu link that still renders while the page behind it is being built."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else fallback
+
+
+def unread_messages() -> int:
+    """消息中心's unread count for the menu (0 when nobody is logged in): read with the session, or counted
+    when the candidate was loaded otherwise (just logged in)."""
     from candidate_portal.auth import current_candidate
-    from core.privacy.notice import NOTICE_VERSION
+    from core.notify.inbox import unread_count
+    cand = current_candidate()
+    if cand is None:
+        return 0
+    unread = getattr(cand, "unread_messages", None)
+    return unread_count(cand.id) if unread is None else unread
+
+
+@bp.record_once
+def _portal_globals(state):
+    """What every portal template may call, as Jinja globals: installed once, where a context processor
+    built the same functions again for every template rendered."""
+    from candidate_portal.auth import current_candidate
     from core.privacy.retention import ACTIONS, SCHEDULE
 
-    def nav_url(endpoint: str, fallback: str = "#") -> str:
-        """A menu link that still renders while the page behind it is being built."""
-        return url_for(endpoint) if endpoint in current_app.view_functions else fallback
+    state.app.jinja_env.globals.update(current_candidate=current_candidate, nav_url=nav_url,
+                                       unread_messages=unread_messages, retention_schedule=SCHEDULE.values,
+                                       retention_actions=ACTIONS)
 
-    def unread_messages() -> int:
-        """消息中心's unread count for the menu (0 when nobody is logged in): read with the session, or counted
-        when the candidate was loaded otherwise (just logged in)."""
-        from core.notify.inbox import unread_count
-        cand = current_candidate()
-        if cand is None:
-            return 0
-        unread = getattr(cand, "unread_messages", None)
-        return unread_count(cand.id) if unread is None else unread
 
-    return {"current_candidate": current_candidate, "nav_url": nav_url, "unread_messages": unread_messages,
-            "notice_version": NOTICE_VERSION, "retention_schedule": SCHEDULE.values, "retention_actions": ACTIONS}
+@bp.app_context_processor
+def _notice_version():
+    return {"notice_version": notice.NOTICE_VERSION}  # the module's value at each render (tests set another)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from core.db import db
 from web.assets import init_assets
 from web.compression import gzip_response
+from web.cookie_session import KeptSerializerSessionInterface
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
@@ -22,6 +23,7 @@ def init_web(app: Flask) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    app.session_interface = KeptSerializerSessionInterface()
     CSRFProtect(app)
     load_exceptions()
     app.before_request(refuse_nul)
@@ -33,12 +35,15 @@ def init_web(app: Flask) -> None:
 
 
 def engine_options(config) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS plus psycopg's ``prepare_threshold`` from DB_PREPARE_THRESHOLD on PostgreSQL:
+    """SQLALCHEMY_ENGINE_OPTIONS plus, on PostgreSQL, psycopg's ``prepare_threshold`` from DB_PREPARE_THRESHOLD:
     off (None) by default, so that PgBouncer in transaction pooling (Debian 12's 1.18 has no
-    max_prepared_statements) never sees a statement prepared on another client's connection."""
+    max_prepared_statements) never sees a statement prepared on another client's connection; and cursors
+    that build a result's column descriptions only when read (web/pg_cursor.py)."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql+psycopg"):
+        from web.pg_cursor import LazyDescriptionCursor
         threshold = config.get("DB_PREPARE_THRESHOLD")
         options["connect_args"] = {**options.get("connect_args", {}),
-                                   "prepare_threshold": int(threshold) if threshold else None}
+                                   "prepare_threshold": int(threshold) if threshold else None,
+                                   "cursor_factory": LazyDescriptionCursor}
     return options

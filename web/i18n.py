@@ -12,7 +12,8 @@ its own. The i18n extension's ``_`` made two context calls, a lookup and a ``Mar
 """
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask
+from flask.globals import _cv_app
 from flask_babel import get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -21,7 +22,10 @@ KEPT_STRINGS = 5000  # per catalogue: templates' own texts; a `_(value)` of unbo
 
 
 def _translations():
-    state = g.get("_flask_babel") if g else None
+    # The app context straight from its context variable: a page makes ~80 of these calls, and the ``g``
+    # proxy's two lookups were ten times the rest (2 µs a call).
+    app_ctx = _cv_app.get(None)
+    state = getattr(app_ctx.g, "_flask_babel", None) if app_ctx is not None else None
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # before Flask-Babel has chosen the locale: let it
         return get_translations()

@@ -12,30 +12,47 @@ from web.errors import N_, plain_page
 # inline event handlers (docs/security.md). Styles keep 'unsafe-inline' for now.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; form-action 'self'{form_action}; base-uri 'self'")
+_CSP_HEAD, _CSP_TAIL = CSP.format(nonce="{nonce}", form_action="").split("{nonce}")  # only the nonce varies
 
 
 def csp_nonce() -> str:
     """This response's script nonce (templates: ``<script nonce="{{ csp_nonce() }}">``), kept with the
     request itself: ``g`` can outlive a request (tests hold an app context open) and a nonce is never reused."""
-    return request.environ.setdefault("csp_nonce", secrets.token_urlsafe(16))
+    environ = request.environ
+    nonce = environ.get("csp_nonce")
+    if nonce is None:  # drawn once per request, not at every call
+        nonce = environ["csp_nonce"] = secrets.token_urlsafe(16)
+    return nonce
 
 
 def csp_header(form_action: str = "") -> str:
     """The Content-Security-Policy of this response; ``form_action``: one more origin forms may post to."""
-    return CSP.format(nonce=csp_nonce(), form_action=f" {form_action}" if form_action else "")
+    if not form_action:
+        return _CSP_HEAD + csp_nonce() + _CSP_TAIL
+    return CSP.format(nonce=csp_nonce(), form_action=f" {form_action}")
+
+
+_FIXED_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                  ("Referrer-Policy", "same-origin"))
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def security_headers(response):
-    """Headers for every response of both apps. Pages are personal: never cached by browsers or proxies."""
+    """Headers for every response of both apps. Pages are personal: never cached by browsers or proxies.
+
+    A header a view set already is kept. The names present are read once: each ``in`` or ``setdefault`` on
+    werkzeug's Headers scans the list and raises and catches an exception for a missing name."""
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Content-Security-Policy", csp_header())
+    present = set(headers.keys(lower=True))
+    for name, value in _FIXED_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", csp_header())
     if not request.path.startswith(("/static/", "/assets/")) and not getattr(response, "private_cache", False):
         headers["Cache-Control"] = "no-store"  # CSS and JS may be cached, and what cache_privately marks
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if "strict-transport-security" not in present and current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.add("Strict-Transport-Security", HSTS)
     return response
 
 

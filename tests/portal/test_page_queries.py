@@ -12,8 +12,8 @@ from sqlalchemy import event
 from core.db import db
 from core.documents import service
 from core.models import CandidateSession, Certificate, Registration, Training
-from tests.factories import (dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate, ready_draft,
-                             upload_required)
+from tests.factories import (PASSWORD, dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate,
+                             ready_draft, upload_required)
 from tests.support.web import csrf_token_from, text
 
 
@@ -42,6 +42,17 @@ def test_the_logged_in_candidate_and_the_session_come_in_one_query(client, sessi
     assert response.status_code == 200 and "张三" in response.get_data(as_text=True)
     assert len(seen) == 2, seen  # the session joined with its candidate; the candidate's registrations
     assert "FROM candidate_sessions JOIN candidates" in seen[0]
+
+
+def test_the_login_does_not_read_the_candidate_back_after_opening_the_session(client, session):
+    cand = make_candidate()
+    session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    seen, response = statements(client, "/login", {"username": cand.username, "password": PASSWORD,
+                                                   "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    opened = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO candidate_sessions"))
+    assert not seen[opened + 1:], seen  # must_change_password and the redirect use the candidate as read
 
 
 def test_last_seen_is_written_at_most_once_a_minute(client, session):
