@@ -7,7 +7,7 @@ still uses are unlocked (the guide: 可通过放弃相关报考项目来解锁).
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import bindparam, exists, select, update
 
 from core.db import db
 from core.models import Candidate, Registration, RegistrationEntry
@@ -15,19 +15,26 @@ from core.models.candidate import ENTRY_MODELS
 from core.registration.states import SUBMITTED_LIVE
 
 
+# 提交 runs these: table statements built once, without the ORM's bulk and session-synchronising machinery
+# (nothing here reads the rows back, and the submission's commit expires the loaded entries).
+_RECORD = RegistrationEntry.__table__.insert()
+_LOCK = {kind: update(model.__table__)
+         .where(model.__table__.c.id.in_(bindparam("ids", expanding=True)),
+                model.__table__.c.candidate_id == bindparam("owner_id"), model.__table__.c.state == "editable")
+         .values(state="locked")
+         for kind, model in ENTRY_MODELS.items()}
+
+
 def lock_entries(registration: Registration, ids: dict[str, list[int]]) -> None:
-    """Record the entries a registration uses and lock the editable ones (caller's transaction)."""
+    """Record the entries a registration uses and lock the editable ones (caller's transaction, which commits)."""
     rows = [{"registration_id": registration.id, "education_id": None, "training_id": None, "certificate_id": None,
              f"{kind}_id": entry_id} for kind in ENTRY_MODELS for entry_id in sorted(set(ids.get(kind, ())))]
-    if rows:  # rows, not objects: nothing here reads them back, and the unit of work would cost more than the INSERT
-        db.session.execute(insert(RegistrationEntry), rows)
-    for kind, model in ENTRY_MODELS.items():
+    if rows:
+        db.session.execute(_RECORD, rows)
+    for kind in ENTRY_MODELS:
         chosen = sorted(set(ids.get(kind, ())))
         if chosen:
-            db.session.execute(update(model)
-                               .where(model.id.in_(chosen), model.candidate_id == registration.candidate_id,
-                                      model.state == "editable")
-                               .values(state="locked"))
+            db.session.execute(_LOCK[kind], {"ids": chosen, "owner_id": registration.candidate_id})
 
 
 def unlock_entries(registration: Registration) -> dict[str, list[int]]:
