@@ -79,7 +79,9 @@ def test_a_saturated_worker_turns_new_visitors_away_and_serves_those_inside(one_
     port, slow_started = one_thread_server
     assert _get(port, "/login")[0] == 200  # idle: everyone is served
     results = {}
-    slow = threading.Thread(target=lambda: results.setdefault("slow", _get(port, "/slow?s=5")))
+    # with a session: the worker may not have counted /login out yet, and a new visitor's request would be sent away
+    slow = threading.Thread(target=lambda: results.setdefault(
+        "slow", _get(port, "/slow?s=5", headers={"Cookie": "portal_session=abc"})))
     slow.start()
     deadline = time.monotonic() + 30
     while not slow_started.exists():  # the only thread is now busy
