@@ -100,7 +100,7 @@ def test_preferences_are_saved_and_language_follows_the_portal(client, app_ctx):
 
 
 def test_pages_of_twenty_the_count_read_with_the_page(client, app_ctx):
-    from tests.portal.test_page_queries import statements
+    from tests.support.queries import statements
     cand = make_candidate()
     for n in range(25):
         queue(cand, "payment_paid", {**PAID, "receipt": f"JF{n}"}, key=f"k{n}")

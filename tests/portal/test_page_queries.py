@@ -7,31 +7,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from core.db import db
 from core.documents import service
 from core.models import CandidateSession, Certificate, Registration, Training
 from tests.factories import (PASSWORD, dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate,
                              ready_draft, upload_required)
+from tests.support.queries import statements
 from tests.support.web import csrf_token_from, text
-
-
-def statements(client, url: str, data: dict | None = None) -> tuple[list[str], object]:
-    """The SQL statements one fresh request runs (GET, or POST with ``data``), and its response."""
-    db.session.commit()
-    db.session.expunge_all()  # nothing cached from the test's own session
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url) if data is None else client.post(url, data=data)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen, response
 
 
 def test_the_logged_in_candidate_and_the_session_come_in_one_query(client, session):
