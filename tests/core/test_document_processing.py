@@ -104,3 +104,34 @@ def test_decompression_bomb_is_refused(app_ctx):
 def test_jpeg_with_html_appended_is_stored_without_it(app_ctx):
     result = process(jpeg(300, 300) + b"<script>alert(1)</script>")
     assert b"<script>" not in result.data and result.data.endswith(b"\xff\xd9")
+
+
+def test_script_words_inside_page_data_are_not_a_script(app_ctx):
+    """A scan's page data may hold any bytes ("/JS" about once in 5 MB of compressed image): only PDF syntax
+    counts. Here the words sit in the page's (uncompressed) content stream, as a comment."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    page = writer.pages[0]
+    stream = DecodedStreamObject()
+    stream.set_data(page.get_contents().get_data() + b"\n% /JS /JavaScript /EmbeddedFile /Launch /XFA\n")
+    page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    assert b"/JS /JavaScript" in data
+    result = process(data)
+    assert result.kind == "pdf" and len(result.pages) == 1
+
+
+def test_a_script_in_a_page_action_is_found_by_the_object_walk(app_ctx):
+    """JavaScript outside the catalogue (a page's additional action) is refused like one in it."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})})
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DomainError, match="脚本、附件"):
+        process(out.getvalue())
