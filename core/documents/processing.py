@@ -34,7 +34,7 @@ PAGE_SIDE = 1600  # a PDF page rendered for the reviewer
 _JPEG, _PNG, _PDF = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"%PDF-"
 _PDF_DANGER = ("/JavaScript", "/JS", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA")
 # Stream bodies (page images, fonts) are data, not PDF syntax: a scan's compressed image holds any 3 bytes, "/JS"
-# included, about once in 5 MB, and must not be refused as a script for it.
+# included, about once in 16 MB (2^24 byte triples), and must not be refused as a script for it.
 _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.S)
 _ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/RichMedia", "/XFA", "/Launch"}
 _ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/RichMediaExecute"}

@@ -107,7 +107,7 @@ def test_jpeg_with_html_appended_is_stored_without_it(app_ctx):
 
 
 def test_script_words_inside_page_data_are_not_a_script(app_ctx):
-    """A scan's page data may hold any bytes ("/JS" about once in 5 MB of compressed image): only PDF syntax
+    """A scan's page data may hold any bytes ("/JS" about once in 16 MB of compressed image): only PDF syntax
     counts. Here the words sit in the page's (uncompressed) content stream, as a comment."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DecodedStreamObject
