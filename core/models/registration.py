@@ -17,7 +17,19 @@ PAYMENT_LABELS = {"unpaid": "未缴费", "paid": "已缴费", "refund_pending": 
 
 
 
-class Registration(Timestamps, Model):
+class StatusLabels:
+    """The words shown for ``status`` and ``payment_status`` (the model and the rows pages read as plain values)."""
+
+    @property
+    def status_label(self) -> str:
+        return label(self.status)
+
+    @property
+    def payment_label(self) -> str:
+        return PAYMENT_LABELS[self.payment_status]
+
+
+class Registration(StatusLabels, Timestamps, Model):
     __tablename__ = "registrations"
     __table_args__ = (
         one_of("status", STATUSES, "ck_registration_status"),
@@ -74,14 +86,6 @@ class Registration(Timestamps, Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE
-
-    @property
-    def status_label(self) -> str:
-        return label(self.status)
-
-    @property
-    def payment_label(self) -> str:
-        return PAYMENT_LABELS[self.payment_status]
 
     def document_count(self) -> int:
         """How many 审核材料 this registration uses (every role seeing it may know they exist; only reviewing

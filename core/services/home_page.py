@@ -13,8 +13,7 @@ from sqlalchemy import Integer, bindparam, select
 
 from core.db import db
 from core.models import ExamSubject, ExamYear, Registration, Site
-from core.models.registration import PAYMENT_LABELS
-from core.registration.states import label
+from core.models.registration import StatusLabels
 
 _ROWS = (select(Registration.id, Registration.status, Registration.payment_status, Registration.number,
                 Registration.reject_reason, Registration.correction_deadline, ExamYear.name, ExamSubject.name,
@@ -28,7 +27,7 @@ _ROWS = (select(Registration.id, Registration.status, Registration.payment_statu
 
 
 @dataclass(frozen=True)
-class HomeRegistration:
+class HomeRegistration(StatusLabels):
     id: int
     status: str
     payment_status: str
@@ -38,14 +37,6 @@ class HomeRegistration:
     exam_year_name: str
     subject_name: str
     site_name: str | None  # None: no site chosen yet
-
-    @property
-    def status_label(self) -> str:
-        return label(self.status)
-
-    @property
-    def payment_label(self) -> str:
-        return PAYMENT_LABELS[self.payment_status]
 
 
 def registrations(candidate_id: int) -> list[HomeRegistration]:
