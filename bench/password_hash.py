@@ -42,6 +42,8 @@ SCHEMES = {
     "argon2id m=19 MiB t=2 p=1 (OWASP, chosen)": argon2_check(19 * 1024, 2),
     "argon2id m=46 MiB t=1 p=1 (OWASP)": argon2_check(46 * 1024, 1),
     "argon2id m=12 MiB t=3 p=1 (OWASP)": argon2_check(12 * 1024, 3),
+    "argon2id m=9 MiB t=4 p=1 (OWASP)": argon2_check(9 * 1024, 4),
+    "argon2id m=7 MiB t=5 p=1 (OWASP)": argon2_check(7 * 1024, 5),
 }
 
 

@@ -181,7 +181,10 @@ def _failed_login(who: str, ip: str | None) -> None:
 
 
 def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidate, bool]:
-    """登录: (candidate, first_login) or DomainError with one message whatever was wrong."""
+    """登录: (candidate, first_login) or DomainError with one message whatever was wrong.
+
+    A failed attempt is committed here (its count and audit entry stay whatever follows); a successful one is
+    left to the caller's transaction, which commits it with the session it opens: one commit per login."""
     ip_limit = ratelimit.Limit.parse(current_app.config["LOGIN_RATE_LIMIT"])
     if not ratelimit.hit(f"login-ip:{ip}", ip_limit):
         raise DomainError(TOO_FAST, "username")
@@ -208,7 +211,6 @@ def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidat
     cand.failed_logins = 0
     audit.record("candidate.login.succeeded", actor_type="candidate", actor_id=cand.id,
                  actor_name=cand.username, obj=cand)
-    db.session.commit()
     return cand, first_login
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import event, select
+
 from core.db import db
 from core.documents import service
-from core.models import CandidateSession, Certificate, Registration, Training
+from core.models import AuditEntry, CandidateSession, Certificate, Registration, Training
 from tests.factories import (PASSWORD, dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate,
                              ready_draft, upload_required)
 from tests.support.queries import statements
@@ -35,6 +37,34 @@ def test_the_login_does_not_read_the_candidate_back_after_opening_the_session(cl
     assert response.status_code == 302
     opened = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO candidate_sessions"))
     assert not seen[opened + 1:], seen  # must_change_password and the redirect use the candidate as read
+
+
+def test_a_login_reads_the_candidate_once_and_commits_once(client, session):
+    cand = make_candidate()
+    session.commit()
+    form = {"username": cand.username, "password": PASSWORD,
+            "csrf_token": csrf_token_from(client.get("/login").get_data(as_text=True))}
+    session.commit()
+    session.expunge_all()
+    seen, commits = [], []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    def count(conn):
+        commits.append(seen[:])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine, "commit", count)
+    try:
+        response = client.post("/login", data=form)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "commit", count)
+    assert response.status_code == 302
+    assert sum(s.lstrip().startswith("SELECT candidates.") for s in seen) == 1, seen
+    assert len(commits) == 1  # the login's audit entry, last login, device and session together
+    assert "candidate.login.succeeded" in session.scalars(select(AuditEntry.action)).all()
 
 
 def test_last_seen_is_written_at_most_once_a_minute(client, session):
