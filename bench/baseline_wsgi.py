@@ -10,6 +10,7 @@ the last byte out) is appended to ``$BENCH_CPU_DIR/<pid>.tsv`` under the label t
 """
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -49,6 +50,24 @@ def _record(label: str, cpu: float) -> None:
         _files[pid].write(f"{label}\t{cpu * 1000:.3f}\n")
 
 
+_gc_start: dict[int, float] = {}
+_serving = False
+
+
+def _count_gc(phase: str, info: dict) -> None:
+    """The cyclic garbage collector's passes once the worker serves: each one's generation and CPU, as label
+    ``gc:<generation>`` (not the worker's start, gunicorn.conf.py's collection before it serves included)."""
+    if not _serving:
+        return
+    if phase == "start":
+        _gc_start[threading.get_ident()] = time.thread_time()
+    else:
+        _record(f"gc:{info['generation']}", time.thread_time() - _gc_start.pop(threading.get_ident(), time.thread_time()))
+
+
+gc.callbacks.append(_count_gc)
+
+
 class _Counted:
     """The response body, whose close() (called by the server on the serving thread) ends the count."""
 
@@ -67,7 +86,9 @@ class _Counted:
 
 
 def app(environ, start_response):
+    global _serving
     start = time.thread_time()
+    _serving = True
     target = minimal if environ.get("PATH_INFO", "").startswith("/_baseline") else real_app
     body = target(environ, start_response)
     return _Counted(body, environ.get("HTTP_X_BENCH_LABEL", "unlabelled"), start)

@@ -377,7 +377,7 @@ def run(args, users: int) -> dict:
         server.wait(timeout=60)
     return {"users": users, "stats": stats, "wall": wall, "server_cpu": used(cpu_before[0], srv_after),
             "db_cpu": used(cpu_before[1], db_after), "client_cpu": client_cpu,
-            "load": (load_before, load_after), "page_cpu": page_cpu(cpu_dir)}
+            "load": (load_before, load_after), "page_cpu": page_cpu(cpu_dir), "gc": gc_passes(cpu_dir)}
 
 
 def client_priority(nice: int) -> None:
@@ -397,8 +397,19 @@ def page_cpu(cpu_dir: Path) -> dict[str, list[float]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             label, ms = line.rsplit("\t", 1)
             label = unquote(label)
-            if not label.startswith("warm:") and label != "unlabelled":  # warm-up and readiness polls
+            if not label.startswith(("warm:", "gc:")) and label != "unlabelled":  # warm-up and readiness polls
                 out.setdefault(label, []).append(float(ms))
+    return out
+
+
+def gc_passes(cpu_dir: Path) -> dict[str, list[float]]:
+    """The app server's garbage-collector passes while serving, by generation (ms each), warm-up included."""
+    out: dict[str, list[float]] = {}
+    for path in cpu_dir.glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label, ms = line.rsplit("\t", 1)
+            if label.startswith("gc:"):
+                out.setdefault(label[3:], []).append(float(ms))
     return out
 
 
@@ -459,6 +470,10 @@ def report(args, results: list[dict]) -> str:
                      f"{r['db_cpu']:.1f} s ({1000 * r['db_cpu'] / max(pages, 1):.1f} ms per page request), load "
                      f"generator {r['client_cpu']:.1f} s. Load average (1 min) before/after: "
                      f"{r['load'][0][0]:.1f} / {r['load'][1][0]:.1f}.")
+        if r["gc"]:
+            lines.append("Garbage collector in the app server while serving (warm-up included): " + "; ".join(
+                f"generation {g}: {len(v)} passes, {sum(v):.0f} ms in all, longest {max(v):.1f} ms"
+                for g, v in sorted(r["gc"].items())) + ".")
         lines.append("\nServer CPU per request by page, beside the minimal page served by the same gunicorn in the same "
                      "run (bench/baseline_wsgi.py: the serving thread's CPU from request to last byte):\n")
         lines.extend(ratio_table(r["page_cpu"]))
