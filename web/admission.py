@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import selectors
 import socket
+import sys
 import time
 from functools import partial
 
@@ -67,20 +68,28 @@ def should_turn_away(head: bytes, session_cookie: bytes = b"portal_session=", ho
     return True
 
 
-def admission_worker(queue_limit: int, session_cookie: str, hold: float = 0) -> type:
-    """The worker class for gunicorn.conf.py's ``worker_class``, with its limit, the portal's cookie name and
-    the hold (seconds after which a visitor sent away is admitted anyway; 0: never)."""
+def admission_worker(queue_limit: int, session_cookie: str, hold: float = 0,
+                     switch_interval: float | None = None) -> type:
+    """The worker class for gunicorn.conf.py's ``worker_class``, with its limit, the portal's cookie name, the
+    hold (seconds after which a visitor sent away is admitted anyway; 0: never) and the interpreter's thread
+    switch interval in the worker (seconds; None: Python's 5 ms)."""
     return type("AdmissionWorker", (AdmissionWorker,),
-                {"queue_limit": queue_limit, "session_cookie": session_cookie.encode() + b"=", "hold": hold})
+                {"queue_limit": queue_limit, "session_cookie": session_cookie.encode() + b"=", "hold": hold,
+                 "switch_interval": switch_interval})
 
 
 class AdmissionWorker(ThreadWorker):
     queue_limit = -1
     session_cookie = b"portal_session="
     hold = 0.0
+    switch_interval = None
 
     def init_process(self):
         self.in_pool = 0
+        if self.switch_interval:
+            # The main thread accepts and answers the waiting page; every socket call it makes gives up the GIL
+            # and waits up to one interval to get it back from a busy request thread.
+            sys.setswitchinterval(self.switch_interval)
         super().init_process()
 
     def enqueue_req(self, conn):
