@@ -28,8 +28,11 @@ worker_class = admission_worker(int(os.environ.get("ADMISSION_QUEUE", 4)), Confi
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000  # recycle workers now and then: bounded memory over a two-week window
-max_requests_jitter = 500
+# Recycle workers now and then (bounded memory over a two-week window), rarely: a worker's start costs ~2.7 s of
+# CPU (importing the app), 0.5 ms per request at 5,000, and the memory was flat over 5,700 journey requests and
+# 600 printed forms (docs/BENCHMARKS.md, issue 19 fourth round).
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = "-"
 # The access log has method, path and status, never query strings with personal data: our URLs carry none.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
