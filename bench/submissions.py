@@ -34,6 +34,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from journey import client_priority
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -130,12 +132,13 @@ def seed(db_url: str, seats: int, candidates: int, sites: int = 1, warmup: int =
 
 
 def run_clients(port: int, jobs: list[dict], clients: int,
-                rate: float = 0) -> tuple[list[float], dict[int, int], float]:
+                rate: float = 0, nice: int = -5) -> tuple[list[float], dict[int, int], float]:
     """Send every job with `clients` keep-alive connections; latencies (s), status counts, wall time.
 
     With ``rate``, job i is due ``i / rate`` seconds after the start (an offered load, as real candidates
     arrive) and its latency counts from when it was due, so time spent waiting for a free client counts too;
-    without, every client sends its next job as soon as it has an answer (a closed loop: saturation).
+    without, every client sends its next job as soon as it has an answer (a closed loop: saturation). The client
+    threads run at ``nice`` (root only), so that their own wait for a CPU is not timed as the server's.
     """
     work: queue.Queue = queue.Queue()
     for index, job in enumerate(jobs):
@@ -147,6 +150,7 @@ def run_clients(port: int, jobs: list[dict], clients: int,
     lock = threading.Lock()
 
     def client():
+        client_priority(nice)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         time.sleep(max(0.0, begin - time.perf_counter()))
         while True:
@@ -200,6 +204,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100,
                         help="untimed submissions first (own site), so every worker has served the path once")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
+    parser.add_argument("--client-nice", type=int, default=-5,
+                        help="nice value of the client threads (root only; the server keeps the script's)")
     parser.add_argument("--append", action="store_true", help="append the result to docs/BENCHMARKS.md")
     args = parser.parse_args()
 
@@ -221,11 +227,11 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         time.sleep(3)
-        run_clients(port, [{"path": "/healthz"}] * 200, args.clients)
-        run_clients(port, warm_jobs, args.clients)
+        run_clients(port, [{"path": "/healthz"}] * 200, args.clients, nice=args.client_nice)
+        run_clients(port, warm_jobs, args.clients, nice=args.client_nice)
         trivial, trivial_status, trivial_wall = run_clients(port, [{"path": "/healthz"}] * args.trivial,
                                                             args.clients)
-        subs, sub_status, sub_wall = run_clients(port, jobs, args.clients, args.rate)
+        subs, sub_status, sub_wall = run_clients(port, jobs, args.clients, args.rate, args.client_nice)
         by_status = run_clients.by_status
     finally:
         server.send_signal(signal.SIGTERM)
@@ -253,7 +259,7 @@ Command: `.venv/bin/python bench/submissions.py --db postgresql+psycopg://…/me
 --candidates {args.candidates} --sites {args.sites} --clients {args.clients} --warmup {args.warmup}{f" --rate {args.rate:g}" if args.rate else ""}{f" --workers {args.workers}" if args.workers else ""}`
 Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), shared with other work; PostgreSQL
 local; gunicorn.conf.py ({workers} gthread workers × {threads} threads); clients on the same machine ({args.clients}
-keep-alive connections, threads); submissions {f"offered at {args.rate:g}/s, latency counted from when each was due" if args.rate else "in a closed loop (each client sends again as soon as answered: saturation)"}.
+keep-alive connections, threads at nice {args.client_nice if os.geteuid() == 0 else "0 (not root)"}); submissions {f"offered at {args.rate:g}/s, latency counted from when each was due" if args.rate else "in a closed loop (each client sends again as soon as answered: saturation)"}.
 
 | endpoint | requests | per second | p50 ms | p99 ms | statuses |
 |---|---|---|---|---|---|
