@@ -1,10 +1,10 @@
 """提交 stays lean: few statements, the seat UPDATE last, and nothing read back after the commit."""
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from core.db import db
-from core.models import Candidate, Registration
+from core.models import AuditEntry, Candidate, Registration
 from core.registration import submission
 from tests.factories import make_catalogue, ready_candidate, ready_draft
 
@@ -27,6 +27,7 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     cat = make_catalogue(capacity=3)
     cand = ready_candidate()
     reg_id, cand_id, site_id = ready_draft(cand, cat).id, cand.id, cat["site"].id
+    username, subject_code, site_code = cand.username, cat["subject"].code, cat["site"].code
     session.commit()
     session.expunge_all()  # as at the start of a request: nothing loaded yet
     cand = session.get(Candidate, cand_id)
@@ -35,9 +36,10 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
 
     writes = [s.split()[0] + " " + s.split()[1 if s.startswith("UPDATE") else 2] for s in seen
               if not s.startswith("SELECT")]
-    # the audit entry is flushed with the seat UPDATE (no read in between flushes it earlier)
+    # the audit entry is written by its own table INSERT as the transition records it (no ORM object waiting for
+    # a flush), then the message; one INSERT for the channels
     assert writes == ["UPDATE registrations", "INSERT registration_entries", "UPDATE educations",
-                      "INSERT notify_messages", "INSERT audit_log", "UPDATE sites"]  # one INSERT for the channels
+                      "INSERT audit_log", "INSERT notify_messages", "UPDATE sites"]
     # registration with year and subject, rule settings, route settings (open or closed per year),
     # educations, trainings (R10: one of type 住院医师规范化培训 must be ticked, so the unticked ones are read
     # too), site, the region's review mode (网上资格审核); the outbox: one INSERT for every channel (the
@@ -51,3 +53,11 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     stored = session.get(Registration, reg_id)
     assert (stored.status, stored.number, stored.site_id, stored.submit_token) == (
         "submitted", done.number, site_id, "t-1")
+    # the audit entry, whole, as the ORM object wrote it before
+    entry = session.scalars(select(AuditEntry).filter_by(object_type="registrations", object_id=reg_id)).one()
+    assert (entry.action, entry.actor_type, entry.actor_id, entry.actor_name, entry.before, entry.ip) == (
+        "registration.submitted", "candidate", cand_id, username, {"status": "draft"}, None)
+    assert entry.after == {"status": "submitted", "number": done.number, "subject": subject_code, "site": site_code,
+                           "seat_released": False, "entries_unlocked": {},
+                           "refund_requested": False}
+    assert entry.at is not None and entry.deidentified_at is None
