@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, literal, null, select, union_all
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
 from core.eligibility.table import DEFAULTS, RULES, RuleSettings, certificate_required, evaluate
-from core.models import EligibilityRouteSetting, EligibilityRuleSetting
+from core.models import EligibilityRouteSetting, EligibilityRuleSetting, ReviewMode
 from core.models.candidate import ENTRY_MODELS
 from core.registration.draft import STEP_NAMES, Draft
 from core.registration.states import DRAFT
@@ -27,16 +27,35 @@ _READS_ENTRIES = {step: any(_ENTRY_FACTS & set(r.reads) for r in RULES if STEP_N
                   or i >= STEP_NAMES.index("entries") for i, step in enumerate(STEP_NAMES)}
 
 
+# 提交 also needs the region's review mode (网上资格审核 or not): a third part of the same round trip.
+_SETTINGS_AND_MODE = union_all(
+    *_SETTINGS.selects,
+    select(literal("mode"), ReviewMode.mode, null(), null())
+    .where(ReviewMode.exam_year_id == bindparam("year"), ReviewMode.region_id == bindparam("region")))
+
+
 def settings_for(exam_year_id: int) -> RuleSettings:
     """The exam year's rule and route settings (rows override the defaults)."""
-    s = RuleSettings()
-    for kind, code, on, params in db.session.execute(_SETTINGS, {"year": exam_year_id}):
+    return _settings(db.session.execute(_SETTINGS, {"year": exam_year_id}))[0]
+
+
+def settings_and_review_mode(exam_year_id: int, region_id: int) -> tuple[RuleSettings, str | None]:
+    """``settings_for`` and the region's review mode that year (``ReviewMode.mode``; None: no row, 现场审核),
+    in one statement."""
+    return _settings(db.session.execute(_SETTINGS_AND_MODE, {"year": exam_year_id, "region": region_id}))
+
+
+def _settings(rows) -> tuple[RuleSettings, str | None]:
+    s, mode = RuleSettings(), None
+    for kind, code, on, params in rows:
         if kind == "route":
             s.routes[code] = on
+        elif kind == "mode":
+            mode = code
         else:
             s.enabled[code] = on
             s.params[code] = {**DEFAULTS.get(code, {}), **(params or {})}
-    return s
+    return s, mode
 
 
 def education_label(e) -> str:

@@ -49,15 +49,16 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     if missing:
         step, message = missing[0]
         raise Incomplete(message, step)
-    settings = eligibility.settings_for(reg.exam_year_id)
+    draft = Draft.of(reg)
+    site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])  # the 考点 step's, in the session
+    # the year's rules and the region's review mode in one statement
+    settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
     findings = eligibility.blocking(eligibility.check(reg, settings))
     if findings:
         raise NotEligible(findings)
-    draft = Draft.of(reg)
-    site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])
     if site.seats_left <= 0:  # a cheap early answer; the transition's conditional UPDATE is the real guard
         raise SiteFull.at(site)
-    online = modes.is_online(site.region_id, reg.exam_year_id)  # 网上资格审核: every document first
+    online = modes.is_online_mode(review_mode)  # 网上资格审核: every document first
     if online and (lacking := documents.missing(reg)):
         raise DocumentsMissing([r.full_label for r in lacking])
     ids = eligibility.chosen_ids(reg)
