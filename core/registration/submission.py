@@ -53,7 +53,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])  # the 考点 step's, in the session
     # the year's rules and the region's review mode in one statement
     settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
-    findings = eligibility.blocking(eligibility.check(reg, settings))
+    rows = eligibility.entry_rows(candidate.id)  # educations and trainings in one statement, as rows
+    findings = eligibility.blocking(eligibility.check(reg, settings, rows=rows))
     if findings:
         raise NotEligible(findings)
     if site.seats_left <= 0:  # a cheap early answer; the transition's conditional UPDATE is the real guard
@@ -68,7 +69,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     photo = snapshot.freeze_photo(candidate, number, secrets.token_hex(4))
     try:
         frozen = snapshot.build_snapshot(reg, site=site, number=number, attempts=draft.attempts,
-                                         military_unit=military_unit, ids=ids, photo=photo, submitted_at=now)
+                                         military_unit=military_unit, ids=ids, photo=photo, submitted_at=now,
+                                         rows=rows)
         outcome = lifecycle.transition(
             reg, "submit", lifecycle.Actor.candidate(candidate),
             values=dict(site_id=site.id, region_id=site.region_id, number=number, attempts=draft.attempts,

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import event, select
 
-from core.db import db
-from core.models import AuditEntry, Candidate, Registration
+from core import eligibility
+from core.db import db, utcnow
+from core.models import AuditEntry, Candidate, Education, Registration, Training
 from core.registration import submission
-from tests.factories import make_catalogue, ready_candidate, ready_draft
+from core.services import snapshot
+from tests.factories import dictionaries, make_catalogue, ready_candidate, ready_draft
 
 
 def statements_during(fn):
@@ -47,8 +49,10 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     assert not [s for s in seen if s.startswith("SELECT notify_settings")], seen
     # the region's review mode comes with the year's settings
     assert not [s for s in seen if s.startswith("SELECT review_modes")], seen
-    assert len(seen) <= 11, "\n".join(s[:150] for s in seen)  # 13 before: the message settings read alone,
-    # then 12: the review mode read alone
+    # the educations and trainings in one statement (eligibility.entry_rows), not two collections
+    assert not [s for s in seen if s.startswith(("SELECT educations", "SELECT trainings"))], seen
+    assert len(seen) <= 10, "\n".join(s[:150] for s in seen)  # 13 before: the message settings read alone,
+    # then 12: the review mode read alone, 11: educations and trainings read apart
     # what the caller reads comes from the commit, and matches the database
     _, after = statements_during(lambda: (done.status, done.number, done.site_id, done.submit_token))
     assert after == []
@@ -64,3 +68,34 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
                            "seat_released": False, "entries_unlocked": {},
                            "refund_requested": False}
     assert entry.at is not None and entry.deidentified_at is None
+
+
+def test_the_entries_read_as_rows_give_the_facts_and_the_frozen_entries_the_collections_give(session):
+    """提交 reads the educations and trainings in one statement, as rows (eligibility.entry_rows): the rules and
+    the frozen application see exactly what the candidate's collections hold, in the same order."""
+    cat = make_catalogue()
+    cand = ready_candidate()
+    types = dictionaries()
+    session.add_all([
+        Education(candidate_id=cand.id, school_name="首都医科大学", level="专科", study_mode="业余", major="临床医学",
+                  start_ym="2005-09", end_ym="2008-07", major_manual=True, major_unconfirmed=True),
+        Training(candidate_id=cand.id, training_type_id=types["住院医师规范化培训"].id, institution="协和医院",
+                 major="内科", start_ym="2016-09", end_ym="2019-07", certificate_number="ZP-1"),
+        Training(candidate_id=cand.id, training_type_id=types["进修"].id, institution="某医院", start_ym="2019-09")])
+    session.flush()
+    reg = ready_draft(cand, cat)
+    reg.draft_data = {**reg.draft_data, "training_ids": [t.id for t in cand.trainings]}
+    session.flush()
+    session.expire_all()
+    reg, cand = session.get(Registration, reg.id), session.get(Candidate, cand.id)
+
+    rows, seen = statements_during(lambda: eligibility.entry_rows(cand.id))
+    assert len(seen) == 1
+    assert [e.school_name for e in rows[0]] == [e.school_name for e in cand.educations] == ["首都医科大学", "北京大学"]
+    assert len(rows[1]) == 2
+    assert eligibility.facts_for(reg, rows=rows) == eligibility.facts_for(reg)
+    kw = dict(site=cat["site"], number="202711000000000001", attempts=1, military_unit=False,
+              ids=eligibility.chosen_ids(reg), photo=None, submitted_at=utcnow())
+    frozen = snapshot.build_snapshot(reg, rows=rows, **kw)
+    assert frozen == snapshot.build_snapshot(reg, **kw)
+    assert [t["type"] for t in frozen["trainings"]] == ["住院医师规范化培训", "进修"]
