@@ -26,6 +26,9 @@ from core.services import snapshot
 from core.services.errors import NotAllowed
 
 
+_WITH_REGION = (joinedload(Site.region),)  # a loader option made once (it costs more to make than to use)
+
+
 def new_submit_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -50,7 +53,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         step, message = missing[0]
         raise Incomplete(message, step)
     draft = Draft.of(reg)
-    site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])  # the 考点 step's, in the session
+    site = db.session.get(Site, draft.site_id, options=_WITH_REGION)  # the 考点 step's, in the session
     # the year's rules and the region's review mode in one statement
     settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
     rows = eligibility.entry_rows(candidate.id)  # educations and trainings in one statement, as rows
