@@ -22,5 +22,5 @@ from core.eligibility.table import (DEFAULTS, RULES, Rule, RuleSettings, blockin
 
 __all__ = ["APPRENTICE_ROUTE", "LEVEL_ORDER", "CertificateFact", "EducationFact", "Facts", "Finding",
            "TrainingFact", "months_between", "chosen_ids", "check", "education_label", "entry_rows", "facts_for",
-           "needs_certificate", "settings_and_review_mode", "settings_for", "ROUTES", "route_of", "DEFAULTS", "RULES", "Rule",
-           "RuleSettings", "blocking", "certificate_required", "evaluate"]
+           "needs_certificate", "settings_and_review_mode", "settings_for", "ROUTES", "route_of", "DEFAULTS",
+           "RULES", "Rule", "RuleSettings", "blocking", "certificate_required", "evaluate"]

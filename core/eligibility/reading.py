@@ -72,13 +72,14 @@ class TrainingRow(NamedTuple):
 
 # 提交: the candidate's educations and trainings (with their types) as rows, in one statement built once,
 # instead of two collections loaded as objects; in each kind the order of Candidate.educations / .trainings.
+# A training's institution and certificate number come in the columns named school_name and diploma_number.
 _E, _T, _TT = Education, Training, TrainingType
 _ENTRY_ROWS = union_all(
     select(literal("education").label("kind"), _E.id, _E.school_name, _E.level, _E.study_mode, _E.major,
            _E.major_category, _E.major_unconfirmed, _E.major_manual, _E.state, _E.start_ym, _E.end_ym,
            _E.diploma_number, _E.apprentice_certificate, null().label("type_name"), null().label("selectable"))
     .where(_E.candidate_id == bindparam("candidate_id")),
-    select(literal("training"), _T.id, _T.institution, null(), null(), _T.major, null(), null(), null(), _T.state,
+    select(literal("training"), _T.id, _T.institution, null(), null(), _T.major, null(), null(), null(), null(),
            _T.start_ym, _T.end_ym, _T.certificate_number, null(), _TT.name, _TT.selectable_for_physician)
     .join(_TT, _TT.id == _T.training_type_id).where(_T.candidate_id == bindparam("candidate_id")),
 ).order_by("kind", "start_ym", "id")
