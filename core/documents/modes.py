@@ -26,6 +26,11 @@ def is_online(region_id: int | None, exam_year_id: int) -> bool:
     return bool(mode and mode.online)
 
 
+def is_online_mode(mode: str | None) -> bool:
+    """``is_online`` from a ``ReviewMode.mode`` read elsewhere (None: the region has no row, 现场审核)."""
+    return mode == "online"
+
+
 def today() -> date:
     """Today in Asia/Shanghai (deadlines are days there)."""
     return to_shanghai(utcnow()).date()

@@ -14,13 +14,13 @@ submission refuses while any blocking finding remains; a reviewer sees the same 
 """
 from core.eligibility.facts import (APPRENTICE_ROUTE, LEVEL_ORDER, CertificateFact, EducationFact, Facts,
                                     Finding, TrainingFact, months_between)
-from core.eligibility.reading import (chosen_ids, check, education_label, facts_for, needs_certificate,
-                                      settings_for)
+from core.eligibility.reading import (chosen_ids, check, education_label, entry_rows, facts_for,
+                                      needs_certificate, settings_and_review_mode, settings_for)
 from core.eligibility.routes import ROUTES, route_of
 from core.eligibility.table import (DEFAULTS, RULES, Rule, RuleSettings, blocking, certificate_required,
                                     evaluate)
 
 __all__ = ["APPRENTICE_ROUTE", "LEVEL_ORDER", "CertificateFact", "EducationFact", "Facts", "Finding",
-           "TrainingFact", "months_between", "chosen_ids", "check", "education_label", "facts_for",
-           "needs_certificate", "settings_for", "ROUTES", "route_of", "DEFAULTS", "RULES", "Rule",
-           "RuleSettings", "blocking", "certificate_required", "evaluate"]
+           "TrainingFact", "months_between", "chosen_ids", "check", "education_label", "entry_rows", "facts_for",
+           "needs_certificate", "settings_and_review_mode", "settings_for", "ROUTES", "route_of", "DEFAULTS",
+           "RULES", "Rule", "RuleSettings", "blocking", "certificate_required", "evaluate"]

@@ -1,12 +1,15 @@
 """The rules' inputs from the database: a year's settings, a registration's facts, its verdict."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import bindparam, literal, null, select, union_all
 
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
 from core.eligibility.table import DEFAULTS, RULES, RuleSettings, certificate_required, evaluate
-from core.models import EligibilityRouteSetting, EligibilityRuleSetting
+from core.models import (Education, EligibilityRouteSetting, EligibilityRuleSetting, ReviewMode, Training,
+                         TrainingType)
 from core.models.candidate import ENTRY_MODELS
 from core.registration.draft import STEP_NAMES, Draft
 from core.registration.states import DRAFT
@@ -27,16 +30,95 @@ _READS_ENTRIES = {step: any(_ENTRY_FACTS & set(r.reads) for r in RULES if STEP_N
                   or i >= STEP_NAMES.index("entries") for i, step in enumerate(STEP_NAMES)}
 
 
+# 提交 also needs the region's review mode (网上资格审核 or not): a third part of the same round trip.
+_SETTINGS_AND_MODE = union_all(
+    *_SETTINGS.selects,
+    select(literal("mode"), ReviewMode.mode, null(), null())
+    .where(ReviewMode.exam_year_id == bindparam("year"), ReviewMode.region_id == bindparam("region")))
+
+
+class EducationRow(NamedTuple):
+    """What the rules and the frozen application read of an 教育经历 (``entry_rows``)."""
+    id: int
+    school_name: str
+    level: str | None
+    study_mode: str
+    major: str
+    major_category: str | None
+    major_unconfirmed: bool
+    major_manual: bool
+    state: str
+    start_ym: str
+    end_ym: str | None
+    diploma_number: str | None
+    apprentice_certificate: str | None
+
+
+class TrainingTypeRow(NamedTuple):
+    name: str
+    selectable_for_physician: bool
+
+
+class TrainingRow(NamedTuple):
+    """What the rules and the frozen application read of a 培训经历, its type as ``training_type``."""
+    id: int
+    institution: str
+    major: str | None
+    start_ym: str
+    end_ym: str | None
+    certificate_number: str | None
+    training_type: TrainingTypeRow
+
+
+# 提交: the candidate's educations and trainings (with their types) as rows, in one statement built once,
+# instead of two collections loaded as objects; in each kind the order of Candidate.educations / .trainings.
+# A training's institution and certificate number come in the columns named school_name and diploma_number.
+_E, _T, _TT = Education, Training, TrainingType
+_ENTRY_ROWS = union_all(
+    select(literal("education").label("kind"), _E.id, _E.school_name, _E.level, _E.study_mode, _E.major,
+           _E.major_category, _E.major_unconfirmed, _E.major_manual, _E.state, _E.start_ym, _E.end_ym,
+           _E.diploma_number, _E.apprentice_certificate, null().label("type_name"), null().label("selectable"))
+    .where(_E.candidate_id == bindparam("candidate_id")),
+    select(literal("training"), _T.id, _T.institution, null(), null(), _T.major, null(), null(), null(), null(),
+           _T.start_ym, _T.end_ym, _T.certificate_number, null(), _TT.name, _TT.selectable_for_physician)
+    .join(_TT, _TT.id == _T.training_type_id).where(_T.candidate_id == bindparam("candidate_id")),
+).order_by("kind", "start_ym", "id")
+
+
+def entry_rows(candidate_id: int) -> tuple[tuple[EducationRow, ...], tuple[TrainingRow, ...]]:
+    """The candidate's educations and trainings as rows (``facts_for``'s and the snapshot's ``entries``)."""
+    educations, trainings = [], []
+    for row in db.session.execute(_ENTRY_ROWS, {"candidate_id": candidate_id}):
+        if row.kind == "education":
+            educations.append(EducationRow(*row[1:14]))
+        else:
+            trainings.append(TrainingRow(row.id, row.school_name, row.major, row.start_ym, row.end_ym,
+                                         row.diploma_number, TrainingTypeRow(row.type_name, row.selectable)))
+    return tuple(educations), tuple(trainings)
+
+
 def settings_for(exam_year_id: int) -> RuleSettings:
     """The exam year's rule and route settings (rows override the defaults)."""
-    s = RuleSettings()
-    for kind, code, on, params in db.session.execute(_SETTINGS, {"year": exam_year_id}):
+    return _settings(db.session.execute(_SETTINGS, {"year": exam_year_id}))[0]
+
+
+def settings_and_review_mode(exam_year_id: int, region_id: int) -> tuple[RuleSettings, str | None]:
+    """``settings_for`` and the region's review mode that year (``ReviewMode.mode``; None: no row, 现场审核),
+    in one statement."""
+    return _settings(db.session.execute(_SETTINGS_AND_MODE, {"year": exam_year_id, "region": region_id}))
+
+
+def _settings(rows) -> tuple[RuleSettings, str | None]:
+    s, mode = RuleSettings(), None
+    for kind, code, on, params in rows:
         if kind == "route":
             s.routes[code] = on
+        elif kind == "mode":
+            mode = code
         else:
             s.enabled[code] = on
             s.params[code] = {**DEFAULTS.get(code, {}), **(params or {})}
-    return s
+    return s, mode
 
 
 def education_label(e) -> str:
@@ -55,13 +137,15 @@ def education_fact(e, selected: bool) -> EducationFact:
                          diploma_number=e.diploma_number, selected=selected)
 
 
-def facts_for(registration, chosen: dict[str, set[int]] | None = None, entries: bool = True) -> Facts:
+def facts_for(registration, chosen: dict[str, set[int]] | None = None, entries: bool = True,
+              rows: tuple | None = None) -> Facts:
     """Facts of a registration: the profile as it is now plus the entries ticked in the draft (or used);
     ``chosen`` replaces those ids (a step checking what is ticked on its page before saving it); ``entries``
-    False: without the 教育经历, 培训经历 and 证书 (not read)."""
+    False: without the 教育经历, 培训经历 and 证书 (not read); ``rows``: the educations and trainings as
+    ``entry_rows`` read them, instead of the candidate's collections."""
     cand, subject = registration.candidate, registration.subject
     chosen = chosen or chosen_ids(registration)
-    educations, trainings = (cand.educations, cand.trainings) if entries else ((), ())
+    educations, trainings = (rows or (cand.educations, cand.trainings)) if entries else ((), ())
     if not entries:
         chosen = {kind: () for kind in chosen}  # no certificate either
     return Facts(
@@ -99,11 +183,13 @@ def chosen_ids(registration) -> dict[str, set[int]]:
 
 
 def check(registration, settings: RuleSettings | None = None, chosen: dict[str, set[int]] | None = None,
-          upto: str | None = None) -> list[Finding]:
+          upto: str | None = None, rows: tuple | None = None) -> list[Finding]:
     """The verdict for a registration under its exam year's settings (wizard, submission, reviewer); ``upto``:
-    only the findings a wizard step shows (its own and the earlier steps'), read from the facts they need."""
+    only the findings a wizard step shows (its own and the earlier steps'), read from the facts they need;
+    ``rows``: the entries as ``entry_rows`` read them (提交)."""
     if upto is None:
-        return evaluate(facts_for(registration, chosen), settings or settings_for(registration.exam_year_id))
+        return evaluate(facts_for(registration, chosen, rows=rows),
+                        settings or settings_for(registration.exam_year_id))
     last = STEP_NAMES.index(upto)
     facts = facts_for(registration, chosen, entries=_READS_ENTRIES[upto])
     return [f for f in evaluate(facts, settings or settings_for(registration.exam_year_id))

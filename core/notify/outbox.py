@@ -92,7 +92,7 @@ def _write(rows: list[dict]) -> int:
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         written = _copy_in(conn, rows)
     else:
-        written = conn.execute(_insert_ignoring_duplicates().returning(Message.channel), rows).scalars().all()
+        written = conn.execute(_insert_ignoring_duplicates(conn.dialect.name), rows).scalars().all()
     if any(channel != "inbox" for channel in written):
         db.session.info[PENDING] = True
     return len(written)
@@ -143,13 +143,21 @@ def _channels(cand: Candidate, prefs: NotifySettings, essential: bool) -> list[t
     return found
 
 
-def _insert_ignoring_duplicates():
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(Message).on_conflict_do_nothing(index_elements=["key"])
-    if dialect == "sqlite":
-        return sqlite_insert(Message).on_conflict_do_nothing(index_elements=["key"])
-    return insert(Message)
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_ignoring_duplicates(dialect: str):
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING channel, built once per dialect."""
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            statement = pg_insert(Message).on_conflict_do_nothing(index_elements=["key"])
+        elif dialect == "sqlite":
+            statement = sqlite_insert(Message).on_conflict_do_nothing(index_elements=["key"])
+        else:
+            statement = insert(Message)
+        statement = _INSERTS[dialect] = statement.returning(Message.channel)
+    return statement
 
 
 @event.listens_for(Session, "after_commit")

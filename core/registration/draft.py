@@ -63,8 +63,9 @@ class Draft:
 
     def hold(self, reg: Registration) -> None:
         """In the registration as loaded, not written: 提交 right after writes it with the submission's UPDATE
-        (core.registration.submission), or ``write_held`` when 提交 is refused."""
-        set_committed_value(reg, "draft_data", asdict(self))
+        (core.registration.submission), or ``write_held`` when 提交 is refused. The fields as they are, not
+        copied again (``asdict``): a Draft holds copies already (``of``), and the caller drops it."""
+        set_committed_value(reg, "draft_data", {name: getattr(self, name) for name in _FIELDS})
 
     def ids(self, kind: str) -> list[int]:
         return getattr(self, f"{kind}_ids")

@@ -149,20 +149,19 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
     if actor.kind not in t.actors:
         raise NotAllowed(f"{actor.label}不能{t.verb}。")
     outcome = Outcome(name, reg.status, t.target)
-    where = [Registration.id == reg.id, Registration.status.in_(t.sources)]
-    if t.unpaid_only:
-        where.append(Registration.payment_status == "unpaid")
-    where += [getattr(Registration, column) == value for column, value in (expect or {}).items()]
+    expect = expect or {}
     if t.target is None:
+        where = [Registration.id == reg.id, Registration.status.in_(t.sources)]
+        where += [getattr(Registration, column) == value for column, value in expect.items()]
         if db.session.execute(delete(Registration).where(*where)
                               .execution_options(synchronize_session=False)).rowcount != 1:
             raise _stale(reg, t)
     else:
         changes = {**_stamps(name, actor, reason), **(values or {}), "status": t.target, "updated_at": utcnow()}
-        row = db.session.execute(update(Registration).where(*where).values(**changes)
-                                 .returning(Registration.payment_status, Registration.site_id, *_PREFS)
-                                 .execution_options(synchronize_session=False),
-                                 {"prefs_of": reg.candidate_id}).first()
+        params = {"row_id": reg.id, "prefs_of": reg.candidate_id,
+                  **{f"set_{key}": value for key, value in changes.items()},
+                  **{f"expect_{key}": value for key, value in expect.items()}}
+        row = db.session.execute(_status_update(name, tuple(changes), tuple(expect)), params).first()
         if row is None:
             raise _stale(reg, t)
         outcome.notify_prefs = _prefs(reg.candidate_id, row)
@@ -172,7 +171,7 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
             entries.lock_entries(reg, entry_ids or {})
         if t.target in ENDED:
             _end(reg, t, actor, row, outcome)
-    audit.record(t.audit_action, **actor.audit_fields(), object_type="registrations", object_id=reg.id,
+    audit.append(t.audit_action, **actor.audit_fields(), object_type="registrations", object_id=reg.id,
                  before={"status": outcome.before},
                  after={"status": t.target, "number": reg.number, **({"reason": reason} if reason else {}),
                         **(detail or {}), "seat_released": outcome.seat_released,
@@ -190,6 +189,31 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
 _PREFS = tuple(select(column).where(NotifySettings.candidate_id == bindparam("prefs_of")).scalar_subquery()
                .label(f"notify_{column.key}")
                for column in (NotifySettings.lang, NotifySettings.email_enabled, NotifySettings.sms_enabled))
+
+
+_STATUS_UPDATES: dict[tuple, object] = {}
+
+
+def _status_update(name: str, columns: tuple[str, ...], expect: tuple[str, ...]):
+    """The status UPDATE of transition ``name`` writing ``columns``: a table statement built once per transition
+    and set of columns (a handful in all), with the row's id, the values and ``expect`` as parameters (``row_id``,
+    ``set_<column>``, ``expect_<column>``, ``prefs_of``). Built from the table, not the mapped class: the ORM's
+    bulk-update machinery (the values coerced and the statement's cache key computed per call) did nothing here
+    that a table statement does not."""
+    key = (name, columns, expect)
+    statement = _STATUS_UPDATES.get(key)
+    if statement is None:
+        t, table, mapped = TRANSITIONS[name], Registration.__table__, Registration.__mapper__.columns
+        where = [table.c.id == bindparam("row_id"), table.c.status.in_(t.sources)]
+        if t.unpaid_only:
+            where.append(table.c.payment_status == "unpaid")
+        where += [mapped[column] == bindparam(f"expect_{column}") for column in expect]
+        statement = (update(table).where(*where)
+                     .values({mapped[column]: bindparam(f"set_{column}", type_=mapped[column].type)
+                              for column in columns})
+                     .returning(table.c.payment_status, table.c.site_id, *_PREFS))
+        _STATUS_UPDATES[key] = statement
+    return statement
 
 
 def _prefs(candidate_id: int, row) -> NotifySettings | None:

@@ -237,6 +237,9 @@ def choose_region(reg: Registration, raw):
     return region
 
 
+_SITE_WITH_REGION = (joinedload(Site.region),)  # made once
+
+
 def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: bool = False) -> Site:
     """选择考区及考点 and 累计报考次数 (same level and category; 1 for a first attempt); ``hold``: for 提交,
     which writes the draft with the submission (one UPDATE of the registration, not two).
@@ -244,7 +247,7 @@ def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: b
     Returns the site with its region, read in one statement: while the caller holds it, 提交's
     ``session.get`` of the same site finds it in the session instead of reading it again."""
     errors: dict[str, str] = {}
-    site = (db.session.get(Site, int(form["site_id"]), options=[joinedload(Site.region)])
+    site = (db.session.get(Site, int(form["site_id"]), options=_SITE_WITH_REGION)
             if str(form.get("site_id", "")).isdigit() else None)
     raw_region = str(form.get("region_id") or "")
     region = (site.region if site is not None and raw_region.isdigit() and site.region_id == int(raw_region)

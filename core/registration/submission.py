@@ -26,6 +26,9 @@ from core.services import snapshot
 from core.services.errors import NotAllowed
 
 
+_WITH_REGION = (joinedload(Site.region),)  # a loader option made once (it costs more to make than to use)
+
+
 def new_submit_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -49,15 +52,17 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     if missing:
         step, message = missing[0]
         raise Incomplete(message, step)
-    settings = eligibility.settings_for(reg.exam_year_id)
-    findings = eligibility.blocking(eligibility.check(reg, settings))
+    draft = Draft.of(reg)
+    site = db.session.get(Site, draft.site_id, options=_WITH_REGION)  # the 考点 step's, in the session
+    # the year's rules and the region's review mode in one statement
+    settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
+    rows = eligibility.entry_rows(candidate.id)  # educations and trainings in one statement, as rows
+    findings = eligibility.blocking(eligibility.check(reg, settings, rows=rows))
     if findings:
         raise NotEligible(findings)
-    draft = Draft.of(reg)
-    site = db.session.get(Site, draft.site_id, options=[joinedload(Site.region)])
     if site.seats_left <= 0:  # a cheap early answer; the transition's conditional UPDATE is the real guard
         raise SiteFull.at(site)
-    online = modes.is_online(site.region_id, reg.exam_year_id)  # 网上资格审核: every document first
+    online = modes.is_online_mode(review_mode)  # 网上资格审核: every document first
     if online and (lacking := documents.missing(reg)):
         raise DocumentsMissing([r.full_label for r in lacking])
     ids = eligibility.chosen_ids(reg)
@@ -67,7 +72,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
     photo = snapshot.freeze_photo(candidate, number, secrets.token_hex(4))
     try:
         frozen = snapshot.build_snapshot(reg, site=site, number=number, attempts=draft.attempts,
-                                         military_unit=military_unit, ids=ids, photo=photo, submitted_at=now)
+                                         military_unit=military_unit, ids=ids, photo=photo, submitted_at=now,
+                                         rows=rows)
         outcome = lifecycle.transition(
             reg, "submit", lifecycle.Actor.candidate(candidate),
             values=dict(site_id=site.id, region_id=site.region_id, number=number, attempts=draft.attempts,

@@ -12,18 +12,18 @@ from sqlalchemy import text
 from core.db import db
 
 
+_TAKE = text("UPDATE sites SET taken = taken + 1 WHERE id = :id AND taken < capacity")
+_RELEASE = text("UPDATE sites SET taken = taken - 1 WHERE id = :id AND taken > 0")
+
+
 def take_seat(site_id: int) -> bool:
     """Take one seat at the site; False when the site is full (nothing changed)."""
-    result = db.session.execute(
-        text("UPDATE sites SET taken = taken + 1 WHERE id = :id AND taken < capacity"), {"id": site_id})
-    return result.rowcount == 1
+    return db.session.execute(_TAKE, {"id": site_id}).rowcount == 1
 
 
 def release_seat(site_id: int) -> bool:
     """Give one seat back (the caller guarantees it is called once per seat taken)."""
-    result = db.session.execute(
-        text("UPDATE sites SET taken = taken - 1 WHERE id = :id AND taken > 0"), {"id": site_id})
-    return result.rowcount == 1
+    return db.session.execute(_RELEASE, {"id": site_id}).rowcount == 1
 
 
 def seats_left(site_id: int) -> int:

@@ -76,9 +76,13 @@ def _referenced_photos(paths: list[str]) -> Select:
 
 
 def build_snapshot(reg: Registration, *, site, number: str, attempts: int, military_unit: bool,
-                   ids: dict[str, set[int]], photo: str | None, submitted_at: datetime) -> dict:
-    """The application as submitted: subject, site, the candidate's data and the entries used."""
+                   ids: dict[str, set[int]], photo: str | None, submitted_at: datetime,
+                   rows: tuple | None = None) -> dict:
+    """The application as submitted: subject, site, the candidate's data and the entries used; ``rows``: the
+    educations and trainings as read for the eligibility check (core.eligibility.entry_rows), instead of the
+    candidate's collections."""
     cand, subject, region, year = reg.candidate, reg.subject, site.region, reg.exam_year
+    educations, trainings = rows or (cand.educations, cand.trainings if ids["training"] else ())
     return {
         "version": VERSION, "number": number,
         "exam_year": {"year": year.year, "name": year.name},
@@ -101,10 +105,10 @@ def build_snapshot(reg: Registration, *, site, number: str, attempts: int, milit
         "educations": [{"school_name": e.school_name, "level": e.level, "study_mode": e.study_mode,
                         "major": e.major, "start_ym": e.start_ym, "end_ym": e.end_ym,
                         "diploma_number": e.diploma_number, "apprentice_certificate": e.apprentice_certificate}
-                       for e in cand.educations if e.id in ids["education"]],
+                       for e in educations if e.id in ids["education"]],
         "trainings": [{"type": t.training_type.name, "institution": t.institution, "major": t.major,
                        "start_ym": t.start_ym, "end_ym": t.end_ym, "certificate_number": t.certificate_number}
-                      for t in (cand.trainings if ids["training"] else ()) if t.id in ids["training"]],
+                      for t in (trainings if ids["training"] else ()) if t.id in ids["training"]],
         "certificates": [{"type": c.certificate_type.name, "issue_ym": c.issue_ym,
                           "cert_number": c.cert_number, "reg_ym": c.reg_ym, "reg_number": c.reg_number}
                          for c in (cand.certificates if ids["certificate"] else ()) if c.id in ids["certificate"]],

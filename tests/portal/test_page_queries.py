@@ -216,9 +216,11 @@ def test_submission_reads_nothing_back_after_the_site_step(client, session):
     assert not [s for s in seen if s.startswith("SELECT notify_settings")], seen  # with the status UPDATE
     # the 考点 step's draft (attempts changed) is written by the submission's UPDATE, not by one of its own
     assert len([s for s in seen if s.startswith("UPDATE registrations")]) == 1, seen
-    assert len(seen) <= 13, seen  # 18, then 16, 15 before: the registration and the candidate read back, two
-    # setting reads; then the region and the site read again by 提交; the draft and the notification settings
-    # on their own
+    assert not [s for s in seen if s.startswith("SELECT review_modes")], seen  # with the year's settings
+    assert not [s for s in seen if s.startswith(("SELECT educations", "SELECT trainings"))], seen  # one UNION
+    assert len(seen) <= 11, seen  # 18, then 16, 15, 13, 12 before: the registration and the candidate read back,
+    # two setting reads; then the region and the site read again by 提交; the draft and the notification settings
+    # on their own; the review mode on its own; the educations and the trainings apart
     session.expire_all()
     assert session.get(Registration, reg_id).status == "submitted"
 
