@@ -10,6 +10,7 @@ from core.db import db
 from web.assets import init_assets
 from web.compression import gzip_response
 from web.cookie_session import KeptSerializerSessionInterface
+from core.db_ping import ping_after_idle
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
@@ -21,8 +22,12 @@ def init_web(app: Flask) -> None:
 
     for folder in (app.config["INSTANCE_DIR"], app.config["PHOTO_DIR"], app.config["EXPORT_DIR"]):
         folder.mkdir(parents=True, exist_ok=True)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options = engine_options(app.config)
     db.init_app(app)
+    if not options.get("pool_pre_ping") and "poolclass" not in options:  # a pool whose connections are kept
+        with app.app_context():
+            for engine in db.engines.values():
+                ping_after_idle(engine, float(app.config["DB_PING_AFTER_IDLE"]))
     app.session_interface = KeptSerializerSessionInterface()
     CSRFProtect(app)
     load_exceptions()
