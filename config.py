@@ -63,6 +63,7 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
     WTF_CSRF_FIELD_NAME = "csrf_token"
+    WTF_CSRF_METHODS = ["POST", "PUT", "PATCH", "DELETE"]  # Flask-WTF's default: the methods the token is checked on
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
 
