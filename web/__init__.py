@@ -9,10 +9,10 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from core.db import db
+from core.db_ping import ping_after_idle
 from web.assets import init_assets
 from web.compression import gzip_response
 from web.cookie_session import KeptSerializerSessionInterface
-from core.db_ping import ping_after_idle
 from web.errors import init_error_pages
 from web.security import csp_nonce, refuse_nul, security_headers
 
