@@ -14,6 +14,7 @@ from web.assets import init_assets
 from web.compression import gzip_response
 from web.cookie_session import KeptSerializerSessionInterface
 from web.errors import init_error_pages
+from web.jinja import QuickImportTemplate
 from web.security import csp_nonce, refuse_nul, security_headers
 
 
@@ -22,6 +23,7 @@ def init_web(app: Flask) -> None:
     import core.models  # noqa: F401  (register every table on the metadata)
     from core.pinyin import load_exceptions
 
+    app.jinja_env.template_class = QuickImportTemplate  # before any template is loaded (web/jinja.py)
     for folder in (app.config["INSTANCE_DIR"], app.config["PHOTO_DIR"], app.config["EXPORT_DIR"]):
         folder.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options = engine_options(app.config)
