@@ -24,7 +24,10 @@ class Config:
     ENV_NAME = "development"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection unused this many seconds is pinged before use (a dead one is replaced): not on every
+    # request as pool_pre_ping did, a statement per page (core/db_ping.py); 0: every checkout.
+    DB_PING_AFTER_IDLE = _env("DB_PING_AFTER_IDLE", "1")
     # psycopg server-side prepared statements after this many executions; empty: never (safe through any
     # PgBouncer in transaction pooling; set 5 only behind PgBouncer >= 1.21 with max_prepared_statements).
     DB_PREPARE_THRESHOLD = _env("DB_PREPARE_THRESHOLD", "")
@@ -60,6 +63,7 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a candidate may take an hour over one form
     WTF_CSRF_FIELD_NAME = "csrf_token"
+    WTF_CSRF_METHODS = ["POST", "PUT", "PATCH", "DELETE"]  # Flask-WTF's default: the methods the token is checked on
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -157,7 +161,7 @@ class ProductionConfig(Config):
                                    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")
     # One connection per gunicorn thread (GUNICORN_THREADS) plus a little slack; a request that cannot get
     # one within 10 s fails rather than queueing forever. Sizing and PgBouncer: docs/deployment.md.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": int(_env("DB_POOL_SIZE", "4")),
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": int(_env("DB_POOL_SIZE", "4")),
                                  "max_overflow": int(_env("DB_MAX_OVERFLOW", "2")), "pool_timeout": 10,
                                  "pool_recycle": 1800}
     SESSION_COOKIE_SECURE = True

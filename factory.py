@@ -49,9 +49,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return portal
 
 
+_PING = text("SELECT 1")
+
+
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        db.session.execute(_PING)
     except SQLAlchemyError as exc:
         log.error("health check: database unreachable: %s", type(exc).__name__)
         return jsonify(status="error", database="unreachable"), 503

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask.templating import _default_template_ctx_processor
 from flask_babel import Babel
 
 # every module that adds routes to the blueprint (field_checks: the red frame while typing)
@@ -22,5 +23,9 @@ def init_portal(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     install_template_gettext(app)
     init_i18n(app)
+    # Flask gives a blueprint the default template context processor again (request, session, g): the app's
+    # own already adds the same three to every template, so once is enough.
+    bp.template_context_processors[None] = [f for f in bp.template_context_processors[None]
+                                            if f is not _default_template_ctx_processor]
     app.register_blueprint(bp)
     keep_fixed_urls(app)

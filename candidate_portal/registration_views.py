@@ -111,7 +111,7 @@ def registration_subjects():
     bar = [{"label": label, "current": key == "subjects"} for key, label in BAR]
     return render_template(
         "portal/registration/subjects.html", rows=rows, filters=filters, bar=bar,
-        families=db.session.scalars(db.select(ExamFamily).order_by(ExamFamily.name)).all(),
+        families=db.session.scalars(_FAMILIES).all(),
         levels=LEVELS, routes=ROUTES, categories=sorted({s.category for s in all_subjects}))
 
 
@@ -140,16 +140,22 @@ def _pairs(values) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+# The statements of every page's fixed lists, built once (not a select and its cache key per request).
+_TRAINING_TYPES = db.select(TrainingType).order_by(TrainingType.id)
+_CERTIFICATE_TYPES = db.select(CertificateType).order_by(CertificateType.id)
+_FAMILIES = db.select(ExamFamily).order_by(ExamFamily.name)
+
+
 def _options(step: str) -> dict:
     """The choices of a step's selects, as (value, text) pairs."""
     if step == "work":
         return {"employment": _pairs(EMPLOYMENT)}
     if step == "entries":
-        types = db.session.scalars(db.select(TrainingType).order_by(TrainingType.id))
+        types = db.session.scalars(_TRAINING_TYPES)
         return {"levels": _pairs(EDUCATION_LEVELS), "modes": _pairs(STUDY_MODES),
                 "training_types": [(t.id, t.name) for t in types]}
     if step == "certificates":
-        types = db.session.scalars(db.select(CertificateType).order_by(CertificateType.id))
+        types = db.session.scalars(_CERTIFICATE_TYPES)
         return {"certificate_types": [(t.id, t.name) for t in types]}
     return {}
 

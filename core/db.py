@@ -50,8 +50,11 @@ def _reports_engine() -> Engine | None:
         return None
     with _engine_lock:
         if "reports_engine" not in app.extensions:
-            engine = create_engine(url, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-                                   execution_options={"postgresql_readonly": True})
+            options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+            engine = create_engine(url, **options, execution_options={"postgresql_readonly": True})
+            if not options.get("pool_pre_ping") and "poolclass" not in options:
+                from core.db_ping import ping_after_idle
+                ping_after_idle(engine, float(app.config.get("DB_PING_AFTER_IDLE", 0)))
             if engine.dialect.name == "sqlite":  # tests: the same refusal on SQLite
                 event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
             app.extensions["reports_engine"] = engine

@@ -71,8 +71,9 @@ def refuse_nul():
     compare it in a query (a login lookup fails as much as a save). No keyboard types one, so the request is
     refused whole, before any view or form, with a plain page; the other control characters are storable and
     left to the field checks. Runs after the CSRF check, so a form body is already parsed."""
-    if request.method == "OPTIONS":
-        return None
+    environ = request.environ
+    if request.method == "OPTIONS" or not (environ.get("QUERY_STRING") or environ.get("CONTENT_TYPE")):
+        return None  # nothing sent to look at (most GETs): no query string, no body of any form type
     values = [*request.args.items(multi=True)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         request.get_data(cache=True)  # keep the raw body readable (the gateway's signed notification)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
+
 from core.db import db, utcnow
 from core.models import PaymentOrder, Registration
 from core.payments.fees import lines_of, schedules
@@ -20,11 +22,15 @@ class PaymentCard:
     note: str | None  # the region's own words on where to pay when it has no online payment (data)
 
 
+# Built once: the ids are a parameter (expanding, as `in_(list)` renders anyway).
+_OPEN_ORDERS = db.select(PaymentOrder).where(PaymentOrder.registration_id.in_(bindparam("ids", expanding=True)),
+                                             PaymentOrder.status.in_(OPEN_ORDER_STATUSES))
+
+
 def payment_cards(registrations, now: datetime | None = None) -> dict[int, PaymentCard]:
     """The cards of a list of registrations in two queries (their open orders, their fee schedules)."""
     ids = [r.id for r in registrations]
-    orders = {o.registration_id: o for o in db.session.scalars(db.select(PaymentOrder).where(
-        PaymentOrder.registration_id.in_(ids), PaymentOrder.status.in_(OPEN_ORDER_STATUSES)))} if ids else {}
+    orders = {o.registration_id: o for o in db.session.scalars(_OPEN_ORDERS, {"ids": ids})} if ids else {}
     fees = schedules([r for r in registrations if r.id not in orders])
     now = now or utcnow()
     return {r.id: _card(r, orders.get(r.id), fees, now) for r in registrations}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
+
 from core.db import db
 from core.models import ExamSubject, Fee, Registration
 from core.models.catalogue import FEE_ITEM_LABELS
@@ -36,14 +38,18 @@ def fee_lines(registration: Registration) -> list[FeeLine]:
                     registration)
 
 
+_SCHEDULES = db.select(Fee).where(Fee.region_id.in_(bindparam("regions", expanding=True)),
+                                   Fee.subject_id.in_(bindparam("subjects", expanding=True)))  # built once
+
+
 def schedules(registrations) -> dict[tuple[int, int], dict[str, int]]:
     """The fee schedules of these registrations' (region, subject) pairs, in one query: {pair: {item: fen}}."""
     pairs = {(r.region_id, r.subject_id) for r in registrations if r.region_id and r.subject_id}
     if not pairs:
         return {}
     found: dict[tuple[int, int], dict[str, int]] = {}
-    for fee in db.session.scalars(db.select(Fee).where(Fee.region_id.in_({p[0] for p in pairs}),
-                                                       Fee.subject_id.in_({p[1] for p in pairs}))):
+    for fee in db.session.scalars(_SCHEDULES, {"regions": sorted({p[0] for p in pairs}),
+                                               "subjects": sorted({p[1] for p in pairs})}):
         found.setdefault((fee.region_id, fee.subject_id), {})[fee.item] = fee.amount_fen
     return found
 

@@ -6,7 +6,7 @@ other page opens (``candidate_portal.auth.login_required``).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.db import db, utcnow
 from core.models import Candidate, PrivacyConsent
@@ -49,10 +49,13 @@ def agree(cand: Candidate, agree_notice: str | None, agree_sensitive: str | None
     db.session.commit()
 
 
+_CONSENT = (select(PrivacyConsent.id)  # built once; the version a parameter (tests set another NOTICE_VERSION)
+            .where(PrivacyConsent.candidate_id == bindparam("cid"), PrivacyConsent.notice_version == bindparam("v"),
+                   PrivacyConsent.sensitive.is_(True)).limit(1))
+
+
 def has_current_consent(candidate_id: int) -> bool:
-    return db.session.scalar(select(PrivacyConsent.id).where(
-        PrivacyConsent.candidate_id == candidate_id, PrivacyConsent.notice_version == NOTICE_VERSION,
-        PrivacyConsent.sensitive.is_(True)).limit(1)) is not None
+    return db.session.scalar(_CONSENT, {"cid": candidate_id, "v": NOTICE_VERSION}) is not None
 
 
 def consents_of(candidate_id: int) -> list[PrivacyConsent]:

@@ -47,3 +47,16 @@ def test_the_tr_filter_follows_force_locale(app):
         with force_locale("en"):
             forced = template.render(text="上一步")
         assert [first, forced, template.render(text="上一步")] == ["上一步", "Previous", "上一步"]
+
+
+def test_a_constant_text_is_compiled_as_the_kept_filter_and_everything_else_is_left_alone(app):
+    """`_('text')` becomes `('text'|kept_gettext)` at compile time (web/i18n.py, KeptGettext); a call with
+    parameters, with a variable, with two literals, or `x._('text')` stays a call of `_`."""
+    source = ("{{ _('上一步') }}|{{ _('a %(x)s', x=1) }}|{{ _(_('下一步')) }}|{{ obj._('c') }}|{{ _(\"上一步\") ~ '<b>' }}"
+              "|{{ _('上' '一步') }}")
+    code = app.jinja_env.compile(source, raw=True)
+    assert code.count("t_1(context, ") == 3  # _('上一步'), the inner _('下一步'), _("上一步")
+    assert code.count("context.call(") == 4
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        shown = app.jinja_env.from_string(source).render(obj={"_": lambda s: s.upper()})
+    assert shown.split("|") == ["Previous", "a 1", "Next", "C", "Previous&lt;b&gt;", "Previous"]
