@@ -10,6 +10,7 @@ DB_POOL_SIZE=4 (one per thread) + 2 overflow connections (config.ProductionConfi
 import gc
 import multiprocessing
 import os
+import sys
 
 from config import Config
 from web.admission import admission_worker
@@ -40,8 +41,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    """Everything the worker has built by now (modules, the app, SQLAlchemy's mappers: ~470,000 objects) lives
-    as long as the worker: moved out of the garbage collector's reach, a full collection no longer walks it —
-    one took up to 200 ms of a worker's GIL under load before (docs/BENCHMARKS.md)."""
+    """The portal's templates compiled before the first request (web/warm.py). Then everything the worker has
+    built (modules, the app, SQLAlchemy's mappers, the templates: ~470,000 objects) lives as long as the worker:
+    moved out of the garbage collector's reach, a full collection no longer walks it — one took up to 200 ms of
+    a worker's GIL under load before (docs/BENCHMARKS.md)."""
+    portal = sys.modules.get("wsgi")  # gunicorn has loaded the app (wsgi:app, or the benchmark's wrapper of it)
+    if portal is not None:
+        from web.warm import compile_templates
+        compile_templates(portal.app)
     gc.collect()
     gc.freeze()
