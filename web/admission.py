@@ -3,7 +3,7 @@ candidates already inside (a portal session cookie: in the wizard, paying) keep 
 
 The gthread worker accepts connections in its main thread and hands each request to a pool of
 ``threads``; past that, requests wait in the pool's queue and every page gets slower for everyone. This
-worker counts what it has handed over; once more than ``ADMISSION_QUEUE`` requests (default 4: one thread's
+worker counts what it has handed over; once more than ``ADMISSION_QUEUE`` requests (default 8: two threads'
 worth) are waiting, it looks at a new request's head without consuming it (``MSG_PEEK``) and, if the
 request carries no portal session cookie and is not on the always-admitted paths (the bank's notification,
 the health check, the back office, static files), answers it at once from the main thread: ``503`` with
