@@ -11,7 +11,8 @@ demo_cli = OperatorGroup("demo", help="演示数据")
 
 
 @demo_cli.command("load")
-def load_command() -> None:
+@click.option("--port", type=int, default=5000, show_default=True, help="打印的登录地址所用端口（scripts/run-demo.sh 传入 PORT）")
+def load_command(port: int) -> None:
     """加载演示数据（可重复运行：已有的记录原地更新，不会重复新增）。"""
     done = load_demo()
     added = sum(len(u.added) for u in done.values())
@@ -21,11 +22,12 @@ def load_command() -> None:
         click.echo(f"演示数据已加载：新增 {added} 条，更新 {updated} 条（{sizes}）。")
     else:
         click.echo(f"演示数据已存在：本次没有新增任何记录，原地更新 {updated} 条（{sizes}）。")
-    _print_logins()
+    _print_logins(port)
 
 
-def _print_logins() -> None:
-    click.echo(f"\n考生门户：{PORTAL_URL}\n考务管理后台：{BACKOFFICE_URL}\n\n后台账号（用户名 / 密码 / 角色 / 范围）：")
+def _print_logins(port: int) -> None:
+    click.echo(f"\n考生门户：{PORTAL_URL.format(port=port)}\n考务管理后台：{BACKOFFICE_URL.format(port=port)}\n\n"
+               "后台账号（用户名 / 密码 / 角色 / 范围）：")
     for username, password, role, scope, first, _last in STAFF:
         where = "全国" if scope is None else first
         click.echo(f"  {username:<14}{password:<21}{role}{'　' * (6 - len(role))}{where}")

@@ -23,7 +23,7 @@ done
 echo "==> database"
 $FLASK db upgrade
 echo "==> demo data"
-$FLASK demo load
+$FLASK demo load --port "$PORT"
 
 if [ -f scripts/sandbox-bank.sh ]; then
   echo "==> sandbox bank (development only)"

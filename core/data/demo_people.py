@@ -5,8 +5,8 @@ a demonstration database only. ID numbers are built with the GB 11643 checksum b
 """
 from datetime import date
 
-PORTAL_URL = "http://127.0.0.1:5000/"
-BACKOFFICE_URL = "http://127.0.0.1:5000/admin/"
+PORTAL_URL = "http://127.0.0.1:{port}/"
+BACKOFFICE_URL = "http://127.0.0.1:{port}/admin/"
 CANDIDATE_PASSWORD = "Kaoshi-2027!"
 
 # username, password, role (backoffice/roles.py), scope ("region", region code) or ("site", site code),

@@ -185,3 +185,10 @@ def check_load_repairs_a_changed_password_and_scope(app_ctx):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(StaffScope)
                              .where(StaffScope.user_id == user.id)) == 1
+
+
+def test_the_printed_addresses_use_the_port_the_demo_runs_on(capsys):
+    from commands.demo import _print_logins
+    _print_logins(5188)
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:5188/" in out and "http://127.0.0.1:5188/admin/" in out and ":5000" not in out
