@@ -93,7 +93,8 @@ def _copy(value):
 
 def start_registration(candidate: Candidate, subject_id: int) -> Registration:
     """开始新的报名 for a subject: a new draft, or the existing draft of that exam year (resumed)."""
-    subject = db.session.get(ExamSubject, subject_id, options=[joinedload(ExamSubject.exam_year)])
+    subject = db.session.get(ExamSubject, subject_id, options=[joinedload(ExamSubject.exam_year)]) \
+        if subject_id is not None else None
     if subject is None:
         raise DomainError("请选择报考类别。", "subject_id")
     require_window_open(subject.exam_year)
