@@ -48,7 +48,7 @@ def _uses(document_id: int) -> list[tuple[RegistrationDocument, str]]:
     """(link, registration status) of the live submitted registrations that use a document."""
     return list(db.session.execute(
         select(RegistrationDocument, Registration.status).join(Registration)
-        .where(RegistrationDocument.document_id == document_id, Registration.status.in_(SUBMITTED_LIVE))).tuples())
+        .where(RegistrationDocument.document_id == document_id, Registration.status.in_(SUBMITTED_LIVE))))
 
 
 def replaceable(doc: Document, uses: list[tuple[str | None, str]] | None = None) -> bool:
