@@ -237,7 +237,7 @@ def choose_region(reg: Registration, raw):
     return region
 
 
-_SITE_WITH_REGION = (joinedload(Site.region),)  # made once
+SITE_WITH_REGION = (joinedload(Site.region),)  # a loader option made once (it costs more to make than to use)
 
 
 def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: bool = False) -> Site:
@@ -247,7 +247,7 @@ def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: b
     Returns the site with its region, read in one statement: while the caller holds it, 提交's
     ``session.get`` of the same site finds it in the session instead of reading it again."""
     errors: dict[str, str] = {}
-    site = (db.session.get(Site, int(form["site_id"]), options=_SITE_WITH_REGION)
+    site = (db.session.get(Site, int(form["site_id"]), options=SITE_WITH_REGION)
             if str(form.get("site_id", "")).isdigit() else None)
     raw_region = str(form.get("region_id") or "")
     region = (site.region if site is not None and raw_region.isdigit() and site.region_id == int(raw_region)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy.orm import joinedload
-
 from core import eligibility
 from core.db import db, utcnow
 from core.models import Candidate, Region, Registration, Site
@@ -20,13 +18,10 @@ from core.documents import service as documents
 from core.registration.errors import (DocumentsMissing, Incomplete, NotEligible, RegistrationError, SiteFull,
                                       StaleState)
 from core.registration.states import DRAFT
-from core.registration.steps import missing_steps
+from core.registration.steps import SITE_WITH_REGION, missing_steps
 from core.registration.window import require_window_open
 from core.services import snapshot
 from core.services.errors import NotAllowed
-
-
-_WITH_REGION = (joinedload(Site.region),)  # a loader option made once (it costs more to make than to use)
 
 
 def new_submit_token() -> str:
@@ -53,7 +48,7 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         step, message = missing[0]
         raise Incomplete(message, step)
     draft = Draft.of(reg)
-    site = db.session.get(Site, draft.site_id, options=_WITH_REGION)  # the 考点 step's, in the session
+    site = db.session.get(Site, draft.site_id, options=SITE_WITH_REGION)  # the 考点 step's, in the session
     # the year's rules and the region's review mode in one statement
     settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
     rows = eligibility.entry_rows(candidate.id)  # educations and trainings in one statement, as rows
