@@ -85,8 +85,8 @@ def login():
         except DomainError as exc:
             errors = {"form": exc.message}
         else:
-            device = notify_events.device_login(cand.id, request.cookies.get(DEVICE_COOKIE), first_login)
-            notify_prefs.remember_language(cand.id, request.cookies.get("lang", "zh"))
+            prefs = notify_prefs.remember_language(cand.id, request.cookies.get("lang", "zh"))
+            device = notify_events.device_login(cand.id, request.cookies.get(DEVICE_COOKIE), first_login, prefs)
             log_in(cand)  # commits the login, the device (and its 新设备登录 message) with the session
             if cand.must_change_password:  # reset by the exam authority: choose an own password first
                 flash(_("您的密码已由考试管理机构重置，请先修改密码。"), "warning")

@@ -107,10 +107,10 @@ def password_reset(candidate_id: int, audit_entry_id: int) -> None:
           key=f"password-reset:{audit_entry_id}")
 
 
-def device_login(candidate_id: int, token: str | None, first_login: bool) -> str:
+def device_login(candidate_id: int, token: str | None, first_login: bool, prefs=UNREAD) -> str:
     """After a login: the browser's device token (a new one if it had none or an unknown one). A device
     not seen before gets recorded, and — unless this is the account's first login — a 新设备登录 message,
-    both in this transaction (the caller commits)."""
+    both in this transaction (the caller commits). ``prefs``: as ``outbox.queue``'s."""
     token = token if token and 20 <= len(token) <= 64 else secrets.token_urlsafe(32)
     digest = hashlib.sha256(token.encode()).hexdigest()
     known = db.session.scalar(select(KnownDevice.id).where(KnownDevice.candidate_id == candidate_id,
@@ -120,7 +120,7 @@ def device_login(candidate_id: int, token: str | None, first_login: bool) -> str
         db.session.add(device)
         db.session.flush()
         if not first_login:
-            queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{device.id}")
+            queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{device.id}", prefs=prefs)
     return token
 
 

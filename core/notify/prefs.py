@@ -21,10 +21,14 @@ def _row(candidate_id: int) -> NotifySettings:
     return row
 
 
-def remember_language(candidate_id: int, lang: str) -> None:
-    """The portal's language becomes the messages' language (the caller commits)."""
-    if lang in LANGS and settings_of(candidate_id).lang != lang:
-        _row(candidate_id).lang = lang
+def remember_language(candidate_id: int, lang: str) -> NotifySettings | None:
+    """The portal's language becomes the messages' language (the caller commits). Returns the candidate's
+    settings row as it now is (None: they have none), for a message queued next (``outbox.queue``'s ``prefs``)."""
+    row = db.session.get(NotifySettings, candidate_id)
+    if lang in LANGS and (row.lang if row else "zh") != lang:
+        row = _row(candidate_id)
+        row.lang = lang
+    return row
 
 
 def set_channels(candidate_id: int, *, email: bool, sms: bool) -> None:

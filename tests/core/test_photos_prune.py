@@ -217,3 +217,20 @@ def test_a_submission_that_loses_the_race_leaves_no_frozen_copy(session, frozen)
     done = submission.submit_registration(cand, reg.id, "t")
     assert (done.status, done.number) == ("submitted", "other-tab")
     assert _frozen_copies(frozen, reg, cat) == []
+
+
+# --- the frozen photo is a second name of the profile photo's file ------------------------------------
+
+def test_a_frozen_photo_keeps_its_bytes_after_a_new_profile_photo_and_is_young_for_the_prune(app, photo_root):
+    cat = make_catalogue()
+    cand = ready_candidate()
+    cand.photo_path = save_photo(cand, jpeg())
+    profile = age(photo_root / cand.photo_path)  # uploaded long ago
+    before = profile.read_bytes()
+    done = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
+    frozen = photo_root / done.snapshot["photo"]
+    assert frozen.stat().st_ino == profile.stat().st_ino  # a link, not a copy
+    assert "冻结照片 0 个" in prune(app)  # referenced; and an old photo's new link counts as new:
+    assert frozen.stat().st_mtime > time.time() - 60
+    save_photo(cand, jpeg(colour=(200, 30, 30)))  # a new profile photo: the old file is removed ...
+    assert not profile.exists() and frozen.read_bytes() == before  # ... the frozen one is unchanged

@@ -5,13 +5,13 @@ Every query is a round trip to PostgreSQL and CPU in the app server (docs/BENCHM
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import event, select
 
 from core.db import db
 from core.documents import service
-from core.models import AuditEntry, CandidateSession, Certificate, Registration, Training
+from core.models import AuditEntry, CandidateSession, Certificate, Message, Registration, Training
 from tests.factories import (PASSWORD, dictionaries, jpeg, login_as, make_candidate, make_catalogue, ready_candidate,
                              ready_draft, upload_required)
 from tests.support.queries import statements
@@ -65,6 +65,18 @@ def test_a_login_reads_the_candidate_once_and_commits_once(client, session):
     assert sum(s.lstrip().startswith("SELECT candidates.") for s in seen) == 1, seen
     assert len(commits) == 1  # the login's audit entry, last login, device and session together
     assert "candidate.login.succeeded" in session.scalars(select(AuditEntry.action)).all()
+
+
+def test_a_login_from_a_new_device_reads_the_notification_settings_once(client, session):
+    cand = make_candidate(last_login_at=datetime(2026, 11, 1))  # not the first login: 新设备登录 is sent
+    session.commit()
+    cand_id = cand.id
+    page = client.get("/login").get_data(as_text=True)
+    seen, response = statements(client, "/login", {"username": cand.username, "password": PASSWORD,
+                                                   "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    assert sum("FROM notify_settings" in s for s in seen) == 1, seen  # the language and the message share it
+    assert session.scalar(select(Message.template).where(Message.candidate_id == cand_id)) == "login_new_device"
 
 
 def test_last_seen_is_written_at_most_once_a_minute(client, session):
