@@ -122,7 +122,7 @@ class ExamYearView(CatalogueView):
     shanghai_columns = ("window_opens_at", "window_closes_at")
     list_title, show_title, add_title, edit_title = "考试年度与报名时间", "考试年度", "新增考试年度", "修改考试年度"
     list_columns = ["family", "year", "name", "window_opens_at", "window_closes_at", "cutoff_date"]
-    add_columns = edit_columns = show_columns = list_columns
+    add_columns = edit_columns = show_columns = search_columns = list_columns
     label_columns = {"subjects": "报考类别", "rule_settings": "资格规则设置", "route_settings": "报考途径设置",
                      "family": "考试", "year": "年度", "name": "名称",
                      "window_opens_at": "网上报名开始（北京时间）", "window_closes_at": "网上报名截止（北京时间）",

@@ -186,7 +186,7 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
     if kept:  # refused when the candidate went back: shown again as typed, with its messages
         form, errors = MultiDict(kept["form"]), kept["errors"]
     chosen = _chosen(reg, step, form)
-    settings = eligibility.settings_for(reg.exam_year_id)  # read once for the findings and the certificate
+    settings = eligibility.settings_for(reg.exam_year)  # read once for the findings and the certificate
     context = dict(
         reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
         form=form or {}, findings=steps.findings_for_step(reg, step, chosen, settings), military=MILITARY,

@@ -10,7 +10,7 @@ from core.db import db, to_shanghai, utcnow
 from core.models import ReviewMode
 
 
-# Read by the wizard's later steps and 提交: built once (a select and its cache key cost ~80 µs to make).
+# Built once (a select and its cache key cost ~80 µs to make).
 _MODE = select(ReviewMode).where(ReviewMode.region_id == bindparam("region_id"),
                                  ReviewMode.exam_year_id == bindparam("exam_year_id"))
 
@@ -21,13 +21,8 @@ def mode_for(region_id: int | None, exam_year_id: int) -> ReviewMode | None:
     return db.session.scalar(_MODE, {"region_id": region_id, "exam_year_id": exam_year_id})
 
 
-def is_online(region_id: int | None, exam_year_id: int) -> bool:
-    mode = mode_for(region_id, exam_year_id)
-    return bool(mode and mode.online)
-
-
 def is_online_mode(mode: str | None) -> bool:
-    """``is_online`` from a ``ReviewMode.mode`` read elsewhere (None: the region has no row, 现场审核)."""
+    """Whether a ``ReviewMode.mode`` means 网上审核 (None: the region has no row, 现场审核)."""
     return mode == "online"
 
 

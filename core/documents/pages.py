@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.documents import modes, service
 from core.documents.required import KINDS, Requirement, for_candidate, for_entry, required_for
+from core.eligibility.year_settings import review_modes
 from core.models import Document, Registration, RegistrationDocument
 from core.models.candidate import ENTRY_MODELS
 from core.registration.access import registrations_of
@@ -27,7 +28,8 @@ def online_for(reg: Registration) -> bool:
     """网上审核 for this registration: decided at submission; for a draft, by its chosen region."""
     if reg.status != DRAFT:
         return reg.online_review
-    return modes.is_online(Draft.of(reg).region_id, reg.exam_year_id)
+    region_id = Draft.of(reg).region_id
+    return region_id is not None and modes.is_online_mode(review_modes(reg.exam_year).get(region_id))
 
 
 def rows_for(reg: Registration) -> list[Row]:

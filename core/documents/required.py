@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.eligibility.reading import chosen_ids, facts_for, settings_for
+from core.eligibility.reading import chosen_ids, facts_for
+from core.eligibility.year_settings import settings_for
 from core.eligibility.routes import route_of
 from core.eligibility.table import BY_ID
 from core.models.candidate import ENTRY_MODELS
@@ -83,7 +84,7 @@ def _practice_rule_applies(reg, chosen) -> bool:
     """试用期考核证明: when R1 or R4 (years of practice) applies to this subject's route and is switched on;
     a graduating postgraduate exempt from R1 needs none."""
     facts = facts_for(reg, chosen)
-    settings = settings_for(reg.exam_year_id)
+    settings = settings_for(reg.exam_year)
     route = route_of(facts)
     for rule_id in ("R1", "R4"):
         rule = BY_ID[rule_id]

@@ -7,20 +7,12 @@ from sqlalchemy import bindparam, literal, null, select, union_all
 
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
-from core.eligibility.table import DEFAULTS, RULES, RuleSettings, certificate_required, evaluate
-from core.models import (Education, EligibilityRouteSetting, EligibilityRuleSetting, ReviewMode, Training,
-                         TrainingType)
+from core.eligibility.table import RULES, RuleSettings, certificate_required, evaluate
+from core.eligibility.year_settings import settings_for
+from core.models import Education, Training, TrainingType
 from core.models.candidate import ENTRY_MODELS
 from core.registration.draft import STEP_NAMES, Draft
 from core.registration.states import DRAFT
-
-
-# Both kinds of setting in one round trip (the wizard's pages and 提交 read them); built once, at import.
-_RULE, _ROUTE = EligibilityRuleSetting, EligibilityRouteSetting
-_SETTINGS = union_all(
-    select(literal("rule").label("kind"), _RULE.rule.label("code"), _RULE.enabled.label("on"), _RULE.params)
-    .where(_RULE.exam_year_id == bindparam("year")),
-    select(literal("route"), _ROUTE.route, _ROUTE.open, null()).where(_ROUTE.exam_year_id == bindparam("year")))
 
 
 # By wizard step: whether a finding shown there reads the entries (no rule of 基本情况 does; a route, known
@@ -28,13 +20,6 @@ _SETTINGS = union_all(
 _ENTRY_FACTS = {"educations", "trainings", "certificates"}
 _READS_ENTRIES = {step: any(_ENTRY_FACTS & set(r.reads) for r in RULES if STEP_NAMES.index(r.step) <= i)
                   or i >= STEP_NAMES.index("entries") for i, step in enumerate(STEP_NAMES)}
-
-
-# 提交 also needs the region's review mode (网上资格审核 or not): a third part of the same round trip.
-_SETTINGS_AND_MODE = union_all(
-    *_SETTINGS.selects,
-    select(literal("mode"), ReviewMode.mode, null(), null())
-    .where(ReviewMode.exam_year_id == bindparam("year"), ReviewMode.region_id == bindparam("region")))
 
 
 class EducationRow(NamedTuple):
@@ -95,30 +80,6 @@ def entry_rows(candidate_id: int) -> tuple[tuple[EducationRow, ...], tuple[Train
             trainings.append(TrainingRow(row.id, row.school_name, row.major, row.start_ym, row.end_ym,
                                          row.diploma_number, TrainingTypeRow(row.type_name, row.selectable)))
     return tuple(educations), tuple(trainings)
-
-
-def settings_for(exam_year_id: int) -> RuleSettings:
-    """The exam year's rule and route settings (rows override the defaults)."""
-    return _settings(db.session.execute(_SETTINGS, {"year": exam_year_id}))[0]
-
-
-def settings_and_review_mode(exam_year_id: int, region_id: int) -> tuple[RuleSettings, str | None]:
-    """``settings_for`` and the region's review mode that year (``ReviewMode.mode``; None: no row, 现场审核),
-    in one statement."""
-    return _settings(db.session.execute(_SETTINGS_AND_MODE, {"year": exam_year_id, "region": region_id}))
-
-
-def _settings(rows) -> tuple[RuleSettings, str | None]:
-    s, mode = RuleSettings(), None
-    for kind, code, on, params in rows:
-        if kind == "route":
-            s.routes[code] = on
-        elif kind == "mode":
-            mode = code
-        else:
-            s.enabled[code] = on
-            s.params[code] = {**DEFAULTS.get(code, {}), **(params or {})}
-    return s, mode
 
 
 def education_label(e) -> str:
@@ -189,13 +150,13 @@ def check(registration, settings: RuleSettings | None = None, chosen: dict[str, 
     ``rows``: the entries as ``entry_rows`` read them (提交)."""
     if upto is None:
         return evaluate(facts_for(registration, chosen, rows=rows),
-                        settings or settings_for(registration.exam_year_id))
+                        settings or settings_for(registration.exam_year))
     last = STEP_NAMES.index(upto)
     facts = facts_for(registration, chosen, entries=_READS_ENTRIES[upto])
-    return [f for f in evaluate(facts, settings or settings_for(registration.exam_year_id))
+    return [f for f in evaluate(facts, settings or settings_for(registration.exam_year))
             if STEP_NAMES.index(f.step) <= last]
 
 
 def needs_certificate(registration, settings: RuleSettings | None = None) -> bool:
     """选择证书 required? By the same evaluation as submission (the year's routes and switches)."""
-    return certificate_required(facts_for(registration), settings or settings_for(registration.exam_year_id))
+    return certificate_required(facts_for(registration), settings or settings_for(registration.exam_year))

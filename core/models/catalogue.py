@@ -1,6 +1,7 @@
 """The exam catalogue: families, years and windows, subjects, rule settings, regions, sites, fees."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String,
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model
 from core.models.base import JSONType, Named, one_of
+
+
+def new_settings_key() -> str:
+    return secrets.token_hex(8)
 
 
 class ExamFamily(Named, Model):
@@ -36,6 +41,8 @@ class ExamYear(Named, Model):
     window_opens_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     window_closes_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     cutoff_date: Mapped[date] = mapped_column(Date, nullable=False)  # 计算工作年限的截止日期
+    # new with every change of the year's rules, routes or review modes (core/eligibility/year_settings.py)
+    settings_key: Mapped[str] = mapped_column(String(16), nullable=False, default=new_settings_key)
 
     family: Mapped[ExamFamily] = relationship()
     subjects: Mapped[list["ExamSubject"]] = relationship(back_populates="exam_year")

@@ -18,7 +18,7 @@ def preview_snapshot(reg: Registration) -> dict | None:
     site = db.session.get(Site, draft.site_id) if draft.site_id else None
     if site is None:
         return None
-    settings = eligibility.settings_for(reg.exam_year_id)
+    settings = eligibility.settings_for(reg.exam_year)
     military_unit = settings.on("R8") and reg.candidate.military_identity == "active"
     frozen = snapshot.build_snapshot(reg, site=site, number=PREVIEW_NUMBER, attempts=draft.attempts,
                                      military_unit=military_unit, ids=eligibility.chosen_ids(reg),

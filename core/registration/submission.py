@@ -49,8 +49,8 @@ def submit_registration(candidate: Candidate, registration_id: int, token: str) 
         raise Incomplete(message, step)
     draft = Draft.of(reg)
     site = db.session.get(Site, draft.site_id, options=SITE_WITH_REGION)  # the 考点 step's, in the session
-    # the year's rules and the region's review mode in one statement
-    settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year_id, site.region_id)
+    # the year's rules and the region's review mode (kept: no statement once read)
+    settings, review_mode = eligibility.settings_and_review_mode(reg.exam_year, site.region_id)
     rows = eligibility.entry_rows(candidate.id)  # educations and trainings in one statement, as rows
     findings = eligibility.blocking(eligibility.check(reg, settings, rows=rows))
     if findings:

@@ -12,7 +12,7 @@ from datetime import date
 
 from core.db import db
 from core.eligibility.majors import EXAM_CATEGORIES, MAJOR_CATEGORIES
-from core.eligibility.reading import settings_for
+from core.eligibility.year_settings import settings_for
 from core.eligibility.routes import CLOSABLE
 from core.eligibility.table import RULES, Param
 from core.models import EligibilityRouteSetting, EligibilityRuleSetting, ExamYear
@@ -33,7 +33,7 @@ def _year(year_id: int) -> ExamYear:
 
 def current(year_id: int) -> dict:
     """The year's settings as plain values: {"routes": {code: open}, "rules": {id: {"on":…, param: …}}}."""
-    s = settings_for(_year(year_id).id)
+    s = settings_for(_year(year_id))
     return {"routes": {r.code: s.route_open(r.code) for r in CLOSABLE},
             "rules": {r.id: {"on": s.on(r.id), **{p.key: s.p(r.id, p.key) for p in r.params}}
                       for r in RULES if r.switchable or r.params}}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from core.db import db
-from core.models import (AuditEntry, CertificateType, EligibilityRuleSetting, PinyinException, School,
+from core.models import (AuditEntry, CertificateType, EligibilityRuleSetting, ExamYear, PinyinException, School,
                          TrainingType, WorkUnit)
 from core.pinyin import initials
 from tests.support.web import admin_csrf, csrf_token_from, staff_login
@@ -148,10 +148,10 @@ def test_closing_a_route_during_the_window_needs_a_confirmation_and_is_audited(w
     refused = client.post(url, data=MultiDict(closing))
     assert refused.status_code == 422
     assert "修改立即影响正在填报和提交的考生。请勾选“确认在报名期间修改”后再保存。" in refused.get_data(as_text=True)
-    assert settings_for(year).route_open("physician_secondary")
+    assert settings_for(db.session.get(ExamYear, year)).route_open("physician_secondary")
     assert client.post(url, data=MultiDict(closing + [("confirm", "1")])).status_code == 302
-    db.session.expire_all()
-    s = settings_for(year)
+    db.session.expire_all()  # the year as another request reads it now: its settings_key is new, so are its settings
+    s = settings_for(db.session.get(ExamYear, year))
     assert not s.route_open("physician_secondary") and not s.on("R3") and s.on("R1")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "catalogue.eligibility_settings.changed"))
     assert entry.before == {"routes": {"physician_secondary": True}, "rules": {"R3": {"on": True}}}
