@@ -180,8 +180,8 @@ def render(name: str, lang: str, params: dict, hide: tuple[str, ...] = ()) -> Re
 def scrub(value: str, hide: tuple[str, ...] = (), keep: bool = False) -> str:
     """``value`` without the given document numbers and, unless ``keep`` (a registration number), without any
     valid 18-character ID number."""
-    for number in hide:
-        if number and len(number) >= 6:
+    for number in hide:  # looked for first: a pattern per candidate would be compiled for every message
+        if number and len(number) >= 6 and number.upper() in value.upper():
             value = re.sub(re.escape(number), HIDDEN, value, flags=re.IGNORECASE)
     if keep:
         return value

@@ -41,6 +41,7 @@ def test_document_numbers_are_hidden_but_registration_numbers_kept():
     assert scrub("号码 11010519491231002X 不符") == f"号码 {HIDDEN} 不符"
     assert scrub("110105194912310021") == "110105194912310021"  # wrong check character: not an ID number
     assert scrub("护照 E12345678", hide=("E12345678",)) == f"护照 {HIDDEN}"
+    assert scrub("护照 e12345678 与 E12345678", hide=("E12345678",)) == f"护照 {HIDDEN} 与 {HIDDEN}"  # any case
     out = render("registration_submitted", "zh", {"name": "张三", "number": "11010519491231002X"})
     assert "11010519491231002X" in out.text  # a parameter named number is the registration's
 
