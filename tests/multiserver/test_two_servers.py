@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import date
 
 import pytest
 
 from core.db import db
-from core.models import Registration, Site
+from core.models import Registration, ReviewMode, Site
 from core.services.sessions import open_session
 from tests.factories import PASSWORD, make_candidate, make_catalogue, ready_candidate, ready_draft
 from tests.support.environment import DB_URL, IS_SQLITE
@@ -117,3 +118,25 @@ def test_last_seats_submitted_through_both_servers_are_never_overbooked(servers,
     submitted = session.scalars(db.select(Registration).filter_by(status="submitted")).all()
     assert site.taken == len(submitted) == seats
     assert all(re.fullmatch(r"\d{18}", r.number) for r in submitted)
+
+
+def test_a_review_mode_set_meanwhile_is_seen_by_a_server_that_kept_the_year_s_settings(servers, app, session):
+    """Each server keeps the year's settings (core/eligibility/year_settings.py); a change committed elsewhere
+    (here the test's own session: as the back office's would) renews the year's key, so the next page reads them
+    again on every server."""
+    a, b = servers
+    cat = make_catalogue()
+    cand = ready_candidate(password_hash="x")
+    reg = ready_draft(cand, cat)
+    cookies, _csrf = portal_cookie(app, open_session(cand, "127.0.0.1"))
+    session.commit()
+    site_step = f"/registration/{reg.id}/step/site"
+    for server in (a, b):  # both read and keep the settings: 现场审核, no documents asked for
+        page = request(server.port, "GET", site_step, cookies=cookies)
+        assert page.status == 200 and "审核材料" not in page.text
+    session.add(ReviewMode(region_id=cat["region"].id, exam_year_id=cat["year"].id, mode="online",
+                           review_start=date(2027, 1, 5), review_end=date(2027, 2, 5), correction_days=5))
+    session.commit()
+    for server in (a, b):
+        page = request(server.port, "GET", site_step, cookies=cookies)
+        assert page.status == 200 and "尚缺审核材料" in page.text
