@@ -24,7 +24,10 @@ class Config:
     ENV_NAME = "development"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # SQLAlchemy's default pool unless DB_POOL_SIZE is set (production always sets it: ProductionConfig)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = ({"pool_size": int(_env("DB_POOL_SIZE", "4")),
+                                        "max_overflow": int(_env("DB_MAX_OVERFLOW", "2"))}
+                                       if _env("DB_POOL_SIZE", "") else {})
     # A pooled connection unused this many seconds is pinged before use (a dead one is replaced): not on every
     # request as pool_pre_ping did, a statement per page (core/db_ping.py); 0: every checkout.
     DB_PING_AFTER_IDLE = _env("DB_PING_AFTER_IDLE", "1")

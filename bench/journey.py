@@ -308,6 +308,9 @@ def run(args, users: int) -> dict:
         env["GUNICORN_WORKERS"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
+    # a connection per thread, as production's pool (config.ProductionConfig): with more threads than SQLAlchemy's
+    # default pool of 5, connections beyond it would be opened and closed under load, each a new PostgreSQL backend
+    env.setdefault("DB_POOL_SIZE", str(args.threads or int(os.environ.get("GUNICORN_THREADS", 4))))
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
                                "/dev/null", "--pythonpath", "bench", "baseline_wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
                               start_new_session=True)
