@@ -187,14 +187,19 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
         form, errors = MultiDict(kept["form"]), kept["errors"]
     chosen = _chosen(reg, step, form)
     settings = eligibility.settings_for(reg.exam_year)  # read once for the findings and the certificate
+    # the educations and trainings the findings read, once: the candidate's collections on the steps that read them
+    # anyway (the list; the 考点 step's check of the steps before), both in one statement for 选择证书's findings and
+    # whether a certificate is required; on the steps before, only if their rules need them (eligibility.check)
+    rows = ((cand.educations, cand.trainings) if step in ("entries", "site")
+            else eligibility.entry_rows(cand.id) if step == "certificates" else None)
     context = dict(
         reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
-        form=form or {}, findings=steps.findings_for_step(reg, step, chosen, settings), military=MILITARY,
+        form=form or {}, findings=steps.findings_for_step(reg, step, chosen, settings, rows), military=MILITARY,
         chosen=chosen, bar=_bar(reg, step),
         done=set(draft.Draft.of(reg).done), window=window.window_text(reg.exam_year),
         opt=_options(step))
     if step == "certificates":
-        context["certificate_required"] = steps.certificate_required(reg, settings)
+        context["certificate_required"] = steps.certificate_required(reg, settings, rows)
     if step in _STEP_KINDS:
         context["entry_docs"] = doc_pages.entry_documents(reg)
     if step == "site":

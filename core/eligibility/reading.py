@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, literal, null, select, union_all
+from sqlalchemy import bindparam, inspect, literal, null, select, union_all
 
 from core.db import db
 from core.eligibility.facts import CertificateFact, EducationFact, Facts, Finding, TrainingFact
@@ -106,7 +106,11 @@ def facts_for(registration, chosen: dict[str, set[int]] | None = None, entries: 
     ``entry_rows`` read them, instead of the candidate's collections."""
     cand, subject = registration.candidate, registration.subject
     chosen = chosen or chosen_ids(registration)
-    educations, trainings = (rows or (cand.educations, cand.trainings)) if entries else ((), ())
+    if entries and rows is None:  # the collections if the page has read one, else both kinds in one statement
+        loaded = inspect(cand).dict
+        rows = ((cand.educations, cand.trainings) if "educations" in loaded or "trainings" in loaded
+                else entry_rows(cand.id))
+    educations, trainings = rows if entries else ((), ())
     if not entries:
         chosen = {kind: () for kind in chosen}  # no certificate either
     return Facts(
@@ -147,16 +151,16 @@ def check(registration, settings: RuleSettings | None = None, chosen: dict[str, 
           upto: str | None = None, rows: tuple | None = None) -> list[Finding]:
     """The verdict for a registration under its exam year's settings (wizard, submission, reviewer); ``upto``:
     only the findings a wizard step shows (its own and the earlier steps'), read from the facts they need;
-    ``rows``: the entries as ``entry_rows`` read them (提交)."""
+    ``rows``: the educations and trainings already read (``entry_rows``, or the candidate's collections)."""
     if upto is None:
         return evaluate(facts_for(registration, chosen, rows=rows),
                         settings or settings_for(registration.exam_year))
     last = STEP_NAMES.index(upto)
-    facts = facts_for(registration, chosen, entries=_READS_ENTRIES[upto])
+    facts = facts_for(registration, chosen, entries=_READS_ENTRIES[upto], rows=rows)
     return [f for f in evaluate(facts, settings or settings_for(registration.exam_year))
             if STEP_NAMES.index(f.step) <= last]
 
 
-def needs_certificate(registration, settings: RuleSettings | None = None) -> bool:
+def needs_certificate(registration, settings: RuleSettings | None = None, rows: tuple | None = None) -> bool:
     """选择证书 required? By the same evaluation as submission (the year's routes and switches)."""
-    return certificate_required(facts_for(registration), settings or settings_for(registration.exam_year))
+    return certificate_required(facts_for(registration, rows=rows), settings or settings_for(registration.exam_year))

@@ -20,16 +20,19 @@ from core.services import audit, photos, profile
 from core.services.errors import NotAllowed
 
 def findings_for_step(reg: Registration, step: str, chosen: dict[str, set[int]] | None = None,
-                      settings: eligibility.RuleSettings | None = None) -> list[eligibility.Finding]:
+                      settings: eligibility.RuleSettings | None = None,
+                      rows: tuple | None = None) -> list[eligibility.Finding]:
     """The eligibility findings shown on a step: those of this step and the ones before (each rule
     declares its step in core.eligibility.table); ``chosen``: the entries ticked on the page; ``settings``:
-    the year's settings when the caller has read them already."""
-    return eligibility.check(reg, settings, chosen, upto=step)
+    the year's settings when the caller has read them already; ``rows``: the educations and trainings, when the
+    page lists them anyway (else read as ``eligibility.entry_rows``, if the step's rules need them)."""
+    return eligibility.check(reg, settings, chosen, upto=step, rows=rows)
 
 
-def certificate_required(reg: Registration, settings: eligibility.RuleSettings | None = None) -> bool:
+def certificate_required(reg: Registration, settings: eligibility.RuleSettings | None = None,
+                         rows: tuple | None = None) -> bool:
     """选择证书 required? The same evaluation as submission (the year's routes and switches)."""
-    return eligibility.needs_certificate(reg, settings)
+    return eligibility.needs_certificate(reg, settings, rows)
 
 
 # The field a refusal is shown beside, by rule, when the step's page has it (else the step's own field).
