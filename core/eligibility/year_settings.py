@@ -5,7 +5,8 @@ Every wizard page and 提交 needs them; they change a few times a year. They ar
 every ORM write of a rule, a route or a review mode gives its year a new key in the same transaction
 (``_renew_keys``, after each flush). So a process never uses settings older than the exam-year row it has just
 read: the first request after a change, in any process, reads them again (one statement, as before). A write that
-bypasses the ORM (raw SQL) must set a new ``settings_key`` itself. What is kept is shared: read it, never change it.
+bypasses the unit of work (raw SQL, a bulk ``insert``/``update`` statement) must set a new ``settings_key`` itself.
+What is kept is shared: read it, never change it.
 """
 from __future__ import annotations
 
