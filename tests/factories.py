@@ -17,7 +17,9 @@ from werkzeug.security import generate_password_hash
 
 from core.db import db, utcnow
 from core.models import (Candidate, CertificateType, Education, ExamFamily, ExamSubject, ExamYear, Fee, Region,
-                         PrivacyConsent, Registration, School, Site, StaffScope, StaffSecurity, TrainingType, WorkUnit)
+                         PrivacyConsent, Registration, RegistrationEntry, School, Site, StaffScope, StaffSecurity,
+                         TrainingType, WorkUnit)
+from core.models.candidate import ENTRY_MODELS
 from core.pinyin import initials
 from core.privacy.notice import NOTICE_VERSION
 from core.registration.draft import STEP_NAMES, Draft
@@ -161,6 +163,22 @@ def make_registration(candidate: Candidate | None = None, cat: dict | None = Non
         cat["site"].taken += 1
     db.session.add(reg)
     db.session.flush()
+    return reg
+
+
+def set_entry_state(state: str, *entries) -> Registration | None:
+    """Put the candidate's entries in ``state`` the real way: ``locked`` — a new live submitted registration
+    uses them (returned); ``verified`` — a reviewer's tick (its time); ``editable`` — neither."""
+    kind_of = {model: kind for kind, model in ENTRY_MODELS.items()}
+    for entry in entries:
+        entry.verified_at = utcnow() if state == "verified" else None
+    reg = None
+    if state == "locked":
+        reg = make_registration(db.session.get(Candidate, entries[0].candidate_id))
+        db.session.add_all(RegistrationEntry(registration_id=reg.id, **{f"{kind_of[type(e)]}_id": e.id})
+                           for e in entries)
+    db.session.flush()
+    db.session.expire_all()  # their state is derived: read again
     return reg
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String,
-                        UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+                        UniqueConstraint, case, exists)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from core.db import Model
 from core.models.base import Timestamps, one_of
+from core.models.registration import Registration, RegistrationEntry
+from core.registration.states import SUBMITTED_LIVE
 
 DOC_TYPES = {
     "id_card": "居民身份证",
@@ -118,18 +121,25 @@ class CandidateSession(Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
-ENTRY_STATES = ("editable", "locked", "verified")
-
-
 class EntryMixin(Timestamps):
-    """教育经历 / 培训经历 / 证书情况 share a life cycle.
+    """教育经历 / 培训经历 / 证书情况 share a life cycle, shown by ``state``, which is derived, never stored:
 
-    editable -> locked (used by a live registration) -> editable (abandoned) ;
-    any -> verified (a reviewer ticked it: trusted for later exams, never editable again).
+    - ``verified`` (对勾): a reviewer ticked it (``verified_at``): trusted for later exams, never editable again;
+    - ``locked`` (锁定): a live submitted registration uses it (``in_use``, from registration_entries), until
+      that registration ends (放弃报考, 审核不通过, 逾期未缴费): nothing has to remember to unlock it;
+    - ``editable`` otherwise.
     """
 
-    state: Mapped[str] = mapped_column(String(10), default="editable", nullable=False)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @hybrid_property
+    def state(self) -> str:
+        return "verified" if self.verified_at is not None else "locked" if self.in_use else "editable"
+
+    @state.inplace.expression
+    @classmethod
+    def _state_sql(cls):
+        return case((cls.verified_at.is_not(None), "verified"), (cls.in_use, "locked"), else_="editable")
 
     @property
     def editable(self) -> bool:
@@ -146,7 +156,6 @@ LEGACY_MAJOR_KINDS = ("西医", "中医", "中西医结合", "民族医", "口�
 class Education(EntryMixin, Model):
     __tablename__ = "educations"
     __table_args__ = (
-        one_of("state", ENTRY_STATES, "ck_education_state"),
         one_of("level", EDUCATION_LEVELS, "ck_education_level"),
         CheckConstraint("end_ym IS NULL OR end_ym >= start_ym", name="ck_education_dates"),
         CheckConstraint("(level IS NULL) = (study_mode IN ('师承', '确有专长'))",
@@ -177,7 +186,6 @@ class Education(EntryMixin, Model):
 class Training(EntryMixin, Model):
     __tablename__ = "trainings"
     __table_args__ = (
-        one_of("state", ENTRY_STATES, "ck_training_state"),
         CheckConstraint("end_ym IS NULL OR end_ym >= start_ym", name="ck_training_dates"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -197,7 +205,6 @@ class Training(EntryMixin, Model):
 class Certificate(EntryMixin, Model):
     __tablename__ = "certificates"
     __table_args__ = (
-        one_of("state", ENTRY_STATES, "ck_certificate_state"),
         CheckConstraint("reg_ym IS NULL OR reg_ym >= issue_ym", name="ck_certificate_dates"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -216,3 +223,15 @@ class Certificate(EntryMixin, Model):
 # The three kinds of entry, by the key forms, drafts and registration_entries use (``<kind>_id``).
 ENTRY_MODELS: dict[str, type[EntryMixin]] = {"education": Education, "training": Training, "certificate": Certificate}
 ENTRY_LABELS = {"education": "教育经历", "training": "培训经历", "certificate": "证书情况"}
+
+
+def _in_use(model, column):
+    """Used by a live submitted registration (the entries recorded at 提交, core.services.entries)."""
+    return column_property(
+        exists().where(column == model.id, RegistrationEntry.registration_id == Registration.id,
+                       Registration.status.in_(SUBMITTED_LIVE))
+        .correlate_except(RegistrationEntry, Registration))
+
+
+for _kind, _model in ENTRY_MODELS.items():
+    _model.in_use = _in_use(_model, getattr(RegistrationEntry, f"{_kind}_id"))

@@ -15,11 +15,11 @@ refused with ``StaleState`` when the row is no longer there (another tab, anothe
 job): so each transition happens once, however many times it is raced. In the same transaction it runs
 the consequences, in this order:
 
-- entering a live submitted state (submit): the entries it uses are locked; its seat is taken last
-  (the site's row lock is held only until the commit) and a full site refuses the whole transition;
+- entering a live submitted state (submit): the entries it uses are recorded (which locks them while the
+  registration is live: core.services.entries); its seat is taken last (the site's row lock is held only
+  until the commit) and a full site refuses the whole transition;
 - leaving the live states (abandon, reject, expire): the seat is given back (once: only the call that
-  moved the row gets here); entries no other live registration uses are unlocked (the candidate's row
-  is locked first); a paid registration gets a refund request (the refund policy below);
+  moved the row gets here); a paid registration gets a refund request (the refund policy below);
 - an audit entry naming the actor (a candidate, a staff user or the system: one value, never free text);
 - the ``transitioned`` signal, where notifications are queued in the same transaction.
 
@@ -123,7 +123,6 @@ class Outcome:
     before: str
     after: str | None
     seat_released: bool = False
-    entries_unlocked: dict[str, list[int]] = field(default_factory=dict)
     refund_requested: bool = False
     changes: dict = field(default_factory=dict)  # the columns written
     notify_prefs: object = UNREAD  # the candidate's NotifySettings (None: no row), for the transition's message
@@ -168,14 +167,13 @@ def transition(reg: Registration, name: str, actor: Actor, *, values: dict | Non
         outcome.changes = {**changes, "payment_status": row.payment_status}
         outcome.keep_loaded(reg)
         if t.target in SUBMITTED_LIVE and outcome.before == DRAFT:
-            entries.lock_entries(reg, entry_ids or {})
+            entries.record_entries(reg, entry_ids or {})
         if t.target in ENDED:
             _end(reg, t, actor, row, outcome)
     audit.append(t.audit_action, **actor.audit_fields(), object_type="registrations", object_id=reg.id,
                  before={"status": outcome.before},
                  after={"status": t.target, "number": reg.number, **({"reason": reason} if reason else {}),
                         **(detail or {}), "seat_released": outcome.seat_released,
-                        "entries_unlocked": outcome.entries_unlocked,
                         "refund_requested": outcome.refund_requested})
     transitioned.send(reg, name=name, actor=actor, outcome=outcome)
     if name == "submit" and not seats.take_seat(reg.site_id):  # the hot row last
@@ -234,10 +232,9 @@ def _stamps(name: str, actor: Actor, reason: str | None) -> dict:
 
 
 def _end(reg: Registration, t: Transition, actor: Actor, row, outcome: Outcome) -> None:
-    """Leaving the live states: seat back, entries unlocked, a refund requested if it was paid."""
+    """Leaving the live states: seat back, a refund requested if it was paid (the entries unlock themselves)."""
     if row.site_id is not None:
         outcome.seat_released = seats.release_seat(row.site_id)
-    outcome.entries_unlocked = entries.unlock_entries(reg)
     if row.payment_status == "paid":  # read under the row's lock: a payment racing this one sees ENDED
         outcome.refund_requested = request_refund(reg, t.refund_reason, actor_type=actor.kind,
                                                   actor_id=actor.id) is not None

@@ -204,7 +204,7 @@ def _save_entry(kind: str, candidate: Candidate, data: dict, entry_id=None):
         ensure_editable(entry)
     clean = CHECKS[kind](data)
     if entry is None:
-        entry = ENTRY_MODELS[kind](candidate_id=candidate.id, state="editable")
+        entry = ENTRY_MODELS[kind](candidate_id=candidate.id)
         db.session.add(entry)
     for key, value in clean.items():
         setattr(entry, key, value)

@@ -53,7 +53,7 @@ def verdict(reg: Registration) -> list:
 
 
 def verify_entry(user, registration_id: int, kind: str, entry_id: int) -> None:
-    """Tick one entry the registration uses: state 'verified', with who and when (caller commits)."""
+    """Tick one entry the registration uses: verified (its state for good), with who and when (caller commits)."""
     reg = registration_for_review(user, registration_id)
     if reg.status not in REVIEWABLE:
         raise DomainError("只能核验已提交或已审核通过的报名所用的经历。")
@@ -69,7 +69,7 @@ def verify_entry(user, registration_id: int, kind: str, entry_id: int) -> None:
     if entry.state == "verified":
         return
     before = {"state": entry.state}
-    entry.state, entry.verified_by_id, entry.verified_at = "verified", user.id, utcnow()
+    entry.verified_by_id, entry.verified_at = user.id, utcnow()
     audit.record(f"{kind}.verified", obj=entry, before=before,
                  after={"state": "verified", "registration_id": reg.id}, **_actor(user))
 

@@ -12,8 +12,9 @@ from tests.support.web import admin_csrf, csrf_token_from, staff_login
 
 
 def _education(reg):
+    """An education the registration uses: locked while it is live."""
     edu = Education(candidate_id=reg.candidate_id, school_name="北京大学", level="本科", major="临床医学",
-                    start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123", state="locked")
+                    start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123")
     db.session.add(edu)
     db.session.flush()
     db.session.add(RegistrationEntry(registration_id=reg.id, education_id=edu.id))

@@ -19,8 +19,7 @@ def test_site_reviewer_approves_with_two_factor(app, admin_app, live_server, pag
         cat = make_catalogue()
         reg = make_registration(cat=cat)
         edu = Education(candidate_id=reg.candidate_id, school_name="北京大学", level="本科", major="临床医学",
-                        start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123",
-                        state="locked")
+                        start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123")
         db.session.add(edu)
         db.session.flush()
         db.session.add(RegistrationEntry(registration_id=reg.id, education_id=edu.id))

@@ -187,7 +187,7 @@ def test_abandon_keeps_entries_used_by_another_live_registration_locked(session)
 def test_verified_entry_stays_verified_after_abandon(session):
     cat = make_catalogue()
     cand = ready_candidate()
-    cand.educations[0].state = "verified"
+    cand.educations[0].verified_at = utcnow()  # a reviewer's tick
     reg = submission.submit_registration(cand, ready_draft(cand, cat).id, "t")
     withdrawal.abandon_registration(cand, reg.id)
     assert session.get(Education, cand.educations[0].id).state == "verified"

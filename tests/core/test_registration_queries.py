@@ -39,8 +39,9 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     writes = [s.split()[0] + " " + s.split()[1 if s.startswith("UPDATE") else 2] for s in seen
               if not s.startswith("SELECT")]
     # the audit entry is written by its own table INSERT as the transition records it (no ORM object waiting for
-    # a flush), then the message; one INSERT for the channels
-    assert writes == ["UPDATE registrations", "INSERT registration_entries", "UPDATE educations",
+    # a flush), then the message; one INSERT for the channels. The entries recorded are locked by that record
+    # alone (no UPDATE of educations: their state is derived)
+    assert writes == ["UPDATE registrations", "INSERT registration_entries",
                       "INSERT audit_log", "INSERT notify_messages", "UPDATE sites"]
     # registration with year and subject, rule settings, route settings (open or closed per year),
     # educations, trainings (R10: one of type 住院医师规范化培训 must be ticked, so the unticked ones are read
@@ -51,8 +52,8 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     assert not [s for s in seen if s.startswith("SELECT review_modes")], seen
     # the educations and trainings in one statement (eligibility.entry_rows), not two collections
     assert not [s for s in seen if s.startswith(("SELECT educations", "SELECT trainings"))], seen
-    assert len(seen) <= 10, "\n".join(s[:150] for s in seen)  # 13 before: the message settings read alone,
-    # then 12: the review mode read alone, 11: educations and trainings read apart
+    assert len(seen) <= 9, "\n".join(s[:150] for s in seen)  # 13 before: the message settings read alone,
+    # then 12: the review mode read alone, 11: educations and trainings read apart, 10: the entries' lock stored
     # what the caller reads comes from the commit, and matches the database
     _, after = statements_during(lambda: (done.status, done.number, done.site_id, done.submit_token))
     assert after == []
@@ -65,8 +66,7 @@ def test_submission_takes_the_seat_last_and_reads_nothing_back(session):
     assert (entry.action, entry.actor_type, entry.actor_id, entry.actor_name, entry.before, entry.ip) == (
         "registration.submitted", "candidate", cand_id, username, {"status": "draft"}, None)
     assert entry.after == {"status": "submitted", "number": done.number, "subject": subject_code, "site": site_code,
-                           "seat_released": False, "entries_unlocked": {},
-                           "refund_requested": False}
+                           "seat_released": False, "refund_requested": False}
     assert entry.at is not None and entry.deidentified_at is None
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.models import AuditEntry, Education, Major
 from core.services.majors import put_default_majors
-from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
+from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft, set_entry_state
 from tests.support.web import csrf_token_from
 
 TO_CONFIRM = ("请确认教育经历“北京大学 本科”的专业“临床”：在“教育经历和培训经历”一步该经历下点“确认专业”，"
@@ -116,7 +116,7 @@ def test_locked_entry_and_anothers_entry_are_refused(flagged, client, session):
     other = ready_candidate(username="lisi", doc_number="11010519491231002X")
     session.commit()
     assert _confirm(client, reg, other.educations[0].id, "临床医学").status_code == 404
-    edu.state = "locked"
+    set_entry_state("locked", edu)
     session.commit()
     html = client.get(_url(reg)).get_data(as_text=True)
     assert f'id="confirm-major-{edu.id}"' not in html  # a locked entry offers no button

@@ -29,7 +29,7 @@ def test_review_page_lock_is_an_svg(world, client):
     from core.models import Registration
     reg = db.session.get(Registration, reg_id)
     edu = Education(candidate_id=reg.candidate_id, school_name="北京大学", level="本科", major="临床医学",
-                    start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123", state="locked")
+                    start_ym="2010-09", end_ym="2015-07", diploma_number="100011201505000123")
     db.session.add(edu)
     db.session.flush()
     db.session.add(RegistrationEntry(registration_id=reg_id, education_id=edu.id))

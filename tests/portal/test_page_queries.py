@@ -272,7 +272,7 @@ def test_the_profile_page_takes_no_query_per_entry_or_document(client, session, 
     types = dictionaries()
     db.session.add_all([
         Training(candidate_id=cand.id, training_type_id=types["住院医师规范化培训"].id, institution="协和",
-                 start_ym="2015-08", end_ym="2018-07", certificate_number="T1", state="locked"),
+                 start_ym="2015-08", end_ym="2018-07", certificate_number="T1"),
         Certificate(candidate_id=cand.id, certificate_type_id=types["执业助理医师"].id, issue_ym="2019-01",
                     cert_number="C1")])
     db.session.flush()

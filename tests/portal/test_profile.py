@@ -6,7 +6,7 @@ import pytest
 
 from core.db import db
 from core.models import Candidate, Certificate, Education, Training
-from tests.factories import login_as, make_candidate, make_dictionaries
+from tests.factories import login_as, make_candidate, make_dictionaries, set_entry_state
 from tests.support.web import post_page, text
 
 
@@ -245,8 +245,7 @@ def _saved_entries(client, dicts):
 def test_locked_and_verified_entries_are_shown_with_their_mark_and_refused(client, setup, state, mark, message):
     cand, dicts = setup
     edu, training, cert = _saved_entries(client, dicts)
-    for entry in (edu, training, cert):
-        entry.state = state
+    set_entry_state(state, edu, training, cert)
     db.session.commit()
     html = text(client.get("/profile"))
     assert html.count(f'<span class="visually-hidden">{mark}</span>') == 3
@@ -280,7 +279,7 @@ def test_profile_service_is_reusable_by_the_wizard(app_ctx):
         profile.save_education(owner, {"school_name": "北京大学", "level": "本科", "study_mode": "全日制",
                                        "major": "临床医学", "start_ym": "2010-9"}, edu.id)
     assert exc.value.field == "start_ym"
-    edu.state = "locked"
+    set_entry_state("locked", edu)
     with pytest.raises(DomainError, match="放弃报考"):
         profile.ensure_editable(edu)
     with pytest.raises(DomainError, match="放弃报考"):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from core.db import db
 from core.models import AuditEntry, Certificate, Education
 from core.registration.draft import STEP_NAMES, Draft
-from tests.factories import dictionaries, login_as, make_catalogue, make_registration, ready_candidate, ready_draft
+from tests.factories import (dictionaries, login_as, make_catalogue, make_registration, ready_candidate, ready_draft,
+                             set_entry_state)
 from tests.support.web import csrf_token_from, text
 
 MISSING_REG = "请补全执业助理医师证书的注册年月、注册编号"
@@ -168,7 +169,7 @@ def test_saving_needs_the_csrf_token(world, client, session):
 
 def test_a_locked_entry_is_read_only_with_the_reason(world, client, session):
     reg, cert = world["reg"], world["cert"]
-    cert.state = "locked"
+    set_entry_state("locked", cert)
     session.commit()
     step = text(client.get(_step(reg)))
     assert f'value="edit:certificate:{cert.id}"' not in step and "该条目已在报名申请中使用并被锁定，不可修改" in step
