@@ -14,10 +14,9 @@ from core.services.errors import NotAllowed
 @bp.get("/messages")
 @login_required
 def messages():
-    page = request.args.get("page", "1")
-    rows, pages = inbox.messages_of(current_candidate().id, int(page) if page.isdigit() else 1)
-    return render_template("portal/messages.html", rows=rows, pages=pages,
-                           page=int(page) if page.isdigit() else 1, to_shanghai=to_shanghai,
+    asked = request.args.get("page", "1")
+    rows, page, pages = inbox.messages_of(current_candidate().id, int(asked) if asked.isdigit() else 1)
+    return render_template("portal/messages.html", rows=rows, pages=pages, page=page, to_shanghai=to_shanghai,
                            settings=prefs.settings_of(current_candidate().id), cand=current_candidate())
 
 

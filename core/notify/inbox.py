@@ -35,16 +35,17 @@ def _page(candidate_id: int, page: int) -> list:
                                       "offset": (page - 1) * PAGE_SIZE}).all()
 
 
-def messages_of(candidate_id: int, page: int = 1) -> tuple[list, int]:
-    """One page of messages (rows: id, subject, body_text, created_at, read_at), newest first, and the number
-    of pages. A page past the last (an old link) shows the last page."""
+def messages_of(candidate_id: int, page: int = 1) -> tuple[list, int, int]:
+    """One page of messages (rows: id, subject, body_text, created_at, read_at), newest first, the page shown
+    and the number of pages. A page past the last (an old link) shows the last page."""
     page = max(page, 1)
     rows = _page(candidate_id, page)
     if not rows and page > 1:
         total = db.session.scalar(select(func.count(Message.id)).where(*_own(candidate_id))) or 0
-        rows = _page(candidate_id, max(1, -(-total // PAGE_SIZE)))
+        page = max(1, -(-total // PAGE_SIZE))
+        rows = _page(candidate_id, page)
     total = rows[0].total if rows else 0
-    return rows, max(1, -(-total // PAGE_SIZE))
+    return rows, page, max(1, -(-total // PAGE_SIZE))
 
 
 def mark_read(candidate_id: int, message_id: int) -> None:

@@ -113,5 +113,7 @@ def test_pages_of_twenty_the_count_read_with_the_page(client, app_ctx):
     assert len(seen) == 3, seen
     page = text(client.get("/messages?page=2"))
     assert page.count('class="card message') == 5 and "第 2 / 2 页" in page and "JF0" in page
-    page = text(client.get("/messages?page=7"))  # past the last page (an old link): the last one
-    assert page.count('class="card message') == 5 and "JF0" in page
+    page = text(client.get("/messages?page=7"))  # past the last page (an old link): the last one, called so
+    assert page.count('class="card message') == 5 and "JF0" in page and "第 2 / 2 页" in page
+    assert "第 7 / 2 页" not in page and ">下一页<" not in page and "?page=1" in page  # 上一页 leads back
+    assert "第 1 / 2 页" in text(client.get("/messages?page=0"))
