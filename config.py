@@ -81,8 +81,8 @@ class Config:
     # document uploads per candidate (every attempt counts: each one is decoded and re-encoded)
     DOCUMENT_UPLOAD_RATE_LIMIT = _env("DOCUMENT_UPLOAD_RATE_LIMIT", "30 per hour")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the document upload route alone raises it to DOCUMENT_MAX_BYTES
-    # candidates' passwords: argon2id at OWASP's recommended parameters (core/services/passwords.py)
-    PASSWORD_ARGON2 = {"memory_kib": 19 * 1024, "time_cost": 2}
+    # candidates' passwords: argon2id, the cheapest of OWASP's equal-strength sets (core/services/passwords.py)
+    PASSWORD_ARGON2 = {"memory_kib": 7 * 1024, "time_cost": 5}
 
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     # 注册 attempts per client address (a school's computer room shares one): core/services/accounts.py

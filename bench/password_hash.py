@@ -39,11 +39,11 @@ SCHEMES = {
     "werkzeug scrypt N=2^15 r=8 p=1 (before; below OWASP)": werkzeug_check(),
     "scrypt N=2^15 r=8 p=3 (OWASP)": scrypt_check(2 ** 15, 8, 3),
     "scrypt N=2^17 r=8 p=1 (OWASP)": scrypt_check(2 ** 17, 8, 1),
-    "argon2id m=19 MiB t=2 p=1 (OWASP, chosen)": argon2_check(19 * 1024, 2),
+    "argon2id m=19 MiB t=2 p=1 (OWASP, used until 2026-12-05)": argon2_check(19 * 1024, 2),
     "argon2id m=46 MiB t=1 p=1 (OWASP)": argon2_check(46 * 1024, 1),
     "argon2id m=12 MiB t=3 p=1 (OWASP)": argon2_check(12 * 1024, 3),
     "argon2id m=9 MiB t=4 p=1 (OWASP)": argon2_check(9 * 1024, 4),
-    "argon2id m=7 MiB t=5 p=1 (OWASP)": argon2_check(7 * 1024, 5),
+    "argon2id m=7 MiB t=5 p=1 (OWASP, chosen)": argon2_check(7 * 1024, 5),
 }
 
 
