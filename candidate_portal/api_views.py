@@ -5,6 +5,7 @@ from flask import jsonify, request
 
 from candidate_portal.blueprint import bp
 from core.services import majors, schools
+from core.validators import row_id
 
 
 @bp.get("/api/schools")
@@ -29,7 +30,6 @@ def api_majors():
 def api_work_units():
     """GET /api/work-units?q=&region= -> [{id, name, licence_code, region}] for the picker."""
     region = request.args.get("region", "")
-    found = schools.search_work_units(request.args.get("q", ""),
-                                      int(region) if region.isdigit() else None)
+    found = schools.search_work_units(request.args.get("q", ""), row_id(region))
     return jsonify([{"id": u.id, "name": u.name, "licence_code": u.licence_code,
                      "region_id": u.region_id} for u in found])

@@ -10,7 +10,7 @@ import functools
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from core.db import commit_keeping_loaded
-from core.models import Candidate, Registration
+from core.models import Candidate, Registration, Site
 from core.privacy import notice
 from core.registration import access
 from core.services import sessions
@@ -79,5 +79,13 @@ def own_registration(registration_id: int, *, draft: bool = False) -> Registrati
         if draft:
             return access.own_draft(current_candidate(), registration_id)
         return access.own_registration(current_candidate(), registration_id)
+    except NotAllowed:
+        abort(404)
+
+
+def own_draft_and_site(registration_id: int, site_id) -> tuple[Registration, Site | None]:
+    """``own_registration(draft=True)`` and the site the form names, in one statement (core.registration.access)."""
+    try:
+        return access.own_draft_and_site(current_candidate(), registration_id, site_id)
     except NotAllowed:
         abort(404)

@@ -9,13 +9,14 @@ from candidate_portal.blueprint import bp
 from core.db import to_shanghai
 from core.notify import inbox, prefs
 from core.services.errors import NotAllowed
+from core.validators import row_id
 
 
 @bp.get("/messages")
 @login_required
 def messages():
     asked = request.args.get("page", "1")
-    rows, page, pages = inbox.messages_of(current_candidate().id, int(asked) if asked.isdigit() else 1)
+    rows, page, pages = inbox.messages_of(current_candidate().id, row_id(asked) or 1)
     return render_template("portal/messages.html", rows=rows, pages=pages, page=page, to_shanghai=to_shanghai,
                            settings=prefs.settings_of(current_candidate().id), cand=current_candidate())
 

@@ -23,7 +23,7 @@ from core.services import photos, profile_page, schools, staff_actions
 from core.services import profile as profile_service
 from core.registration.access import own_draft
 from core.services.errors import DomainError, NotAllowed
-from core.validators import FieldErrors
+from core.validators import FieldErrors, row_id
 
 CONTACT_FIELDS = ("mobile", "email", "address", "postcode")
 WORK_FIELDS = ("work_unit_id", "work_unit_name", "employment_status", "department", "title",
@@ -47,7 +47,7 @@ def _parse(form) -> profile_service.ProfileSubmission:
         indexes = sorted({int(m.group(1)) for key in form if (m := pattern.match(key))})[:MAX_ROWS]
         sub.rows[kind] = [{f: form.get(f"{kind}-{i}-{f}", "").strip() for f in fields}
                           for i in indexes]
-        sub.deleted[kind] = [i for i in form.getlist(f"delete-{kind}") if i.isdigit()]
+        sub.deleted[kind] = [i for i in form.getlist(f"delete-{kind}") if row_id(i)]
     return sub
 
 
@@ -70,7 +70,7 @@ def _error_labels(errors: dict) -> dict[str, str]:
             continue
         kind, _sep, rest = name.partition("-")
         index = rest.split("-", 1)[0]
-        if kind in ENTRY_LABELS and index.isdigit():
+        if kind in ENTRY_LABELS and index.isdecimal():
             labels[name] = _("%(group)s %(row)s：", group=translate_message(ENTRY_LABELS[kind]),
                              row=int(index) + 1)
     return labels
@@ -98,7 +98,7 @@ def _render(cand, sub, errors=None, picker=None, status=200, summary=True, doc_e
 def _picker(form) -> dict:
     region = form.get("picker_region", "")
     query = form.get("picker_q", "")
-    region_id = int(region) if region.isdigit() else None
+    region_id = row_id(region)
     return {"q": query, "region": region, "regions": schools.regions(),
             "results": schools.search_work_units(query, region_id),
             "searched": bool(query or region_id)}
@@ -134,9 +134,9 @@ def _reload(cand, sub, action: str, errors: dict):
         sub.rows[action[4:]].append({})
     elif action.startswith("delete:"):
         _verb, kind, index = (action.split(":") + ["", ""])[:3]
-        if kind in ROW_FIELDS and index.isdigit() and int(index) < len(sub.rows[kind]):
+        if kind in ROW_FIELDS and index.isdecimal() and int(index) < len(sub.rows[kind]):
             row = sub.rows[kind].pop(int(index))
-            if row.get("id", "").isdigit():
+            if row_id(row.get("id")):
                 sub.deleted[kind].append(row["id"])
             errors = profile_service.typed_errors(sub)  # the rows after it moved up
     elif action == "pick_work_unit":
@@ -150,7 +150,7 @@ def _reload(cand, sub, action: str, errors: dict):
 
 
 def _work_unit(unit_id: str):
-    return db.session.get(WorkUnit, int(unit_id)) if unit_id.isdigit() else None
+    return db.session.get(WorkUnit, row_id(unit_id)) if row_id(unit_id) else None
 
 
 # what the wizard's 工作情况 step posts besides the work unit, carried through the picker page

@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from candidate_portal.auth import current_candidate, login_required, own_registration
+from candidate_portal.auth import current_candidate, login_required, own_draft_and_site, own_registration
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
 from core import eligibility
@@ -23,7 +23,7 @@ from core.documents import service as documents
 from core.registration.errors import DocumentsMissing, Incomplete, NotEligible, SiteFull
 from core.registration.states import CORRECTION, LIVE, PAYABLE, PRINTABLE
 from core.services.errors import DomainError, NotAllowed
-from core.validators import FieldErrors
+from core.validators import FieldErrors, row_id
 
 _STEP_KINDS = {"entries": ("education", "training"), "certificates": ("certificate",)}
 ENTRY_ACTIONS = {"add_education": "education", "add_training": "training", "add_certificate": "certificate"}
@@ -175,7 +175,7 @@ def _chosen(reg: Registration, step: str, form) -> dict:
     chosen = eligibility.chosen_ids(reg)
     if form is not None and hasattr(form, "getlist"):
         for kind in _STEP_KINDS.get(step, ()):
-            chosen[kind] = {int(x) for x in form.getlist(f"{kind}_ids") if str(x).isdigit()}
+            chosen[kind] = {row_id(x) for x in form.getlist(f"{kind}_ids")} - {None}
     return chosen
 
 
@@ -249,7 +249,10 @@ def _save(reg: Registration, step: str, form, then: str, submitting: bool = Fals
 @bp.post("/registration/<int:registration_id>/step/<step>")
 @login_required
 def registration_step_save(registration_id: int, step: str):
-    reg = own_registration(registration_id, draft=True)
+    # the 考点 step reads the site the form names with the registration; held here, it stays in the session for
+    # steps.save_site and 提交 to find (the session holds objects weakly)
+    reg, _site = (own_draft_and_site(registration_id, request.form.get("site_id")) if step == "site"
+                  else (own_registration(registration_id, draft=True), None))
     if step not in draft.STEP_NAMES:
         abort(404)
     form, action = request.form, request.form.get("action", "next")
@@ -272,7 +275,7 @@ def registration_step_save(registration_id: int, step: str):
         kind, _sep, entry_id = action.removeprefix("edit:").partition(":")
         steps.keep_ticks(reg, step, {k: form.getlist(f"{k}_ids") for k in _STEP_KINDS.get(step, ())})
         return redirect(url_for("portal.registration_entry_edit", registration_id=registration_id, step=step,
-                                kind=kind, entry_id=int(entry_id) if entry_id.isdigit() else 0), 303)
+                                kind=kind, entry_id=row_id(entry_id) or 0), 303)
     if action.startswith("confirm_major:") and step == "entries":  # 确认专业 beside a flagged education
         return _confirm_major(reg, action.removeprefix("confirm_major:"), form)
     here = BAR_NAMES.index(step)

@@ -29,6 +29,17 @@ _HK_MACAU_PERMIT = re.compile(r"^[HM]\d{8}(\d{2})?$")
 _TAIWAN_PERMIT = re.compile(r"^\d{8}$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
 
+MAX_ROW_ID = 2 ** 31 - 1  # every table's id is a 32-bit integer
+_ROW_ID = re.compile(r"[1-9][0-9]{0,9}", re.ASCII)
+
+
+def row_id(value) -> int | None:
+    """An id as a form, a query string or a URL gives it: a positive 32-bit integer, or None (anything else —
+    empty, 0, '²', a number beyond the database's integers — names no row, and must not reach a query)."""
+    text = str(value if value is not None else "")
+    return int(text) if _ROW_ID.fullmatch(text) and int(text) <= MAX_ROW_ID else None
+
+
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 # The most common passwords (public breach lists), compared case-insensitively.
 COMMON_PASSWORDS = frozenset("""

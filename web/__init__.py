@@ -16,6 +16,7 @@ from web.cookie_session import KeptSerializerSessionInterface
 from web.errors import init_error_pages
 from web.jinja import QuickImportTemplate
 from web.security import csp_nonce, refuse_nul, security_headers
+from web.urls import RowIdConverter
 
 
 def init_web(app: Flask) -> None:
@@ -24,6 +25,7 @@ def init_web(app: Flask) -> None:
     from core.pinyin import load_exceptions
 
     app.jinja_env.template_class = QuickImportTemplate  # before any template is loaded (web/jinja.py)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added (web/urls.py)
     for folder in (app.config["INSTANCE_DIR"], app.config["PHOTO_DIR"], app.config["EXPORT_DIR"]):
         folder.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options = engine_options(app.config)

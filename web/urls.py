@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.globals import _cv_request
+from werkzeug.routing import IntegerConverter
+
+from core.validators import MAX_ROW_ID
 
 KEPT_URLS = 1000  # a bound, whatever script roots a proxy sends
 
@@ -35,3 +38,12 @@ def keep_fixed_urls(app: Flask) -> None:
         return url
 
     app.jinja_env.globals["url_for"] = url_for
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in our routes is a row's id: beyond a 32-bit integer it names no row and matches no route
+    (404), instead of reaching the database as an overflow (a 500 on PostgreSQL and SQLite)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)

@@ -64,7 +64,7 @@ class PayloadError(ValueError):
 def verify(payload: str, now: datetime, key: Ed25519PublicKey | None = None) -> Verified:
     """The payload's fields if its signature is ours and it has not expired, else ``PayloadError``."""
     parts = (payload or "").strip().split("|")
-    if len(parts) != 5 or parts[0] != PREFIX or not parts[3].isdigit():
+    if len(parts) != 5 or parts[0] != PREFIX or not (parts[3].isdecimal() and len(parts[3]) <= 12):
         raise PayloadError(MALFORMED)
     body = "|".join(parts[:4])
     try:

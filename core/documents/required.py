@@ -102,7 +102,7 @@ def slot_belongs_to(candidate, slot: str) -> bool:
     parts = slot.split(":")
     if len(parts) == 1:
         return parts[0] in ("id_front", "id_back", "id_page", "military", "practice")
-    if len(parts) != 3 or parts[1] not in ENTRY_MODELS or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] not in ENTRY_MODELS or not parts[2].isdecimal():
         return False
     kinds = {"education": ("diploma", "chsi", "apprentice"), "training": ("training_done", "training_ongoing"),
              "certificate": ("certificate",)}[parts[1]]

@@ -6,9 +6,10 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.util import identity_key
 
 from core.db import db
-from core.models import Candidate, Registration
+from core.models import Candidate, Registration, Site
 from core.registration.states import DRAFT, LIVE
 from core.services.errors import NotAllowed
+from core.validators import row_id
 
 
 # Every page about one registration runs it: built once (building a select with its options, and its cache
@@ -25,13 +26,38 @@ def own_registration(candidate: Candidate, registration_id: int) -> Registration
     """
     reg = (db.session.identity_map.get(identity_key(Registration, registration_id))
            or db.session.scalar(_OWN, {"id": registration_id}))
+    return _mine(candidate, reg)
+
+
+def own_draft(candidate: Candidate, registration_id: int) -> Registration:
+    return _draft(own_registration(candidate, registration_id))
+
+
+# The 考点 step's POST (and 提交): the registration and the site the form names, with its region, in one statement.
+_OWN_AND_SITE = (select(Registration, Site).outerjoin(Site, Site.id == bindparam("site_id"))
+                 .options(joinedload(Registration.exam_year), joinedload(Registration.subject),
+                          joinedload(Site.region))
+                 .where(Registration.id == bindparam("id")))
+
+
+def own_draft_and_site(candidate: Candidate, registration_id: int, site_id) -> tuple[Registration, Site | None]:
+    """``own_draft`` and the site ``site_id`` names (None when none does), read together: the caller keeps the
+    site while steps.save_site and 提交 run, whose ``session.get`` of it then finds it in the session."""
+    site_id = row_id(site_id)
+    if site_id is None:
+        return own_draft(candidate, registration_id), None
+    reg, site = db.session.execute(_OWN_AND_SITE, {"id": registration_id, "site_id": site_id}).first() or (
+        None, None)
+    return _draft(_mine(candidate, reg)), site
+
+
+def _mine(candidate: Candidate, reg: Registration | None) -> Registration:
     if reg is None or reg.candidate_id != candidate.id:
         raise NotAllowed("找不到该报名。")
     return reg
 
 
-def own_draft(candidate: Candidate, registration_id: int) -> Registration:
-    reg = own_registration(candidate, registration_id)
+def _draft(reg: Registration) -> Registration:
     if reg.status != DRAFT:
         raise NotAllowed("该报名已提交，报名信息不提供修改功能。")
     return reg

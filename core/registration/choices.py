@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from core.db import db, utcnow
 from core.models import ExamSubject, ExamYear, Region, Site
+from core.validators import row_id
 
 
 @dataclass
@@ -60,4 +61,5 @@ def sites_of(region_id: int | None) -> list:
 
 
 def region_or_none(raw) -> Region | None:
-    return db.session.get(Region, int(raw)) if str(raw or "").isdigit() else None
+    region_id = row_id(raw)
+    return db.session.get(Region, region_id) if region_id else None

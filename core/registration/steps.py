@@ -123,7 +123,7 @@ ENTRY_COLLECTIONS = {"education": "educations", "training": "trainings", "certif
 def own_ids(kind: str, candidate: Candidate, raw) -> list[int]:
     """The ids in ``raw`` of the candidate's own entries of a kind (others' ids are dropped). Looked up in the
     candidate's entries, which the step's eligibility check loads anyway: no statement of its own."""
-    wanted = {int(x) for x in raw if str(x).isdigit()}
+    wanted = {v.row_id(x) for x in raw} - {None}
     if not wanted:
         return []
     return sorted(e.id for e in getattr(candidate, ENTRY_COLLECTIONS[kind]) if e.id in wanted)
@@ -250,10 +250,9 @@ def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: b
     Returns the site with its region, read in one statement: while the caller holds it, 提交's
     ``session.get`` of the same site finds it in the session instead of reading it again."""
     errors: dict[str, str] = {}
-    site = (db.session.get(Site, int(form["site_id"]), options=SITE_WITH_REGION)
-            if str(form.get("site_id", "")).isdigit() else None)
-    raw_region = str(form.get("region_id") or "")
-    region = (site.region if site is not None and raw_region.isdigit() and site.region_id == int(raw_region)
+    site_id, raw_region = v.row_id(form.get("site_id")), form.get("region_id")
+    site = db.session.get(Site, site_id, options=SITE_WITH_REGION) if site_id else None
+    region = (site.region if site is not None and site.region_id == v.row_id(raw_region)
               else region_or_none(raw_region))  # a site of another region (or none): the region alone
     if region is None:
         errors["region_id"] = "请选择考区。"
@@ -262,7 +261,7 @@ def save_site(reg: Registration, form: dict, *, then: str | None = None, hold: b
     elif site.seats_left <= 0:
         errors["site_id"] = Msg("考点“%(site)s”已报满，请选择其他考点。", site=site.name)
     raw = (form.get("attempts") or "").strip() or "1"
-    attempts = int(raw) if raw.isdigit() else 0
+    attempts = int(raw) if raw.isdecimal() and len(raw) <= 3 else 0  # decimal: int() reads it ('²' is a digit)
     if not 1 <= attempts <= 50:
         errors["attempts"] = "累计报考次数请填写1至50之间的整数（首次报考填1）。"
     if errors:  # keep the 考区 chosen so the page shows it again; the step is not passed

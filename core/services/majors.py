@@ -19,6 +19,7 @@ from core.models import Major
 from core.pinyin import initials
 from core.services.schools import LIMIT, _prefix, _substring, classify
 from core.services.upsert import counted_import, upsert
+from core.validators import row_id
 
 MAJOR_LEVELS = ("本科", "专科", "研究生")
 # 100201K, 100202TK, 520101K (本科, 高职专科: six digits, then T / K), 100201 and 1051 (研究生)
@@ -55,7 +56,7 @@ def resolve_major(major_id, name: str | None, level: str | None) -> Major | None
     major of that name in the level's catalogue (None: typed by hand)."""
     if not name:
         return None
-    major = db.session.get(Major, int(major_id)) if str(major_id or "").isdigit() else None
+    major = db.session.get(Major, row_id(major_id)) if row_id(major_id) else None
     if major is not None and major.name == name and major.active:
         return major
     stmt = db.select(Major).filter_by(name=name, active=True)

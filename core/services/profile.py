@@ -32,11 +32,7 @@ def ensure_editable(entry) -> None:
 
 def get_entry(candidate: Candidate, kind: str, entry_id) -> Education | Training | Certificate:
     """The candidate's own entry, or NotAllowed (another candidate's id looks like a missing one)."""
-    model = ENTRY_MODELS.get(kind)
-    try:
-        entry_id = int(entry_id)
-    except (TypeError, ValueError):
-        entry_id = None
+    model, entry_id = ENTRY_MODELS.get(kind), v.row_id(entry_id)
     entry = db.session.get(model, entry_id) if model and entry_id else None
     if entry is None or entry.candidate_id != candidate.id:
         raise NotAllowed("找不到该条目。", "id")
@@ -91,7 +87,7 @@ def _work_unit(unit_id, name: str | None) -> WorkUnit | None:
     """The dictionary unit the picker chose, if its name still matches what the field shows."""
     if not name:
         return None
-    unit = db.session.get(WorkUnit, int(unit_id)) if str(unit_id or "").isdigit() else None
+    unit = db.session.get(WorkUnit, v.row_id(unit_id)) if v.row_id(unit_id) else None
     if unit is not None and unit.name == name:
         return unit
     return db.session.scalar(db.select(WorkUnit).filter_by(name=name).limit(1))
@@ -107,7 +103,7 @@ def save_work(candidate: Candidate, data: dict) -> None:
 def _school(school_id, name: str | None) -> School | None:
     if not name:
         return None
-    school = db.session.get(School, int(school_id)) if str(school_id or "").isdigit() else None
+    school = db.session.get(School, v.row_id(school_id)) if v.row_id(school_id) else None
     if school is not None and school.name == name:
         return school
     return db.session.scalar(db.select(School).filter_by(name=name).limit(1))
@@ -150,7 +146,7 @@ def check_education(data: dict) -> dict:
 
 
 def _dictionary_id(model, value, field: str, label: str) -> int:
-    row = db.session.get(model, int(value)) if str(value or "").isdigit() else None
+    row = db.session.get(model, v.row_id(value)) if v.row_id(value) else None
     if row is None:
         raise DomainError(Msg("请选择%(label)s。", label=label), field)
     return row.id

@@ -45,9 +45,10 @@ def _parse_param(rule_id: str, p: Param, form, errors: dict):
     if p.kind == "bool":
         return form.get(name) == "1"
     if p.kind == "int":
-        if not raw.isdigit() or not 0 <= int(raw) <= MAX_YEARS:
+        number = int(raw) if raw.isdecimal() and len(raw) <= 4 else None  # decimal: int() reads it ('²' is a digit)
+        if number is None or not 0 <= number <= MAX_YEARS:
             errors[name] = f"请填写0至{MAX_YEARS}之间的整数（年）。"
-        return int(raw) if raw.isdigit() else None
+        return number
     if p.kind == "date":
         try:
             if len(raw) != 10:  # fromisoformat also takes 20021031
