@@ -23,7 +23,7 @@ from tests.support.log_check import RunLog, install_run_log
 
 pytest_plugins = ["tests.fixtures.payments", "tests.fixtures.backoffice", "tests.fixtures.limits",
                   "tests.fixtures.pages", "tests.fixtures.notify", "tests.fixtures.arrangement",
-                  "tests.fixtures.storage", "tests.fixtures.documents"]
+                  "tests.fixtures.storage", "tests.fixtures.documents", "tests.fixtures.drafts"]
 
 # FAB's permission catalogue is built once by `roles sync`; everything else is emptied per test.
 KEEP_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",

@@ -5,7 +5,6 @@ from sqlalchemy import event
 
 from core.db import db
 from core.models import Region, Site
-from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
 
 
 def _queries_for(client, url: str) -> tuple[int, str]:
@@ -24,12 +23,8 @@ def _queries_for(client, url: str) -> tuple[int, str]:
     return len(seen), response.get_data(as_text=True)
 
 
-def test_site_step_queries_do_not_grow_with_regions(client, session):
-    cat = make_catalogue()
-    cand = ready_candidate()
-    reg = ready_draft(cand, cat)
-    session.commit()
-    login_as(client, cand)
+def test_site_step_queries_do_not_grow_with_regions(client, session, logged_in_draft):
+    _cat, _cand, reg = logged_in_draft
     url = f"/registration/{reg.id}/step/site"
     client.get(url)
     few, _ = _queries_for(client, url)

@@ -23,19 +23,9 @@ def _step(reg, step):
     return f"/registration/{reg.id}/step/{step}"
 
 
-@pytest.fixture
-def draft(session, client):
-    """A candidate with a complete draft (every step done), logged in."""
-    cat = make_catalogue()
-    cand = ready_candidate()
-    reg = ready_draft(cand, cat)
-    session.commit()
-    login_as(client, cand)
-    return cat, cand, reg
-
-
-def test_prev_from_a_refused_work_step_goes_back_and_keeps_the_input_out_of_the_profile(draft, client, session):
-    cat, cand, reg = draft
+def test_prev_from_a_refused_work_step_goes_back_and_keeps_the_input_out_of_the_profile(logged_in_draft, client,
+                                                                                        session):
+    cat, cand, reg = logged_in_draft
     back = post_page(client, _step(reg, "work"), {**WORK, "action": "prev"})
     assert back.status_code == 302 and back.headers["Location"].endswith(_step(reg, "basic"))
     session.expire_all()
@@ -57,8 +47,8 @@ def test_prev_from_a_refused_work_step_goes_back_and_keeps_the_input_out_of_the_
     assert 'value="2022-8"' not in text(client.get(_step(reg, "work")))  # the kept input is gone once saved
 
 
-def test_prev_with_valid_input_saves_it(draft, client, session):
-    cat, cand, reg = draft
+def test_prev_with_valid_input_saves_it(logged_in_draft, client, session):
+    cat, cand, reg = logged_in_draft
     back = post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "action": "prev"})
     assert back.headers["Location"].endswith(_step(reg, "basic"))
     session.expire_all()
@@ -66,8 +56,8 @@ def test_prev_with_valid_input_saves_it(draft, client, session):
     assert "未保存" not in text(client.get(_step(reg, "basic")))
 
 
-def test_prev_from_basic_without_a_photo_goes_to_the_subject_page(draft, client, session):
-    cat, cand, reg = draft
+def test_prev_from_basic_without_a_photo_goes_to_the_subject_page(logged_in_draft, client, session):
+    cat, cand, reg = logged_in_draft
     cand.photo_path = None
     session.commit()
     form = {"military_identity": "none", "mobile": "123", "email": "", "address": "北京市西城区", "postcode": ""}
@@ -81,8 +71,8 @@ def test_prev_from_basic_without_a_photo_goes_to_the_subject_page(draft, client,
     assert post_page(client, _step(reg, "basic"), {**form, "action": "next"}).status_code == 422
 
 
-def test_prev_from_entries_with_nothing_ticked_keeps_nothing_ticked(draft, client, session):
-    cat, cand, reg = draft
+def test_prev_from_entries_with_nothing_ticked_keeps_nothing_ticked(logged_in_draft, client, session):
+    cat, cand, reg = logged_in_draft
     edu = cand.educations[0].id
     back = post_page(client, _step(reg, "entries"), {"action": "prev"})
     assert back.headers["Location"].endswith(_step(reg, "work"))
@@ -93,8 +83,8 @@ def test_prev_from_entries_with_nothing_ticked_keeps_nothing_ticked(draft, clien
     assert "请勾选用于报考的教育经历" in again
 
 
-def test_submit_waits_for_a_step_with_kept_input(draft, client, session):
-    cat, cand, reg = draft
+def test_submit_waits_for_a_step_with_kept_input(logged_in_draft, client, session):
+    cat, cand, reg = logged_in_draft
     post_page(client, _step(reg, "work"), {**WORK, "action": "prev"})
     opened = client.get(_step(reg, "site"))  # the steps are passed in order: the one with kept input first
     assert opened.status_code == 302 and opened.headers["Location"].endswith(_step(reg, "work"))
@@ -108,8 +98,8 @@ def test_submit_waits_for_a_step_with_kept_input(draft, client, session):
     assert 'value="2022-8"' in text(client.get(_step(reg, "work")))
 
 
-def test_the_step_bar_numbers_the_guides_six_steps(draft, client):
-    cat, cand, reg = draft
+def test_the_step_bar_numbers_the_guides_six_steps(logged_in_draft, client):
+    cat, cand, reg = logged_in_draft
     subjects = text(client.get("/registration/subjects"))
     bar = subjects[subjects.index('class="stepbar"'):subjects.index("</ol>")]
     assert re.search(r'class="current" aria-current="step">\s*1\. 选择报考类别', bar)
@@ -123,8 +113,8 @@ def test_the_step_bar_numbers_the_guides_six_steps(draft, client):
     assert 'value="goto:subjects"' in bar and 'value="goto:site"' in bar and 'value="goto:work"' not in bar
 
 
-def test_the_step_bar_goes_back_like_prev_and_forward_like_next(draft, client, session):
-    cat, cand, reg = draft
+def test_the_step_bar_goes_back_like_prev_and_forward_like_next(logged_in_draft, client, session):
+    cat, cand, reg = logged_in_draft
     back = post_page(client, _step(reg, "work"), {**WORK, "action": "goto:subjects"})
     assert back.headers["Location"].endswith("/registration/subjects")
     assert 'value="2022-8"' in text(client.get(_step(reg, "work")))  # kept, not saved
@@ -146,10 +136,10 @@ def test_a_step_not_reached_is_not_offered_in_the_bar(session, client):
     assert re.findall(r'value="goto:(\w+)"', bar) == ["subjects"]
 
 
-def test_enter_in_a_field_saves_the_step_and_stays(draft, client, session):
+def test_enter_in_a_field_saves_the_step_and_stays(logged_in_draft, client, session):
     """Enter submits with the form's default button, the first submit button of the form in the page:
     a hidden 保存 (action=stay), never 上一步 and never 提交."""
-    cat, cand, reg = draft
+    cat, cand, reg = logged_in_draft
     page = text(client.get(_step(reg, "site")))
     buttons = re.findall(r'<button type="submit" form="step-form" name="action" value="([a-z:]+)"', page)
     assert buttons[0] == "stay" and "prev" in buttons and "submit" in buttons
@@ -162,10 +152,10 @@ def test_enter_in_a_field_saves_the_step_and_stays(draft, client, session):
     assert cand.title_date == "2022-08"
 
 
-def test_kept_messages_follow_the_page_language(draft, client, session):
+def test_kept_messages_follow_the_page_language(logged_in_draft, client, session):
     """A refused step kept on 上一步 shows its messages again in the language of the page, parameters too."""
     import flask_babel
-    cat, cand, reg = draft
+    cat, cand, reg = logged_in_draft
     post_page(client, _step(reg, "work"), {**WORK, "title_date": "2022-08", "employment_status": "", "action": "prev"})
     assert "请选择在岗情况。" in text(client.get(_step(reg, "work")))
     client.get("/lang/en?next=/")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from core.validators import MAX_ROW_ID, row_id
-from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
 from tests.support.web import csrf_token_from, text
 
 HUGE = "99999999999999999999"
@@ -22,12 +21,8 @@ def test_row_id(value, expected):
 
 
 @pytest.fixture
-def logged_in(client, session):
-    cat = make_catalogue()
-    cand = ready_candidate()
-    reg = ready_draft(cand, cat)
-    session.commit()
-    login_as(client, cand)
+def logged_in(logged_in_draft):
+    cat, _cand, reg = logged_in_draft
     return {"id": reg.id, "region": cat["region"].id, "site": cat["site"].id}
 
 
