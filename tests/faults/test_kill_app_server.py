@@ -35,11 +35,8 @@ CONSISTENCY = {
     "entries of a draft": """
         SELECT e.id FROM registration_entries e JOIN registrations r ON r.id = e.registration_id
          WHERE r.status = 'draft'""",
-    "submitted with its education still editable": """
-        SELECT r.id FROM registrations r JOIN registration_entries e ON e.registration_id = r.id
-          JOIN educations ed ON ed.id = e.education_id
-         WHERE r.status IN ('submitted', 'approved') AND ed.state = 'editable'""",
 }
+# (An entry's lock is derived from the registration_entries above since migration 0015: no stored lock to check.)
 
 
 def _inconsistencies(session) -> dict[str, list]:
