@@ -30,6 +30,7 @@ from core.models.arrangement import ARRANGED_PART_LABELS, PART_LABELS
 from core.registration.lifecycle import Actor
 from core.services import audit, scope
 from core.services.errors import DomainError
+from core.validators import row_id
 from reports import tasks
 from reports.admission_documents import site_workbook
 
@@ -176,7 +177,7 @@ class ArrangementView(BaseView):
     def _overview(self, errors=None, values=None, status=200):
         site_ids = scope.allowed_site_ids(g.user)
         years = _years()
-        year_id = _int((values or {}).get("exam_year_id") or request.args.get("exam_year_id")) or _int(
+        year_id = row_id((values or {}).get("exam_year_id") or request.args.get("exam_year_id")) or row_id(
             next(iter(years), None))
         stats = service.site_statistics(site_ids, year_id)
         drafts: dict[int, dict[str, ArrangementRun]] = {}
@@ -200,9 +201,9 @@ class ArrangementView(BaseView):
     @expose("/plan", methods=["POST"])
     @has_access
     def plan(self):
-        site_id, year_id = _int(request.form.get("site_id")), _int(request.form.get("exam_year_id"))
+        site_id, year_id = row_id(request.form.get("site_id")), row_id(request.form.get("exam_year_id"))
         raw_seed = request.form.get("seed", "").strip()
-        seed = _int(raw_seed)
+        seed = _int(raw_seed)  # a number, not an id: range-checked below
         if raw_seed and (seed is None or not 0 <= seed < 2**31):
             return self._overview({"seed": "随机种子须为 0 到 2147483647 之间的整数，或留空由系统生成。"}, request.form, 400)
         if year_id is None or db.session.get(ExamYear, year_id) is None:
@@ -225,11 +226,11 @@ class ArrangementView(BaseView):
     @has_access
     def region(self):
         """全区预排 / 全区编排并发布: every site of one region as a background job (core/arrangement/job.py)."""
-        year_id = _int(request.form.get("region_exam_year_id"))
+        year_id = row_id(request.form.get("region_exam_year_id"))
         if year_id is None or db.session.get(ExamYear, year_id) is None:
             return self._overview({"region_exam_year_id": "请选择考试年度。"}, request.form, 400)
         try:
-            job = start_region(g.user, _int(request.form.get("region_id")), year_id,
+            job = start_region(g.user, row_id(request.form.get("region_id")), year_id,
                                request.form.get("region_part", "written"), request.form.get("publish") == "1")
         except DomainError as exc:
             field = {"part": "region_part"}.get(exc.field, exc.field or "region_id")
@@ -333,7 +334,7 @@ class ArrangementView(BaseView):
     @has_access
     def import_rooms(self):
         form = request.form
-        region_id, year_id = _int(form.get("region_id")), _int(form.get("exam_year_id"))
+        region_id, year_id = row_id(form.get("region_id")), row_id(form.get("exam_year_id"))
         errors = {}
         if region_id is None or not scope.can_manage_region(g.user, region_id) \
                 or db.session.get(Region, region_id) is None:
@@ -370,7 +371,7 @@ class ArrangementView(BaseView):
     @has_access
     def checkin_post(self):
         form = request.form
-        site_id, session_id = _int(form.get("site_id")), _int(form.get("session_id"))
+        site_id, session_id = row_id(form.get("site_id")), row_id(form.get("session_id"))
         errors = {}
         if site_id is None:
             errors["site_id"] = "请选择本考点。"

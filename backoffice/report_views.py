@@ -21,6 +21,7 @@ from core.registration.states import STATUS_LABELS
 from core.services import scope as staff_scope
 from core.services import staff_actions
 from core.services.errors import DomainError
+from core.validators import row_id
 from reports import statistics, tasks
 from reports.application_form import TEMPLATES, application_form_pdf
 from reports.charts import table_chart
@@ -28,13 +29,6 @@ from reports.exports import EXPORTED_STATUSES, EXPORTS, PURPOSES, RegistrationFi
 from reports.scope import ReportScope
 
 EXPORT_KINDS = {kind: spec.title for kind, spec in EXPORTS.items()}
-
-
-def _int_arg(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _choices(user):
@@ -64,7 +58,7 @@ class StatisticsView(BaseView):
     default_view = "dashboard"
 
     def _tables(self):
-        year_id = _int_arg(request.args.get("exam_year_id"))
+        year_id = row_id(request.args.get("exam_year_id"))
         if year_id is not None and db.session.get(ExamYear, year_id) is None:
             year_id = None
         return year_id, statistics.dashboard(ReportScope.for_user(g.user), year_id)
@@ -181,7 +175,7 @@ class FormPrintView(BaseView):
     @expose("/site", methods=["POST"])
     @has_access
     def start_site(self):
-        site_id = _int_arg(request.form.get("site_id"))
+        site_id = row_id(request.form.get("site_id"))
         if site_id is None:
             return self._render(request.form, {"site_id": "请选择考点。"}, 400)
         try:

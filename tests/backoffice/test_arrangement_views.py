@@ -407,3 +407,15 @@ def test_region_wide_arrangement_of_another_region_is_refused(client, published_
         "region_exam_year_id": published_site["year"].id, "region_part": "written", "publish": "1"})
     assert resp.status_code == 400 and "不在您的管理范围内" in resp.get_data(as_text=True)
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "arrangement.region.requested")).all()
+
+
+@pytest.mark.parametrize("field", ["site_id", "exam_year_id"])
+def test_an_id_beyond_32_bits_in_the_plan_form_is_refused_not_a_500(client, published_site, staff, field):
+    site, year = published_site["site"], published_site["year"]
+    token = _login(client, staff["region"])
+    form = {"csrf_token": token, "site_id": site.id, "exam_year_id": year.id, field: "99999999999999999999"}
+    response = client.post("/admin/arrangement/plan", data=form)
+    assert response.status_code in (400, 403, 404), response.status_code
+    assert db.session.scalar(select(ArrangementRun).where(ArrangementRun.state == "draft")) is None
+    assert client.get("/admin/arrangement/?exam_year_id=99999999999999999999").status_code == 200
+    assert client.get("/admin/reports/statistics/?exam_year_id=99999999999999999999").status_code == 200
