@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from core.db import db
 from core.models import AuditEntry, Candidate, Registration
-from core.models.candidate import DOC_TYPES, MILITARY, SEXES
+from core.models.candidate import DOC_TYPES, ENTRY_STATE_LABELS, MILITARY, SEXES
 from core.services import scope, staff_actions
 from core.privacy.masking import CONTACT_MASKS, mask_contact_facts, mask_document
 from core.services.errors import DomainError
@@ -87,6 +87,7 @@ class CandidateView(BaseView):
             may_reset=self.appbuilder.sm.has_access("can_reset_password", "Candidate"),
             may_correct=self.appbuilder.sm.has_access("can_correct", "Candidate"),
             doc_types=DOC_TYPES, sexes=SEXES, military=MILITARY, shanghai=shanghai,
+            entry_state_labels=ENTRY_STATE_LABELS,
             corrections=staff_actions.corrections_for(cand.id), **extra)
 
     @expose("/", methods=["GET", "POST"])

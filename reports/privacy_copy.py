@@ -37,7 +37,7 @@ LABELS = {
     "end_ym": "结束年月", "notice_version": "告知版本", "sensitive": "同意处理敏感个人信息",
     "agreed_at": "同意时间", "action": "操作", "at": "时间", "actor_type": "操作人类型", "before": "修改前",
     "after": "修改后", "ip": "IP地址", "out_trade_no": "订单号", "receipt_no": "缴费凭证号", "paid_at": "缴费时间",
-    "reason": "原因",
+    "reason": "原因", "state": "锁定 / 验证", "verified_at": "验证时间",
 }
 
 

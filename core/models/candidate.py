@@ -121,6 +121,9 @@ class CandidateSession(Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
+ENTRY_STATE_LABELS = {"editable": "可修改", "locked": "已锁定", "verified": "已验证"}
+
+
 class EntryMixin(Timestamps):
     """教育经历 / 培训经历 / 证书情况 share a life cycle, shown by ``state``, which is derived, never stored:
 

@@ -18,6 +18,7 @@ from core.db import db
 from core.models import (AuditEntry, Candidate, Certificate, Document, Education, KnownDevice, Message,
                          NotifySettings, PaymentOrder, PrivacyConsent, Refund, Registration, RegistrationDocument,
                          Training)
+from core.models.candidate import ENTRY_STATE_LABELS
 
 # never in a copy: secrets, and the database's own bookkeeping
 SECRET_COLUMNS = {"password_hash", "recovery_answer_hash", "submit_token", "failed_logins", "locked_until",
@@ -74,19 +75,25 @@ def _consents(candidate_id: int) -> list[dict]:
     return _rows(PrivacyConsent, PrivacyConsent.candidate_id == candidate_id)
 
 
+def _entries(model, candidate_id: int) -> list[dict]:
+    """The entries with their state as the candidate sees it (已锁定 / 已验证 / 可修改: derived, not a column)."""
+    return [{**row(o, skip=("in_use",)), "state": ENTRY_STATE_LABELS[o.state]}
+            for o in db.session.scalars(select(model).where(model.candidate_id == candidate_id).order_by(model.id))]
+
+
 @collector("educations", "教育经历")
 def _educations(candidate_id: int) -> list[dict]:
-    return _rows(Education, Education.candidate_id == candidate_id)
+    return _entries(Education, candidate_id)
 
 
 @collector("trainings", "培训经历")
 def _trainings(candidate_id: int) -> list[dict]:
-    return _rows(Training, Training.candidate_id == candidate_id)
+    return _entries(Training, candidate_id)
 
 
 @collector("certificates", "证书情况")
 def _certificates(candidate_id: int) -> list[dict]:
-    return _rows(Certificate, Certificate.candidate_id == candidate_id)
+    return _entries(Certificate, candidate_id)
 
 
 def _registration_ids(candidate_id: int) -> select:

@@ -48,6 +48,7 @@ def test_review_verify_then_approve(world, client):
     assert _actions("educations", edu_id) == ["education.verified"]
     history = client.get(f"/admin/candidates/{reg.candidate_id}").get_data(as_text=True)
     assert "education.verified" in history and "registration.approved" in history
+    assert "<td>已验证</td>" in history  # the entry's state on the candidate page, derived (migration 0015)
     assert _actions("registrations", reg.id)[-1] == "registration.approved"
     # after approval the rejection is no longer the open form of a pending decision, but a deliberate change
     after = client.get(f"/admin/review/show/{ids['reg_a']}").get_data(as_text=True)

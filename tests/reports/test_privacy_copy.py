@@ -59,6 +59,9 @@ def test_the_copy_holds_every_kind_and_nothing_of_another(two):
         assert data[key], key
     assert data["account"]["doc_number"] == mine.doc_number and "password_hash" not in data["account"]
     assert data["registrations"][0]["snapshot"]["number"] == data["registrations"][0]["number"]
+    # each entry with its state as the portal shows it (derived: not a column), not the query's inner flag
+    assert {e["state"] for e in data["educations"] + data["trainings"]} == {"可修改"}
+    assert all("in_use" not in e for e in data["educations"] + data["certificates"])
     dumped = json.dumps(data, ensure_ascii=False)
     for foreign in (other.doc_number, other.username, "other@example.com", "13911112222", theirs.number,
                     f"T{theirs.id:010d}", f"C{other.id:08d}"):
