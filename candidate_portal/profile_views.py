@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from candidate_portal.auth import current_candidate, login_required
 from candidate_portal.blueprint import bp
 from candidate_portal.i18n import translate_message
-from core.db import db
+from core.db import db, get_named
 from core.documents import pages as doc_pages
 from core.models import WorkUnit
 from core.models.candidate import (DOC_TYPES, EDUCATION_LEVELS, EMPLOYMENT, ENTRY_LABELS,
@@ -150,7 +150,7 @@ def _reload(cand, sub, action: str, errors: dict):
 
 
 def _work_unit(unit_id: str):
-    return db.session.get(WorkUnit, row_id(unit_id)) if row_id(unit_id) else None
+    return get_named(WorkUnit, unit_id)
 
 
 # what the wizard's 工作情况 step posts besides the work unit, carried through the picker page

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core.validators import row_id
+
 db = get_sqla_class()()
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,6 +61,13 @@ def _reports_engine() -> Engine | None:
                 event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
             app.extensions["reports_engine"] = engine
         return app.extensions["reports_engine"]
+
+
+def get_named(model, value):
+    """The row of ``model`` a form, query string or URL value names, or None (``core.validators.row_id``: anything
+    but a positive 32-bit integer names no row, and never reaches a query)."""
+    row = row_id(value)
+    return db.session.get(model, row) if row else None
 
 
 def commit_keeping_loaded() -> None:

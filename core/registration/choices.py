@@ -7,9 +7,8 @@ from datetime import timedelta
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
-from core.db import db, utcnow
+from core.db import db, get_named, utcnow
 from core.models import ExamSubject, ExamYear, Region, Site
-from core.validators import row_id
 
 
 @dataclass
@@ -61,5 +60,4 @@ def sites_of(region_id: int | None) -> list:
 
 
 def region_or_none(raw) -> Region | None:
-    region_id = row_id(raw)
-    return db.session.get(Region, region_id) if region_id else None
+    return get_named(Region, raw)

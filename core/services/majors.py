@@ -13,13 +13,12 @@ import re
 from sqlalchemy import func
 
 from core.data.majors import MAJORS
-from core.db import db
+from core.db import db, get_named
 from core.eligibility.majors import MAJOR_CATEGORIES
 from core.models import Major
 from core.pinyin import initials
 from core.services.schools import LIMIT, _prefix, _substring, classify
 from core.services.upsert import counted_import, upsert
-from core.validators import row_id
 
 MAJOR_LEVELS = ("本科", "专科", "研究生")
 # 100201K, 100202TK, 520101K (本科, 高职专科: six digits, then T / K), 100201 and 1051 (研究生)
@@ -56,7 +55,7 @@ def resolve_major(major_id, name: str | None, level: str | None) -> Major | None
     major of that name in the level's catalogue (None: typed by hand)."""
     if not name:
         return None
-    major = db.session.get(Major, row_id(major_id)) if row_id(major_id) else None
+    major = get_named(Major, major_id)
     if major is not None and major.name == name and major.active:
         return major
     stmt = db.select(Major).filter_by(name=name, active=True)

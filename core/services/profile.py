@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core import validators as v
-from core.db import db, utcnow
+from core.db import db, get_named, utcnow
 from core.messages import Msg
 from core.models import (Candidate, Certificate, CertificateType, Education, School, Training,
                          TrainingType, WorkUnit)
@@ -87,7 +87,7 @@ def _work_unit(unit_id, name: str | None) -> WorkUnit | None:
     """The dictionary unit the picker chose, if its name still matches what the field shows."""
     if not name:
         return None
-    unit = db.session.get(WorkUnit, v.row_id(unit_id)) if v.row_id(unit_id) else None
+    unit = get_named(WorkUnit, unit_id)
     if unit is not None and unit.name == name:
         return unit
     return db.session.scalar(db.select(WorkUnit).filter_by(name=name).limit(1))
@@ -103,7 +103,7 @@ def save_work(candidate: Candidate, data: dict) -> None:
 def _school(school_id, name: str | None) -> School | None:
     if not name:
         return None
-    school = db.session.get(School, v.row_id(school_id)) if v.row_id(school_id) else None
+    school = get_named(School, school_id)
     if school is not None and school.name == name:
         return school
     return db.session.scalar(db.select(School).filter_by(name=name).limit(1))
@@ -146,7 +146,7 @@ def check_education(data: dict) -> dict:
 
 
 def _dictionary_id(model, value, field: str, label: str) -> int:
-    row = db.session.get(model, v.row_id(value)) if v.row_id(value) else None
+    row = get_named(model, value)
     if row is None:
         raise DomainError(Msg("请选择%(label)s。", label=label), field)
     return row.id
