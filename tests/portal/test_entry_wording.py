@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.db import db
 from core.models import Training, TrainingType
-from tests.factories import login_as, make_catalogue, make_registration, ready_candidate, ready_draft
+from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
 from tests.support.web import staff_login, text
 
 

@@ -8,7 +8,7 @@ from core.db import db
 from core.models import Message
 from core.notify.outbox import queue
 from tests.factories import PASSWORD, login, login_as, make_candidate
-from tests.support.web import csrf_token_from, post_page, text
+from tests.support.web import post_page, text
 
 PAID = {"number": "202711000200000001", "amount": "120.00", "receipt": "JF1"}
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from core.db import db
 from core.models import Registration
-from tests.factories import login_as, make_catalogue, ready_candidate, ready_draft
+from tests.factories import login_as, make_catalogue, ready_candidate
 from tests.support.web import post_page, text
 
 WORK = {"employment_status": "在岗", "work_unit_name": "北京协和医院", "department": "内科", "title": "主治医师",
