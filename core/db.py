@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_appbuilder import Model
 from flask_appbuilder.utils.legacy import get_sqla_class
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -68,6 +70,22 @@ def get_named(model, value):
     but a positive 32-bit integer names no row, and never reaches a query)."""
     row = row_id(value)
     return db.session.get(model, row) if row else None
+
+
+_INSERTS_IGNORING: dict = {}
+
+
+def insert_ignoring(table, conflict: tuple[str, ...], returning, dialect: str):
+    """``INSERT INTO table ... ON CONFLICT (conflict) DO NOTHING RETURNING returning`` for ``dialect`` (PostgreSQL
+    or SQLite), built once: a row already there (the same unique key) is skipped and returns nothing, and two
+    transactions inserting the same key never fail each other."""
+    key = (table, conflict, returning, dialect)
+    statement = _INSERTS_IGNORING.get(key)
+    if statement is None:
+        make = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
+        statement = make(table).on_conflict_do_nothing(index_elements=list(conflict)) if make else insert(table)
+        statement = _INSERTS_IGNORING[key] = statement.returning(returning)
+    return statement
 
 
 def commit_keeping_loaded() -> None:

@@ -14,7 +14,7 @@ import secrets
 
 from sqlalchemy import select
 
-from core.db import db, to_shanghai, utcnow
+from core.db import db, insert_ignoring, to_shanghai, utcnow
 from core.models import KnownDevice, PaymentOrder, Refund, Registration, TicketWindow
 from core.money import fen_to_yuan
 from core.notify.outbox import UNREAD, queue, queue_many
@@ -112,15 +112,13 @@ def device_login(candidate_id: int, token: str | None, first_login: bool, prefs=
     not seen before gets recorded, and — unless this is the account's first login — a 新设备登录 message,
     both in this transaction (the caller commits). ``prefs``: as ``outbox.queue``'s."""
     token = token if token and 20 <= len(token) <= 64 else secrets.token_urlsafe(32)
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    known = db.session.scalar(select(KnownDevice.id).where(KnownDevice.candidate_id == candidate_id,
-                                                           KnownDevice.device_hash == digest))
-    if known is None:
-        device = KnownDevice(candidate_id=candidate_id, device_hash=digest)
-        db.session.add(device)
-        db.session.flush()
-        if not first_login:
-            queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{device.id}", prefs=prefs)
+    conn = db.session.connection()
+    added = conn.execute(insert_ignoring(KnownDevice.__table__, ("candidate_id", "device_hash"), KnownDevice.id,
+                                         conn.dialect.name),
+                         {"candidate_id": candidate_id, "device_hash": hashlib.sha256(token.encode()).hexdigest(),
+                          "created_at": utcnow()}).scalar()  # None: a device seen before
+    if added is not None and not first_login:
+        queue(candidate_id, "login_new_device", {"time": _now_text()}, key=f"device:{added}", prefs=prefs)
     return token
 
 

@@ -18,12 +18,10 @@ from __future__ import annotations
 import json
 
 from flask import current_app
-from sqlalchemy import event, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from core.db import db, utcnow
+from core.db import db, insert_ignoring, utcnow
 from core.models import Candidate, Message, NotifySettings
 from core.notify import dispatch
 from core.notify.templates import TEMPLATES, render
@@ -92,7 +90,8 @@ def _write(rows: list[dict]) -> int:
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         written = _copy_in(conn, rows)
     else:
-        written = conn.execute(_insert_ignoring_duplicates(conn.dialect.name), rows).scalars().all()
+        written = conn.execute(insert_ignoring(Message.__table__, ("key",), Message.channel, conn.dialect.name),
+                               rows).scalars().all()
     if any(channel != "inbox" for channel in written):
         db.session.info[PENDING] = True
     return len(written)
@@ -141,23 +140,6 @@ def _channels(cand: Candidate, prefs: NotifySettings, essential: bool) -> list[t
     if cand.mobile and cand.mobile_verified_at and config["SMS_PROVIDER"] and (essential or prefs.sms_enabled):
         found.append(("sms", cand.mobile))
     return found
-
-
-_INSERTS: dict[str, object] = {}
-
-
-def _insert_ignoring_duplicates(dialect: str):
-    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING channel, built once per dialect."""
-    statement = _INSERTS.get(dialect)
-    if statement is None:
-        if dialect == "postgresql":
-            statement = pg_insert(Message).on_conflict_do_nothing(index_elements=["key"])
-        elif dialect == "sqlite":
-            statement = sqlite_insert(Message).on_conflict_do_nothing(index_elements=["key"])
-        else:
-            statement = insert(Message)
-        statement = _INSERTS[dialect] = statement.returning(Message.channel)
-    return statement
 
 
 @event.listens_for(Session, "after_commit")

@@ -209,7 +209,7 @@ def authenticate(username: str, password: str, ip: str | None) -> tuple[Candidat
     first_login = cand.last_login_at is None
     cand.last_login_at = utcnow()
     cand.failed_logins = 0
-    audit.record("candidate.login.succeeded", actor_type="candidate", actor_id=cand.id,
+    audit.append("candidate.login.succeeded", actor_type="candidate", actor_id=cand.id,
                  actor_name=cand.username, obj=cand)
     return cand, first_login
 

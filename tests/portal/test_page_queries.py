@@ -76,6 +76,9 @@ def test_a_login_from_a_new_device_reads_the_notification_settings_once(client, 
                                                    "csrf_token": csrf_token_from(page)})
     assert response.status_code == 302
     assert sum("FROM notify_settings" in s for s in seen) == 1, seen  # the language and the message share it
+    # the device recorded, or found known, by one INSERT ... ON CONFLICT DO NOTHING: no SELECT before it
+    assert [s.split(" (")[0] for s in seen if "notify_devices" in s] == ["INSERT INTO notify_devices"], seen
+    assert len(seen) == 7, seen  # candidate, audit, last login, settings, device, message, session
     assert session.scalar(select(Message.template).where(Message.candidate_id == cand_id)) == "login_new_device"
 
 
