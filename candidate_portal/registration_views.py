@@ -187,11 +187,12 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
         form, errors = MultiDict(kept["form"]), kept["errors"]
     chosen = _chosen(reg, step, form)
     settings = eligibility.settings_for(reg.exam_year)  # read once for the findings and the certificate
-    # the educations and trainings the findings read, once: the candidate's collections on the steps that read them
-    # anyway (the list; the 考点 step's check of the steps before), both in one statement for 选择证书's findings and
-    # whether a certificate is required; on the steps before, only if their rules need them (eligibility.check)
-    rows = ((cand.educations, cand.trainings) if step in ("entries", "site")
-            else eligibility.entry_rows(cand.id) if step == "certificates" else None)
+    # the educations and trainings the findings read, once: the candidate's collections on the step that lists them
+    # (教育经历和培训经历), both in one statement for 选择证书 (its findings and whether a certificate is required) and
+    # for the 考点 step (its findings and its summary of what is ticked); on the steps before, only if their rules
+    # need them (eligibility.check)
+    rows = ((cand.educations, cand.trainings) if step == "entries"
+            else eligibility.entry_rows(cand.id) if step in ("certificates", "site") else None)
     context = dict(
         reg=reg, cand=cand, step=step, steps=draft.STEPS, index=index, errors=errors or {},
         form=form or {}, findings=steps.findings_for_step(reg, step, chosen, settings, rows), military=MILITARY,
@@ -204,7 +205,8 @@ def _render_step(reg: Registration, step: str, errors: dict | None = None, form=
         context["entry_docs"] = doc_pages.entry_documents(reg)
     if step == "site":
         chosen = draft.Draft.of(reg)
-        context.update(regions=choices.regions(), sites=choices.sites_of(chosen.region_id),
+        context.update(educations=rows[0], trainings=rows[1],
+                       regions=choices.regions(), sites=choices.sites_of(chosen.region_id),
                        missing=steps.missing_steps(reg),
                        submit_token=submission.new_submit_token(),
                        region_id=chosen.region_id, site_id=chosen.site_id, attempts=chosen.attempts,
